@@ -1,0 +1,49 @@
+import { common } from './messages/common.ts'
+import { defaultLocale, type Locale } from './locales.ts'
+
+// Each area of the product keeps its own catalog file; they are merged here.
+const areas = [common] as const
+
+type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
+  ? (H extends Record<Locale, infer M> ? M : never) & Merge<R>
+  : unknown
+
+export type Messages = Merge<typeof areas>
+export type MessageKey = keyof Messages & string
+export type MessageParams = Record<string, string | number>
+
+const catalogs = Object.fromEntries(
+  (['zh-CN', 'en'] as const).map((locale) => [
+    locale,
+    Object.assign({}, ...areas.map((area) => area[locale])) as Record<string, string>,
+  ]),
+) as Record<Locale, Record<string, string>>
+
+export function hasMessage(key: string): key is MessageKey {
+  return key in catalogs[defaultLocale]
+}
+
+/** Translate a key, filling {placeholders}. Unknown keys are a programming error. */
+export function translate(locale: Locale, key: MessageKey, params?: MessageParams): string {
+  const template = catalogs[locale][key] ?? catalogs[defaultLocale][key]
+  if (template === undefined) throw new Error(`Unknown message key: ${key}`)
+  if (!params) return template
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  )
+}
+
+export type Translate = (key: MessageKey, params?: MessageParams) => string
+
+export function translator(locale: Locale): Translate {
+  return (key, params) => translate(locale, key, params)
+}
+
+/**
+ * A message that crosses a boundary (a domain validation error, a CSV row
+ * error) travels as a key plus parameters and is put into words only when shown.
+ */
+export interface Message {
+  key: MessageKey
+  params?: MessageParams
+}
