@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../schema.ts'
+import { jsonb } from './json.ts'
 
 export interface AuditEntry {
   actorUserId: number | null
@@ -25,8 +26,8 @@ export async function appendAudit(db: Kysely<Database>, entry: AuditEntry): Prom
       outlet_id: entry.outletId ?? null,
       region_code: entry.regionCode ?? null,
       reason: entry.reason ?? null,
-      before: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after: entry.after === undefined ? null : JSON.stringify(entry.after),
+      before: entry.before === undefined ? null : jsonb(entry.before),
+      after: entry.after === undefined ? null : jsonb(entry.after),
     })
     .execute()
 }

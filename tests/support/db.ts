@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto'
+import path from 'node:path'
+import type { Kysely } from 'kysely'
+import postgres from 'postgres'
+import { openDatabase } from '#db/client.ts'
+import { migrateToLatest } from '#db/migrate.ts'
+import type { Database } from '#db/schema.ts'
+import { seedDemoData } from '#db/seed.ts'
+
+export interface TestDatabase {
+  db: Kysely<Database>
+  kind: 'pglite' | 'postgres'
+  close(): Promise<void>
+}
+
+/**
+ * A fresh, migrated database for one test file: in-memory PGlite by default;
+ * with DATABASE_URL set, a throwaway database on that server, dropped after.
+ */
+export async function createTestDatabase(options: { seed?: boolean } = {}): Promise<TestDatabase> {
+  const url = process.env.DATABASE_URL
+  let handle
+  let drop: (() => Promise<void>) | undefined
+  if (url) {
+    const name = `gp_test_${randomBytes(6).toString('hex')}`
+    const admin = postgres(url, { max: 1, onnotice: () => {} })
+    await admin.unsafe(`create database ${name}`)
+    await admin.end()
+    const testUrl = new URL(url)
+    testUrl.pathname = `/${name}`
+    handle = openDatabase({ kind: 'postgres', url: testUrl.toString(), maxConnections: 60 })
+    drop = async () => {
+      const a = postgres(url, { max: 1, onnotice: () => {} })
+      await a.unsafe(`drop database if exists ${name} with (force)`)
+      await a.end()
+    }
+  } else {
+    handle = openDatabase({ kind: 'pglite' })
+  }
+  await migrateToLatest(handle.db)
+  if (options.seed) await seedDemoData(handle.db, path.resolve('seeds'))
+  return {
+    db: handle.db,
+    kind: handle.kind,
+    close: async () => {
+      await handle.close()
+      await drop?.()
+    },
+  }
+}
