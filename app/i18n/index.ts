@@ -1,10 +1,11 @@
 import { common } from './messages/common.ts'
 import { metrics } from './messages/metrics.ts'
 import { credits } from './messages/credits.ts'
+import { emissions } from './messages/emissions.ts'
 import { defaultLocale, type Locale } from './locales.ts'
 
 // Each area of the product keeps its own catalog file; they are merged here.
-const areas = [common, credits, metrics] as const
+const areas = [common, credits, metrics, emissions] as const
 
 type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
   ? (H extends Record<Locale, infer M> ? M : never) & Merge<R>
