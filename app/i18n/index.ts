@@ -1,11 +1,16 @@
+import { admin } from './messages/admin.ts'
+import { auth } from './messages/auth.ts'
 import { common } from './messages/common.ts'
+import { activity } from './messages/activity.ts'
+import { csv } from './messages/csv.ts'
 import { metrics } from './messages/metrics.ts'
+import { home } from './messages/home.ts'
 import { credits } from './messages/credits.ts'
 import { emissions } from './messages/emissions.ts'
 import { defaultLocale, type Locale } from './locales.ts'
 
 // Each area of the product keeps its own catalog file; they are merged here.
-const areas = [common, credits, metrics, emissions] as const
+const areas = [common, auth, home, admin, activity, csv, credits, metrics, emissions] as const
 
 type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
   ? (H extends Record<Locale, infer M> ? M : never) & Merge<R>

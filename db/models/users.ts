@@ -104,3 +104,12 @@ export async function setUserDisabled(db: Kysely<Database>, userId: number, disa
 }
 
 export type { Viewer }
+
+/** The signed-in user's own profile; the id comes from the session, never from the URL. */
+export async function findUserProfile(db: Kysely<Database>, userId: number) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'username', 'display_name as displayName', 'created_at as createdAt'])
+    .where('id', '=', userId)
+    .executeTakeFirst()
+}

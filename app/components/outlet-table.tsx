@@ -1,0 +1,65 @@
+import { Link } from '@remix-run/react'
+import type { OutletRow } from '#db/models/outlets.ts'
+import { formatDate } from '#app/i18n/format.ts'
+import { localName, useLocale, useT } from '#app/i18n/react.ts'
+
+export function OutletTable({ outlets, showBrand = true }: { outlets: OutletRow[]; showBrand?: boolean }) {
+  const t = useT()
+  const locale = useLocale()
+  if (outlets.length === 0) return <p className="muted">{t('common.none')}</p>
+  return (
+    <div className="table-wrap">
+      <table data-testid="outlet-table">
+        <thead>
+          <tr>
+            <th>{t('outlet.field.code')}</th>
+            <th>{t('outlet.field.name')}</th>
+            {showBrand && <th>{t('outlet.field.brand')}</th>}
+            <th>{t('outlet.field.region')}</th>
+            <th>{t('outlet.field.kind')}</th>
+            <th>{t('outlet.field.openedOn')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {outlets.map((o) => (
+            <tr key={o.id}>
+              <td className="mono">{o.code}</td>
+              <td>
+                <Link to={`/outlets/${o.id}`}>{localName(locale, o)}</Link>
+              </td>
+              {showBrand && <td>{localName(locale, { nameZh: o.brandNameZh, nameEn: o.brandNameEn })}</td>}
+              <td>{localName(locale, { nameZh: o.regionNameZh, nameEn: o.regionNameEn })}</td>
+              <td>{t(`outlet.kind.${o.kind}`)}</td>
+              <td>{formatDate(locale, o.openedOn)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+export function OutletCard({ outlet }: { outlet: OutletRow }) {
+  const t = useT()
+  const locale = useLocale()
+  return (
+    <dl className="facts" data-testid="outlet-card">
+      <dt>{t('outlet.field.name')}</dt>
+      <dd>{localName(locale, outlet)}</dd>
+      <dt>{t('outlet.field.code')}</dt>
+      <dd className="mono">{outlet.code}</dd>
+      <dt>{t('outlet.field.brand')}</dt>
+      <dd>{localName(locale, { nameZh: outlet.brandNameZh, nameEn: outlet.brandNameEn })}</dd>
+      <dt>{t('outlet.field.region')}</dt>
+      <dd>
+        {localName(locale, { nameZh: outlet.regionNameZh, nameEn: outlet.regionNameEn })} ({outlet.regionCode})
+      </dd>
+      <dt>{t('outlet.field.kind')}</dt>
+      <dd>{t(`outlet.kind.${outlet.kind}`)}</dd>
+      <dt>{t('outlet.field.address')}</dt>
+      <dd>{outlet.addressZh}</dd>
+      <dt>{t('outlet.field.openedOn')}</dt>
+      <dd>{formatDate(locale, outlet.openedOn)}</dd>
+    </dl>
+  )
+}

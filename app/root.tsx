@@ -1,0 +1,109 @@
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from '@remix-run/react'
+import type { ReactNode } from 'react'
+import { homePath, type Role } from '#app/domain/access.ts'
+import { translator } from '#app/i18n/index.ts'
+import { defaultLocale, type Locale } from '#app/i18n/locales.ts'
+import { useT } from '#app/i18n/react.ts'
+import stylesheet from '#app/styles/app.css?url'
+import { getSessionUser } from '#app/utils/auth.server.ts'
+import { getLocale } from '#app/utils/locale.server.ts'
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const locale = getLocale(request)
+  const user = await getSessionUser(request)
+  return {
+    locale,
+    user: user && { displayName: user.displayName, username: user.username, role: user.role },
+  }
+}
+
+type RootData = Awaited<ReturnType<typeof loader>>
+
+function Header({ user }: { user: RootData['user'] }) {
+  const t = useT()
+  const location = useLocation()
+  const here = location.pathname + location.search
+  return (
+    <header className="topbar">
+      <Link to={user ? homePath[user.role as Role] : '/'} className="brand">
+        <span className="brand-mark" aria-hidden>♻</span>
+        <span>{t('app.name')}</span>
+      </Link>
+      <nav className="topbar-actions">
+        {user && (
+          <span className="whoami" data-testid="whoami">
+            {user.displayName} · {t(`role.${user.role as Role}`)}
+          </span>
+        )}
+        <Form method="post" action="/lang" className="inline">
+          <input type="hidden" name="redirectTo" value={here} />
+          <button type="submit" name="locale" value={t('nav.switchTo') === 'English' ? 'en' : 'zh-CN'} className="linkish" data-testid="switch-language">
+            {t('nav.switchTo')}
+          </button>
+        </Form>
+        {user && (
+          <Form method="post" action="/logout" className="inline">
+            <button type="submit" className="linkish" data-testid="sign-out">{t('nav.signOut')}</button>
+          </Form>
+        )}
+      </nav>
+    </header>
+  )
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData<RootData>('root')
+  const locale: Locale = data?.locale ?? defaultLocale
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{translator(locale)('app.name')}</title>
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <Header user={data?.user ?? null} />
+        <main className="page">{children}</main>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  )
+}
+
+export default function App() {
+  return <Outlet />
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError()
+  const t = useT()
+  const status = isRouteErrorResponse(error) ? error.status : 500
+  const message =
+    status === 403 ? t('error.forbidden') : status === 404 ? t('error.notFound') : t('error.unexpected')
+  return (
+    <section className="card error-page" data-testid="error-page" data-status={status}>
+      <h1>{t('error.title')}</h1>
+      <p className="muted">{t('error.status', { status })}</p>
+      <p>{message}</p>
+      <Link to="/">{t('error.backHome')}</Link>
+    </section>
+  )
+}

@@ -1,0 +1,16 @@
+import { index, route, type RouteConfig } from '@remix-run/route-config'
+
+// Every URL of the app, in one list.
+export default [
+  index('routes/index.tsx'),
+  route('login', 'routes/login.tsx'),
+  route('logout', 'routes/logout.tsx'),
+  route('lang', 'routes/lang.tsx'),
+  route('outlet', 'routes/outlet-home.tsx'),
+  route('brand', 'routes/brand-home.tsx'),
+  route('bureau', 'routes/bureau-home.tsx'),
+  route('me', 'routes/consumer-home.tsx'),
+  route('admin', 'routes/admin-home.tsx'),
+  route('admin/users', 'routes/admin-users.tsx'),
+  route('outlets/:outletId', 'routes/outlet-detail.tsx'),
+] satisfies RouteConfig

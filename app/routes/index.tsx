@@ -1,0 +1,7 @@
+import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
+import { homeFor, getSessionUser } from '#app/utils/auth.server.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getSessionUser(request)
+  throw redirect(user ? homeFor(user.role) : '/login')
+}

@@ -1,0 +1,105 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { redirect } from '@remix-run/node'
+import { homePath, type Role, type Viewer } from '#app/domain/access.ts'
+import {
+  countRecentFailures,
+  findSessionUser,
+  insertSession,
+  recordLoginAttempt,
+  revokeSession,
+  type SessionUser,
+} from '#db/models/sessions.ts'
+import { findLoginCandidate } from '#db/models/users.ts'
+import { readCookie, serializeCookie } from './cookies.server.ts'
+import { getDb } from './db.server.ts'
+import { env } from './env.server.ts'
+import { decoyHash, verifyPassword } from './password.server.ts'
+
+const cookieName = 'gp_session'
+
+export const loginLimits = {
+  windowMinutes: 15,
+  maxFailuresPerUsername: 5,
+  maxFailuresPerIp: 30,
+} as const
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+export function clientIp(request: Request): string {
+  // Set by server.mjs from the socket (or the proxy's header when trusted).
+  return request.headers.get('X-GreenParcel-Client-Ip') ?? 'unknown'
+}
+
+export async function getSessionUser(request: Request): Promise<SessionUser | null> {
+  const token = readCookie(request, cookieName)
+  if (!token || token.length > 128) return null
+  const db = await getDb()
+  return (await findSessionUser(db, hashToken(token), new Date())) ?? null
+}
+
+/** The signed-in viewer, or a redirect to the sign-in page that comes back here. */
+export async function requireViewer(request: Request): Promise<SessionUser> {
+  const user = await getSessionUser(request)
+  if (user) return user
+  const url = new URL(request.url)
+  throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`)
+}
+
+/** The viewer if their role is allowed here; otherwise 403. */
+export async function requireRole(request: Request, allowed: readonly Role[]): Promise<SessionUser> {
+  const user = await requireViewer(request)
+  if (!allowed.includes(user.role)) throw new Response('Forbidden', { status: 403 })
+  return user
+}
+
+export type LoginResult =
+  | { ok: true; setCookie: string; user: Viewer }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'rate_limited'; retryAfterMinutes: number }
+
+export async function login(request: Request, usernameInput: string, password: string): Promise<LoginResult> {
+  const db = await getDb()
+  const username = usernameInput.trim().toLowerCase()
+  const ip = clientIp(request)
+  const since = new Date(Date.now() - loginLimits.windowMinutes * 60_000)
+  const failures = await countRecentFailures(db, { username, ip, since })
+  if (failures.byUsername >= loginLimits.maxFailuresPerUsername || failures.byIp >= loginLimits.maxFailuresPerIp) {
+    return { ok: false, reason: 'rate_limited', retryAfterMinutes: loginLimits.windowMinutes }
+  }
+  const candidate = await findLoginCandidate(db, username)
+  // Always verify against something, so timing does not reveal which usernames exist.
+  const valid = await verifyPassword(password, candidate?.passwordHash ?? decoyHash)
+  const succeeded = valid && !!candidate && !candidate.disabled && candidate.passwordHash !== null
+  await recordLoginAttempt(db, { username, ip, succeeded })
+  if (!succeeded) return { ok: false, reason: 'invalid' }
+
+  const token = randomBytes(32).toString('base64url')
+  const ttlSeconds = env().SESSION_TTL_HOURS * 3600
+  await insertSession(db, {
+    id: hashToken(token),
+    userId: candidate.id,
+    expiresAt: new Date(Date.now() + ttlSeconds * 1000),
+    ip,
+    userAgent: request.headers.get('User-Agent'),
+  })
+  const user = (await findSessionUser(db, hashToken(token), new Date()))!
+  return { ok: true, setCookie: serializeCookie(cookieName, token, request, { maxAgeSeconds: ttlSeconds }), user }
+}
+
+export async function logout(request: Request): Promise<string> {
+  const token = readCookie(request, cookieName)
+  if (token) await revokeSession(await getDb(), hashToken(token))
+  return serializeCookie(cookieName, '', request, { maxAgeSeconds: 0 })
+}
+
+export function homeFor(role: Role): string {
+  return homePath[role]
+}
+
+/** Only same-site paths may be redirected to after sign-in. */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback: string): string {
+  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
+  return to
+}

@@ -1,0 +1,73 @@
+import path from 'node:path'
+import { createRequestHandler } from '@remix-run/express'
+import type { ServerBuild } from '@remix-run/node'
+import express from 'express'
+import { isAllowedMutation } from '#app/domain/security.ts'
+
+// The one server for development and production. In production it serves the
+// Vite build; in development it mounts Vite's middleware for hot reload.
+const development = process.env.NODE_ENV === 'development'
+
+const vite = development
+  ? await import('vite').then((v) => v.createServer({ server: { middlewareMode: true } }))
+  : undefined
+
+async function loadBuild(): Promise<ServerBuild> {
+  if (vite) return (await vite.ssrLoadModule('virtual:remix/server-build')) as ServerBuild
+  // @ts-expect-error the build exists only after `npm run build`
+  return (await import('./build/server/index.js')) as ServerBuild
+}
+
+const build = await loadBuild()
+interface Entry {
+  boot(): Promise<{ port: number; lines: string[] }>
+}
+let started: { port: number; lines: string[] }
+try {
+  started = await (build.entry.module as unknown as Entry).boot()
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error)
+  process.exit(1)
+}
+
+const app = express()
+app.disable('x-powered-by')
+if (process.env.TRUST_PROXY === '1') app.set('trust proxy', 1)
+
+app.use((req, res, next) => {
+  // Routes read the client's address from this header; never trust one sent by the client.
+  req.headers['x-greenparcel-client-ip'] = req.ip ?? 'unknown'
+  res.setHeader('X-Content-Type-Options', 'nosniff')
+  res.setHeader('Referrer-Policy', 'same-origin')
+  res.setHeader('X-Frame-Options', 'DENY')
+  const allowed = isAllowedMutation({
+    method: req.method,
+    path: req.path,
+    host: req.get('host'),
+    origin: req.get('origin'),
+    secFetchSite: req.get('sec-fetch-site'),
+  })
+  if (allowed) return next()
+  res.status(403).type('text/plain; charset=utf-8').send('请求来源不可信，已拒绝。\nCross-site request refused.')
+})
+
+if (vite) {
+  app.use(vite.middlewares)
+} else {
+  const client = path.resolve('build/client')
+  app.use('/assets', express.static(path.join(client, 'assets'), { immutable: true, maxAge: '1y' }))
+  app.use(express.static(client, { maxAge: '1h' }))
+}
+
+app.all('*', createRequestHandler({ build: vite ? loadBuild : build, mode: development ? 'development' : 'production' }))
+
+const server = app.listen(started.port, () => {
+  console.log([`GreenParcel 绿色快递协同平台 → http://localhost:${started.port}`, ...started.lines].join('\n'))
+})
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    server.close(() => process.exit(0))
+    setTimeout(() => process.exit(0), 3000).unref()
+  })
+}
