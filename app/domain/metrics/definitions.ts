@@ -1,0 +1,195 @@
+/**
+ * The metrics of the compliance reports (spec, "Metrics and targets"). Each is
+ * a ratio of two rollup sums, or one sum, optionally scaled (kg to g, kg to t).
+ * Rollup field names are documented in README.md beside this file.
+ */
+
+export const rollupFields = [
+  // Shipment statistics, summed over days.
+  'parcels',
+  'e_waybill_parcels',
+  'box_parcels',
+  'narrow_tape_box_parcels',
+  'ecommerce_parcels',
+  'ecommerce_original_parcels',
+  'recyclable_packaging_parcels',
+  'same_city_parcels',
+  'same_city_recyclable_packaging_parcels',
+  'transit_bags',
+  'recyclable_transit_bags',
+  // Outlets, summed as outlet-months.
+  'outlets',
+  'reporting_outlets',
+  'outlets_with_bin',
+  // Packaging consumption.
+  'packaging_mass_kg',
+  'standard_packaging_mass_kg',
+  'plastic_bags',
+  'degradable_plastic_bags',
+  'non_degradable_plastic_items',
+  // Recovery.
+  'cartons_reused',
+  // Fleet: in-service counts summed as vehicle-months.
+  'vehicles_in_service',
+  'nev_in_service',
+  'distance_km',
+  'nev_distance_km',
+  'vehicles_acquired',
+  'nev_acquired',
+  // Emissions engine output.
+  'co2e_kg',
+  'avoided_co2e_kg',
+] as const
+
+export type RollupField = (typeof rollupFields)[number]
+
+export type MetricKind = 'ratio' | 'count' | 'intensity'
+export type MetricDirection = 'higher_is_better' | 'lower_is_better'
+
+/** Display units; each has a catalog entry `metric.unit.<unit>`. */
+export type MetricUnit =
+  | 'percent'
+  | 'parcels'
+  | 'cartons'
+  | 'items'
+  | 'g_per_parcel'
+  | 'gco2e_per_parcel'
+  | 'tco2e'
+
+export interface MetricDefinition {
+  code: string
+  kind: MetricKind
+  numerator: RollupField
+  /** null for a count: the value is the (scaled) numerator itself. */
+  denominator: RollupField | null
+  /** Multiplier of numerator/denominator, a Decimal string ('1000' for kg to g). */
+  scale: string
+  direction: MetricDirection
+  unit: MetricUnit
+  /** Decimals suggested when shown (a ratio's decimals are of its percentage). */
+  fractionDigits: number
+}
+
+const definitions = [
+  ratio('e_waybill_rate', 'e_waybill_parcels', 'parcels'),
+  ratio('narrow_tape_rate', 'narrow_tape_box_parcels', 'box_parcels'),
+  ratio('no_repack_rate', 'ecommerce_original_parcels', 'ecommerce_parcels'),
+  ratio('recyclable_transit_bag_rate', 'recyclable_transit_bags', 'transit_bags'),
+  ratio('recovery_bin_coverage', 'outlets_with_bin', 'outlets'),
+  ratio('standard_packaging_rate', 'standard_packaging_mass_kg', 'packaging_mass_kg'),
+  count('recyclable_packaging_parcels', 'recyclable_packaging_parcels', 'parcels'),
+  // The NDRC 2023 target is a share of same-city parcels, not of all parcels.
+  ratio(
+    'same_city_recyclable_packaging_rate',
+    'same_city_recyclable_packaging_parcels',
+    'same_city_parcels',
+  ),
+  count('cartons_reused', 'cartons_reused', 'cartons'),
+  ratio('nev_fleet_share', 'nev_in_service', 'vehicles_in_service'),
+  ratio('nev_fleet_distance_share', 'nev_distance_km', 'distance_km'),
+  ratio('nev_new_vehicle_share', 'nev_acquired', 'vehicles_acquired'),
+  {
+    code: 'packaging_per_parcel_g',
+    kind: 'intensity',
+    numerator: 'packaging_mass_kg',
+    denominator: 'parcels',
+    scale: '1000',
+    direction: 'lower_is_better',
+    unit: 'g_per_parcel',
+    fractionDigits: 1,
+  },
+  ratio('degradable_bag_share', 'degradable_plastic_bags', 'plastic_bags'),
+  {
+    ...count('non_degradable_plastic_items', 'non_degradable_plastic_items', 'items'),
+    direction: 'lower_is_better',
+  },
+  {
+    code: 'co2e_per_parcel_g',
+    kind: 'intensity',
+    numerator: 'co2e_kg',
+    denominator: 'parcels',
+    scale: '1000',
+    direction: 'lower_is_better',
+    unit: 'gco2e_per_parcel',
+    fractionDigits: 1,
+  },
+  {
+    code: 'co2e_t',
+    kind: 'count',
+    numerator: 'co2e_kg',
+    denominator: null,
+    scale: '0.001',
+    direction: 'lower_is_better',
+    unit: 'tco2e',
+    fractionDigits: 3,
+  },
+  {
+    code: 'avoided_co2e_t',
+    kind: 'count',
+    numerator: 'avoided_co2e_kg',
+    denominator: null,
+    scale: '0.001',
+    direction: 'higher_is_better',
+    unit: 'tco2e',
+    fractionDigits: 3,
+  },
+] as const satisfies readonly MetricDefinition[]
+
+export type MetricCode = (typeof definitions)[number]['code']
+
+export const metricDefinitions: readonly (MetricDefinition & { code: MetricCode })[] = definitions
+
+export const metricCodes: readonly MetricCode[] = definitions.map((d) => d.code)
+
+const byCode = new Map<string, MetricDefinition & { code: MetricCode }>(
+  definitions.map((d) => [d.code, d]),
+)
+
+export function isMetricCode(value: unknown): value is MetricCode {
+  return typeof value === 'string' && byCode.has(value)
+}
+
+export function getMetric(code: MetricCode): MetricDefinition & { code: MetricCode } {
+  const definition = byCode.get(code)
+  if (!definition) throw new Error(`Unknown metric: ${code}`)
+  return definition
+}
+
+/** Catalog keys of a metric's name, its definition sentence, and its unit. */
+export function metricLabelKeys(code: MetricCode) {
+  return {
+    name: `metric.${code}.name`,
+    definition: `metric.${code}.definition`,
+    unit: `metric.unit.${getMetric(code).unit}`,
+  } as const
+}
+
+function ratio<const C extends string>(code: C, numerator: RollupField, denominator: RollupField) {
+  return {
+    code,
+    kind: 'ratio',
+    numerator,
+    denominator,
+    scale: '1',
+    direction: 'higher_is_better',
+    unit: 'percent',
+    fractionDigits: 1,
+  } as const
+}
+
+function count<const C extends string, const U extends MetricUnit>(
+  code: C,
+  numerator: RollupField,
+  unit: U,
+) {
+  return {
+    code,
+    kind: 'count',
+    numerator,
+    denominator: null,
+    scale: '1',
+    direction: 'higher_is_better',
+    unit,
+    fractionDigits: 0,
+  } as const
+}
