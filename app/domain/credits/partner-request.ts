@@ -98,7 +98,9 @@ function requestSchema({ now, clockSkewSeconds = 300, maxAgeDays = 30 }: Partner
       consumer: z
         .object({ memberCode: z.string(required).optional(), phone: z.string(required).optional() }, required)
         .strict(c('field_unknown')),
-      action: z.enum(partnerActions, { errorMap: () => ({ message: c('action_invalid') }) }),
+      action: z.enum(partnerActions, {
+        errorMap: (_issue, ctx) => ({ message: ctx.data === undefined ? c('field_required') : c('action_invalid') }),
+      }),
       quantity: z
         .number({ invalid_type_error: c('quantity_invalid') })
         .int(c('quantity_invalid'))
