@@ -63,9 +63,12 @@ const required = { required_error: k('credits.rules.error.required'), invalid_ty
 const text = z.string(required).trim().min(1, k('credits.rules.error.required'))
 
 // Decimals are JSON strings: a JSON number would pass through a float first.
-const decimalText = z
+const positiveDecimalText = z
   .string({ ...required, invalid_type_error: k('credits.rules.error.decimalAsString') })
-  .regex(/^\d+(\.\d+)?$/, k('credits.rules.error.decimalInvalid'))
+  .superRefine((value, ctx) => {
+    if (!/^\d+(\.\d+)?$/.test(value)) ctx.addIssue({ code: 'custom', message: k('credits.rules.error.decimalInvalid') })
+    else if (!new Decimal(value).gt(0)) ctx.addIssue({ code: 'custom', message: k('credits.rules.error.mustBePositive') })
+  })
 
 const wholeNumber = z
   .number(required)
@@ -73,7 +76,7 @@ const wholeNumber = z
 
 const actionRuleSchema = z
   .object({
-    pointsPerGram: decimalText.refine((v) => new Decimal(v).gt(0), k('credits.rules.error.mustBePositive')),
+    pointsPerGram: positiveDecimalText,
     rounding: z.enum(pointsRoundings, { errorMap: () => ({ message: k('credits.rules.error.roundingInvalid') }) }),
     dailyCapPoints: wholeNumber.positive(k('credits.rules.error.mustBePositive')),
     maxQuantityPerAward: wholeNumber.positive(k('credits.rules.error.mustBePositive')).nullable(),

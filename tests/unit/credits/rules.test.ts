@@ -61,6 +61,19 @@ describe('credit rule files', () => {
     expect(result.errors.find((error) => error.field === 'actions.bike_ridden')?.params).toEqual({ name: 'bike_ridden' })
   })
 
+  it('refuses a rate that is not a positive decimal', () => {
+    const json = ruleJson()
+    json.actions.carton_returned.pointsPerGram = 'abc'
+    json.actions.recyclable_box_chosen.pointsPerGram = '0'
+    json.actions.reduced_packaging_chosen.pointsPerGram = '-1'
+    const result = parse(json)
+    expect(result.ok ? [] : result.errors.map((error) => [error.field, error.key])).toEqual([
+      ['actions.carton_returned.pointsPerGram', 'credits.rules.error.decimalInvalid'],
+      ['actions.recyclable_box_chosen.pointsPerGram', 'credits.rules.error.mustBePositive'],
+      ['actions.reduced_packaging_chosen.pointsPerGram', 'credits.rules.error.decimalInvalid'],
+    ])
+  })
+
   it('refuses bad versions, dates, statuses, expiry rules and empty sources', () => {
     const json = ruleJson()
     json.version = '2024'
