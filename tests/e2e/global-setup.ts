@@ -1,0 +1,11 @@
+import { execFileSync } from 'node:child_process'
+
+// Browser tests drive the production build, as a user would meet it.
+export default function setup() {
+  if (process.env.E2E_SKIP_BUILD === '1') return
+  const env = { ...process.env }
+  // vite.config.ts leaves the Remix plugin out under Vitest; this build needs it.
+  delete env.VITEST
+  delete env.VITEST_MODE
+  execFileSync('npx', ['remix', 'vite:build'], { stdio: 'inherit', env })
+}
