@@ -1,0 +1,230 @@
+import Decimal from 'decimal.js'
+import { addMonths, monthOf, monthsBetween, type Month } from '#app/domain/periods/period.ts'
+import { minOtherBrandOutlets } from './suppression.ts'
+import type { Comparison, Target } from './targets.ts'
+
+/**
+ * Status of a scope against one target. The rules, in order (also written for
+ * people under `metrics.methodology.*` in the catalog):
+ *
+ * 1. Coverage (share of the scope's outlets that reported) below
+ *    `minCoverage` (50%) -> insufficient_data.
+ * 2. No value for the period's last month -> insufficient_data.
+ * 3. That latest value satisfies the comparison -> met.
+ * 4. The period ends in or after the deadline's month -> missed.
+ * 5. Otherwise a least-squares straight line through the monthly values of
+ *    the last `trendMonths` (6) months up to the period end, needing at least
+ *    `minTrendPoints` (3) of them, is extended to the deadline's month; if
+ *    that projected value satisfies the comparison -> on_track, else at_risk.
+ *    Fewer points -> insufficient_data.
+ *
+ * `relative_to_baseline` targets run the same rules on each month's relative
+ * change against the baseline, (value - baseline) / baseline. A
+ * `national_count` target gives the scope's contribution to the national
+ * figure instead of a status.
+ */
+
+export type TargetStatus = 'met' | 'on_track' | 'at_risk' | 'missed' | 'insufficient_data'
+
+export type StatusReason =
+  | 'metrics.status.reason.lowCoverage'
+  | 'metrics.status.reason.noLatestValue'
+  | 'metrics.status.reason.noBaseline'
+  | 'metrics.status.reason.latestMeets'
+  | 'metrics.status.reason.deadlinePassed'
+  | 'metrics.status.reason.trendMeets'
+  | 'metrics.status.reason.trendFalls'
+  | 'metrics.status.reason.tooFewPoints'
+
+/** One month's metric value; null when the month had no data (denominator 0). */
+export interface SeriesPoint {
+  month: Month
+  value: Decimal | null
+}
+
+export interface EvaluateOptions {
+  /** Last day of the reported period, `YYYY-MM-DD` (or its month, `YYYY-MM`). */
+  periodEnd: string
+  /** Share of outlets that reported, 0..1; null when the scope has no outlets. */
+  coverage: Decimal | null
+  /** The scope's own baseline value, needed by relative_to_baseline targets. */
+  baseline?: Decimal | null
+  rules?: Partial<StatusRules>
+}
+
+export interface StatusRules {
+  minCoverage: Decimal
+  trendMonths: number
+  minTrendPoints: number
+}
+
+export const defaultStatusRules: StatusRules = {
+  minCoverage: new Decimal('0.5'),
+  trendMonths: 6,
+  minTrendPoints: 3,
+}
+
+export interface StatusEvaluation {
+  kind: 'status'
+  status: TargetStatus
+  /** Catalog key explaining the status; fill it with `params`. */
+  reason: StatusReason
+  params: RuleParams
+  /** The value compared with the target (for relative targets, the relative change). */
+  latest: Decimal | null
+  /** The trend's value at the deadline's month, when a trend was fitted. */
+  projected: Decimal | null
+  /** The trend's change per month, when a trend was fitted. */
+  slopePerMonth: Decimal | null
+}
+
+export interface ContributionEvaluation {
+  kind: 'contribution'
+  /** Sum of the monthly values from 1 January of the deadline's year to the period end (or the deadline). */
+  total: Decimal
+  /** total / target value: the scope's share of the national figure. */
+  contribution: Decimal
+  /** The coverage was below the rule's minimum: the figure is shown, with that warning. */
+  lowCoverage: boolean
+}
+
+export type TargetEvaluation = StatusEvaluation | ContributionEvaluation
+
+/** The rules' numbers as message parameters, for status reasons and the methodology text. */
+export interface RuleParams extends Record<string, string | number> {
+  minCoverage: string
+  trendMonths: number
+  minTrendPoints: number
+  minimum: number
+}
+
+export function ruleParams(rules: Partial<StatusRules> = {}): RuleParams {
+  const merged = { ...defaultStatusRules, ...rules }
+  return {
+    minCoverage: `${merged.minCoverage.times(100).toString()}%`,
+    trendMonths: merged.trendMonths,
+    minTrendPoints: merged.minTrendPoints,
+    minimum: minOtherBrandOutlets,
+  }
+}
+
+export function evaluateTarget(
+  target: Target,
+  series: readonly SeriesPoint[],
+  options: EvaluateOptions,
+): TargetEvaluation {
+  const rules = { ...defaultStatusRules, ...options.rules }
+  const endMonth = monthOf(options.periodEnd)
+  const lowCoverage = options.coverage === null || options.coverage.lt(rules.minCoverage)
+
+  if (target.kind === 'national_count') {
+    return contributionOf(target, series, endMonth, lowCoverage)
+  }
+
+  const status = (
+    value: TargetStatus,
+    reason: StatusReason,
+    extra: Partial<Pick<StatusEvaluation, 'latest' | 'projected' | 'slopePerMonth'>> = {},
+  ): StatusEvaluation => ({
+    kind: 'status',
+    status: value,
+    reason,
+    params: ruleParams(rules),
+    latest: null,
+    projected: null,
+    slopePerMonth: null,
+    ...extra,
+  })
+
+  if (lowCoverage) return status('insufficient_data', 'metrics.status.reason.lowCoverage')
+
+  let points = series.filter(
+    (point): point is { month: Month; value: Decimal } =>
+      point.value !== null && monthsBetween(point.month, endMonth) >= 0,
+  )
+  if (target.kind === 'relative_to_baseline') {
+    const baseline = options.baseline
+    if (baseline === undefined || baseline === null || baseline.isZero()) {
+      return status('insufficient_data', 'metrics.status.reason.noBaseline')
+    }
+    points = points.map((point) => ({ month: point.month, value: point.value.minus(baseline).dividedBy(baseline) }))
+  }
+
+  const latest = points.find((point) => point.month === endMonth)?.value ?? null
+  if (latest === null) return status('insufficient_data', 'metrics.status.reason.noLatestValue')
+  if (satisfies(latest, target.comparison, target.value)) {
+    return status('met', 'metrics.status.reason.latestMeets', { latest })
+  }
+
+  const deadlineMonth = monthOf(target.deadline)
+  if (monthsBetween(endMonth, deadlineMonth) <= 0) {
+    return status('missed', 'metrics.status.reason.deadlinePassed', { latest })
+  }
+
+  const windowStart = addMonths(endMonth, -(rules.trendMonths - 1))
+  const window = points.filter((point) => monthsBetween(windowStart, point.month) >= 0)
+  if (window.length < rules.minTrendPoints) {
+    return status('insufficient_data', 'metrics.status.reason.tooFewPoints', { latest })
+  }
+  // x counts months from the period end (0 = its last month), so the
+  // deadline sits at x = months until the deadline.
+  const line = leastSquares(window.map((point) => ({ x: monthsBetween(endMonth, point.month), y: point.value })))
+  const projected = line.intercept.plus(line.slope.times(monthsBetween(endMonth, deadlineMonth)))
+  const onTrack = satisfies(projected, target.comparison, target.value)
+  return status(onTrack ? 'on_track' : 'at_risk', onTrack ? 'metrics.status.reason.trendMeets' : 'metrics.status.reason.trendFalls', {
+    latest,
+    projected,
+    slopePerMonth: line.slope,
+  })
+}
+
+export function satisfies(value: Decimal, comparison: Comparison, targetValue: Decimal): boolean {
+  switch (comparison) {
+    case '>=':
+      return value.gte(targetValue)
+    case '<=':
+      return value.lte(targetValue)
+    case '==':
+      return value.eq(targetValue)
+  }
+}
+
+/** Ordinary least squares y = intercept + slope * x, in Decimal. */
+export function leastSquares(points: readonly { x: number; y: Decimal }[]): { slope: Decimal; intercept: Decimal } {
+  if (points.length === 0) throw new Error('leastSquares needs at least one point')
+  const n = new Decimal(points.length)
+  const meanX = points.reduce((sum, p) => sum.plus(p.x), new Decimal(0)).dividedBy(n)
+  const meanY = points.reduce((sum, p) => sum.plus(p.y), new Decimal(0)).dividedBy(n)
+  let sxy = new Decimal(0)
+  let sxx = new Decimal(0)
+  for (const p of points) {
+    const dx = new Decimal(p.x).minus(meanX)
+    sxy = sxy.plus(dx.times(p.y.minus(meanY)))
+    sxx = sxx.plus(dx.times(dx))
+  }
+  // All points in one month: no direction can be read, so the line is flat.
+  const slope = sxx.isZero() ? new Decimal(0) : sxy.dividedBy(sxx)
+  return { slope, intercept: meanY.minus(slope.times(meanX)) }
+}
+
+function contributionOf(
+  target: Target,
+  series: readonly SeriesPoint[],
+  endMonth: Month,
+  lowCoverage: boolean,
+): ContributionEvaluation {
+  // National counts are yearly figures ("1 billion parcels in 2023"): the
+  // scope's part is what it did in that year, up to the period end.
+  const deadlineMonth = monthOf(target.deadline)
+  const yearStart = `${deadlineMonth.slice(0, 4)}-01`
+  const lastMonth = monthsBetween(endMonth, deadlineMonth) < 0 ? deadlineMonth : endMonth
+  const total = series
+    .filter(
+      (point) =>
+        point.value !== null &&
+        monthsBetween(yearStart, point.month) >= 0 &&
+        monthsBetween(point.month, lastMonth) >= 0,
+    )
+    .reduce((sum, point) => sum.plus(point.value ?? 0), new Decimal(0))
+  return { kind: 'contribution', total, contribution: total.dividedBy(target.value), lowCoverage }
+}

@@ -1,0 +1,237 @@
+import Decimal from 'decimal.js'
+import { describe, expect, it } from 'vitest'
+import {
+  evaluateTarget,
+  leastSquares,
+  type EvaluateOptions,
+  type SeriesPoint,
+  type StatusEvaluation,
+  type TargetEvaluation,
+} from '#app/domain/metrics/status.ts'
+import type { Target } from '#app/domain/metrics/targets.ts'
+import { translate } from '#app/i18n/index.ts'
+
+const d = (value: Decimal.Value) => new Decimal(value)
+
+function series(start: string, values: (string | null)[]): SeriesPoint[] {
+  const [year, month] = start.split('-').map(Number) as [number, number]
+  return values.map((value, i) => {
+    const index = year * 12 + month - 1 + i
+    const m = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`
+    return { month: m, value: value === null ? null : d(value) }
+  })
+}
+
+function status(result: TargetEvaluation): StatusEvaluation {
+  if (result.kind !== 'status') throw new Error('expected a status')
+  return result
+}
+
+// 电商快件不再二次包装率 ≥ 90% by the end of 2023 ("9218").
+const noRepack90: Target = {
+  metric: 'no_repack_rate',
+  comparison: '>=',
+  value: d('0.9'),
+  deadline: '2023-12-31',
+  kind: 'rate',
+  note: null,
+}
+const june2023: EvaluateOptions = { periodEnd: '2023-06-30', coverage: d('0.8') }
+
+describe('evaluateTarget: rate targets', () => {
+  it('on_track: the least-squares trend of the last 6 months reaches the target by the deadline', () => {
+    // Jan..Jun 2023: 0.80 0.82 0.83 0.85 0.86 0.88; x = -5..0 (0 = June)
+    // mean x = -2.5, mean y = 5.04 / 6 = 0.84
+    // dx = -2.5 -1.5 -0.5 0.5 1.5 2.5; dy = -0.04 -0.02 -0.01 0.01 0.02 0.04
+    // Σdx·dy = 0.1 + 0.03 + 0.005 + 0.005 + 0.03 + 0.1 = 0.27; Σdx² = 17.5
+    // slope = 0.27 / 17.5 = 0.0154285714…
+    // value at December (x = 6) = 0.84 + (6 + 2.5) × 0.27 / 17.5 = 0.84 + 0.1311428571… = 0.9711428571…
+    const result = status(evaluateTarget(noRepack90, series('2023-01', ['0.80', '0.82', '0.83', '0.85', '0.86', '0.88']), june2023))
+    expect(result.status).toBe('on_track')
+    expect(result.reason).toBe('metrics.status.reason.trendMeets')
+    expect(result.latest?.toString()).toBe('0.88')
+    expect(result.slopePerMonth?.toDecimalPlaces(10).toString()).toBe('0.0154285714')
+    expect(result.projected?.toDecimalPlaces(6).toString()).toBe('0.971143')
+  })
+
+  it('at_risk: the trend falls short of the target at the deadline', () => {
+    // 0.80 0.80 0.81 0.81 0.82 0.82: mean 4.86 / 6 = 0.81
+    // Σdx·dy = 0.025 + 0.015 + 0 + 0 + 0.015 + 0.025 = 0.08; slope = 0.08 / 17.5
+    // December: 0.81 + 8.5 × 0.08 / 17.5 = 0.81 + 0.0388571428… = 0.8488571428… < 0.9
+    const result = status(evaluateTarget(noRepack90, series('2023-01', ['0.80', '0.80', '0.81', '0.81', '0.82', '0.82']), june2023))
+    expect(result.status).toBe('at_risk')
+    expect(result.reason).toBe('metrics.status.reason.trendFalls')
+    expect(result.projected?.toDecimalPlaces(6).toString()).toBe('0.848857')
+  })
+
+  it('met: the latest month already satisfies the target, even before the deadline', () => {
+    const result = status(evaluateTarget(noRepack90, series('2023-01', ['0.80', '0.85', '0.90']), { ...june2023, periodEnd: '2023-03-31' }))
+    expect(result.status).toBe('met')
+    expect(result.latest?.toString()).toBe('0.9') // 0.90 ≥ 0.9: the boundary counts as met
+  })
+
+  it('missed: the period reaches the deadline month and the latest value falls short', () => {
+    const values = ['0.80', '0.82', '0.83', '0.85', '0.86', '0.88', '0.88', '0.89', '0.89', '0.89', '0.89', '0.89']
+    const december = status(evaluateTarget(noRepack90, series('2023-01', values), { ...june2023, periodEnd: '2023-12-31' }))
+    expect(december.status).toBe('missed')
+    expect(december.reason).toBe('metrics.status.reason.deadlinePassed')
+    const later = status(
+      evaluateTarget(noRepack90, series('2024-01', ['0.89', '0.89', '0.89']), { ...june2023, periodEnd: '2024-03-31' }),
+    )
+    expect(later.status).toBe('missed')
+  })
+
+  it('met after the deadline once the latest value satisfies it', () => {
+    const result = status(evaluateTarget(noRepack90, series('2024-01', ['0.91']), { ...june2023, periodEnd: '2024-01-31' }))
+    expect(result.status).toBe('met')
+  })
+
+  it('insufficient_data when under half of the outlets reported (50% itself is enough)', () => {
+    const points = series('2023-01', ['0.91', '0.92', '0.93', '0.94', '0.95', '0.96'])
+    const low = status(evaluateTarget(noRepack90, points, { ...june2023, coverage: d('0.49') }))
+    expect(low.status).toBe('insufficient_data')
+    expect(low.reason).toBe('metrics.status.reason.lowCoverage')
+    expect(status(evaluateTarget(noRepack90, points, { ...june2023, coverage: null })).status).toBe('insufficient_data')
+    expect(status(evaluateTarget(noRepack90, points, { ...june2023, coverage: d('0.5') })).status).toBe('met')
+  })
+
+  it('insufficient_data when the period’s last month has no value', () => {
+    const result = status(evaluateTarget(noRepack90, series('2023-01', ['0.80', '0.82', '0.83', '0.85', '0.86', null]), june2023))
+    expect(result.status).toBe('insufficient_data')
+    expect(result.reason).toBe('metrics.status.reason.noLatestValue')
+  })
+
+  it('insufficient_data when fewer than 3 of the last 6 months have values', () => {
+    // Nov and Dec 2022 lie outside the window Jan..Jun 2023; only May and June count.
+    const points = [...series('2022-11', ['0.70', '0.71']), ...series('2023-05', ['0.80', '0.82'])]
+    const result = status(evaluateTarget(noRepack90, points, june2023))
+    expect(result.status).toBe('insufficient_data')
+    expect(result.reason).toBe('metrics.status.reason.tooFewPoints')
+    expect(result.latest?.toString()).toBe('0.82')
+  })
+
+  it('ignores months after the period end', () => {
+    const points = series('2023-01', ['0.80', '0.80', '0.81', '0.81', '0.82', '0.82', '0.99'])
+    expect(status(evaluateTarget(noRepack90, points, june2023)).status).toBe('at_risk')
+  })
+
+  it('judges lower-is-better targets: zero non-degradable plastic by end-2025', () => {
+    const zeroPlastic: Target = {
+      metric: 'non_degradable_plastic_items',
+      comparison: '<=',
+      value: d('0'),
+      deadline: '2025-12-31',
+      kind: 'rate',
+      note: null,
+    }
+    // Jan..Jun 2025: 600 500 400 300 200 100; mean 350, dy = 250 150 50 -50 -150 -250
+    // Σdx·dy = -625 - 225 - 25 - 25 - 225 - 625 = -1750; slope = -1750 / 17.5 = -100
+    // intercept (June) = 350 - (-100)(-2.5) = 100; December (x = 6) = 100 - 600 = -500 ≤ 0
+    const falling = status(
+      evaluateTarget(zeroPlastic, series('2025-01', ['600', '500', '400', '300', '200', '100']), {
+        periodEnd: '2025-06-30',
+        coverage: d('1'),
+      }),
+    )
+    expect(falling.status).toBe('on_track')
+    expect(falling.slopePerMonth?.toString()).toBe('-100')
+    expect(falling.projected?.toString()).toBe('-500')
+    // Flat at 100 a month: projected 100 > 0
+    const flat = status(
+      evaluateTarget(zeroPlastic, series('2025-01', ['100', '100', '100']), { periodEnd: '2025-03-31', coverage: d('1') }),
+    )
+    expect(flat.status).toBe('at_risk')
+    expect(status(evaluateTarget(zeroPlastic, series('2025-01', ['0']), { periodEnd: '2025-01-31', coverage: d('1') })).status).toBe('met')
+  })
+})
+
+describe('evaluateTarget: relative to baseline', () => {
+  // 平均每件快递包装耗材减少10%以上 by 2020 (2017 guidance), outlet baseline 200 g/parcel.
+  const lessPackaging: Target = {
+    metric: 'packaging_per_parcel_g',
+    comparison: '<=',
+    value: d('-0.1'),
+    deadline: '2020-12-31',
+    kind: 'relative_to_baseline',
+    note: null,
+  }
+  const options: EvaluateOptions = { periodEnd: '2020-06-30', coverage: d('1'), baseline: d('200') }
+
+  it('compares each month’s change against the baseline', () => {
+    // 196 … 186 g: (196-200)/200 = -0.02 … (186-200)/200 = -0.07, a straight line
+    // falling 0.01 a month; December (x = 6): -0.07 - 0.06 = -0.13 ≤ -0.1
+    const result = status(evaluateTarget(lessPackaging, series('2020-01', ['196', '194', '192', '190', '188', '186']), options))
+    expect(result.status).toBe('on_track')
+    expect(result.latest?.toString()).toBe('-0.07')
+    expect(result.projected?.toString()).toBe('-0.13')
+  })
+
+  it('is met at 178 g: (178 - 200) / 200 = -0.11', () => {
+    const result = status(evaluateTarget(lessPackaging, series('2020-06', ['178']), options))
+    expect(result.status).toBe('met')
+    expect(result.latest?.toString()).toBe('-0.11')
+  })
+
+  it('needs a baseline', () => {
+    const points = series('2020-06', ['178'])
+    for (const baseline of [undefined, null, d(0)]) {
+      const result = status(evaluateTarget(lessPackaging, points, { ...options, baseline }))
+      expect(result.status).toBe('insufficient_data')
+      expect(result.reason).toBe('metrics.status.reason.noBaseline')
+    }
+  })
+})
+
+describe('evaluateTarget: national counts give a contribution, not a status', () => {
+  // 回收复用瓦楞纸箱8亿个 in 2023 ("9218").
+  const cartons: Target = {
+    metric: 'cartons_reused',
+    comparison: '>=',
+    value: d('800000000'),
+    deadline: '2023-12-31',
+    kind: 'national_count',
+    note: null,
+  }
+  const points = [
+    ...series('2022-12', ['5000000']), // before the target year: not counted
+    ...series('2023-01', ['2000000', '3000000', '3000000']),
+    ...series('2024-01', ['9000000']), // after the deadline: not counted
+  ]
+
+  it('sums the target year up to the period end and divides by the national figure', () => {
+    // (2,000,000 + 3,000,000 + 3,000,000) / 800,000,000 = 8,000,000 / 800,000,000 = 0.01
+    const result = evaluateTarget(cartons, points, { periodEnd: '2023-03-31', coverage: d('0.9') })
+    expect(result).toEqual({ kind: 'contribution', total: d('8000000'), contribution: d('0.01'), lowCoverage: false })
+  })
+
+  it('stops at the deadline and flags low coverage', () => {
+    const result = evaluateTarget(cartons, points, { periodEnd: '2024-06-30', coverage: d('0.3') })
+    if (result.kind !== 'contribution') throw new Error('expected a contribution')
+    expect(result.total.toString()).toBe('8000000')
+    expect(result.lowCoverage).toBe(true)
+  })
+})
+
+describe('leastSquares', () => {
+  it('fits y = 1 + 2x through (0,1), (1,3), (2,5)', () => {
+    const line = leastSquares([
+      { x: 0, y: d(1) },
+      { x: 1, y: d(3) },
+      { x: 2, y: d(5) },
+    ])
+    expect(line.slope.toString()).toBe('2')
+    expect(line.intercept.toString()).toBe('1')
+  })
+})
+
+describe('status reasons in words', () => {
+  it('fill the rule numbers into the message', () => {
+    const result = status(evaluateTarget(noRepack90, series('2023-01', ['0.80', '0.80', '0.81', '0.81', '0.82', '0.82']), june2023))
+    expect(translate('en', result.reason, result.params)).toBe(
+      'The trend of the last 6 months does not reach the target by the deadline.',
+    )
+    expect(translate('zh-CN', result.reason, result.params)).toBe('按最近6个月的趋势推算，截止时达不到目标。')
+    const low = status(evaluateTarget(noRepack90, [], { ...june2023, coverage: d('0.2') }))
+    expect(translate('zh-CN', low.reason, low.params)).toBe('报送数据的网点不足 50%，无法判断。请督促网点按时报送。')
+  })
+})
