@@ -25,16 +25,22 @@ const holder = globalThis as typeof globalThis & { __greenparcelDb?: Promise<Boo
 
 export const projectRoot = process.cwd()
 
-async function open(): Promise<Booted> {
+/** The database the environment names: DATABASE_URL, else the embedded one in DATA_DIR. */
+export function openFromEnv(): DatabaseHandle {
   const { DATABASE_URL, DATA_DIR } = env()
-  let handle: DatabaseHandle
-  if (DATABASE_URL) {
-    handle = openDatabase({ kind: 'postgres', url: DATABASE_URL })
-  } else {
-    const dataDir = path.resolve(projectRoot, DATA_DIR)
-    mkdirSync(dataDir, { recursive: true })
-    handle = openDatabase({ kind: 'pglite', dataDir })
-  }
+  if (DATABASE_URL) return openDatabase({ kind: 'postgres', url: DATABASE_URL })
+  const dataDir = path.resolve(projectRoot, DATA_DIR)
+  mkdirSync(dataDir, { recursive: true })
+  return openDatabase({ kind: 'pglite', dataDir })
+}
+
+export function describeLocation(): string {
+  const { DATABASE_URL, DATA_DIR } = env()
+  return DATABASE_URL ? DATABASE_URL.replace(/\/\/[^@/]*@/, '//***@') : path.resolve(projectRoot, DATA_DIR)
+}
+
+async function open(): Promise<Booted> {
+  const handle = openFromEnv()
   const result = await migrateToLatest(handle.db)
   // The embedded database is the newcomer's: it arrives with demo data. A real
   // server is never seeded behind the operator's back (`npm run seed` does it).
@@ -43,7 +49,7 @@ async function open(): Promise<Booted> {
     await seedDemoData(handle.db, path.join(projectRoot, 'seeds'))
     seeded = true
   }
-  const location = DATABASE_URL ? DATABASE_URL.replace(/\/\/[^@/]*@/, '//***@') : path.resolve(projectRoot, DATA_DIR)
+  const location = describeLocation()
   return {
     handle,
     info: { kind: handle.kind, location, migrationsRun: (result.results ?? []).map((r) => r.migrationName), seeded },
