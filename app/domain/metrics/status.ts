@@ -98,6 +98,21 @@ export interface RuleParams extends Record<string, string | number> {
   minimum: number
 }
 
+/** The methodology page's paragraphs, in reading order; fill each with `ruleParams()`. */
+export const methodologyKeys = [
+  'metrics.methodology.intro',
+  'metrics.methodology.coverage',
+  'metrics.methodology.latest',
+  'metrics.methodology.met',
+  'metrics.methodology.missed',
+  'metrics.methodology.trend',
+  'metrics.methodology.relative',
+  'metrics.methodology.nationalCount',
+  'metrics.methodology.inheritance',
+  'metrics.methodology.suppression',
+  'metrics.methodology.rounding',
+] as const
+
 export function ruleParams(rules: Partial<StatusRules> = {}): RuleParams {
   const merged = { ...defaultStatusRules, ...rules }
   return {

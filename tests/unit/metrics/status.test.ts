@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest'
 import {
   evaluateTarget,
   leastSquares,
+  methodologyKeys,
+  ruleParams,
   type EvaluateOptions,
   type SeriesPoint,
   type StatusEvaluation,
@@ -233,5 +235,19 @@ describe('status reasons in words', () => {
     expect(translate('zh-CN', result.reason, result.params)).toBe('按最近6个月的趋势推算，截止时达不到目标。')
     const low = status(evaluateTarget(noRepack90, [], { ...june2023, coverage: d('0.2') }))
     expect(translate('zh-CN', low.reason, low.params)).toBe('报送数据的网点不足 50%，无法判断。请督促网点按时报送。')
+  })
+})
+
+describe('methodology text', () => {
+  it('states the rules with their numbers in both languages', () => {
+    const en = methodologyKeys.map((key) => translate('en', key, ruleParams())).join('\n')
+    const zh = methodologyKeys.map((key) => translate('zh-CN', key, ruleParams())).join('\n')
+    expect(en).toContain('fewer than 50% of the outlets')
+    expect(en).toContain('the last 6 months up to the end of the period (at least 3 of them')
+    expect(en).toContain('fewer than 3 outlets of other brands')
+    expect(zh).toContain('低于 50%')
+    expect(zh).toContain('最近 6 个月的月度数值（至少 3 个月有数据')
+    expect(en).not.toMatch(/\{\w+\}/) // no placeholder left unfilled
+    expect(zh).not.toMatch(/\{\w+\}/)
   })
 })
