@@ -1,0 +1,90 @@
+import Papa from 'papaparse'
+import type { ActivityContext } from '#app/domain/activity/context.ts'
+import type { RecordDefinition, RecordOf } from '#app/domain/activity/definitions.ts'
+import { detectDelimiter, type CsvDelimiter } from './delimiter.ts'
+import { decodeCsvBytes, type CsvEncoding } from './encoding.ts'
+import type { FileIssue, HeaderMapping } from './header.ts'
+import { createCsvValidator, type RowIssue } from './validate-row.ts'
+
+export interface CsvFileReport<R> {
+  encoding: CsvEncoding | null
+  delimiter: CsvDelimiter
+  /** Decoding and header problems; any error among them means no row was read. */
+  fileIssues: FileIssue[]
+  header: HeaderMapping | null
+  /** The header cells as written, for rejectedRowsCsv. */
+  headerCells: string[]
+  accepted: { row: number; record: R; naturalKey: string }[]
+  rejected: { row: number; cells: string[]; issues: RowIssue[] }[]
+  blankRows: number
+}
+
+/**
+ * Validate a whole CSV text held in memory: small uploads, form previews and
+ * tests. Large files go through createCsvDecoder + Papa's stream parser +
+ * createCsvValidator row by row, which this mirrors exactly.
+ */
+export function validateCsvText<D extends RecordDefinition>(
+  definition: D,
+  text: string,
+  ctx: ActivityContext,
+  encoding: CsvEncoding | null = null,
+): CsvFileReport<RecordOf<D>> {
+  const delimiter = detectDelimiter(text.slice(0, 65_536))
+  const report: CsvFileReport<RecordOf<D>> = {
+    encoding,
+    delimiter,
+    fileIssues: [],
+    header: null,
+    headerCells: [],
+    accepted: [],
+    rejected: [],
+    blankRows: 0,
+  }
+  const validator = createCsvValidator(definition, ctx)
+  const parsed = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false })
+  for (const cells of parsed.data) {
+    const outcome = validator.push(cells)
+    if (outcome.kind === 'header') {
+      report.header = outcome.mapping
+      report.headerCells = cells
+      report.fileIssues.push(...outcome.mapping.issues)
+      if (!outcome.mapping.ok) break
+    } else if (outcome.kind === 'accepted') {
+      report.accepted.push({ row: outcome.row, record: outcome.record, naturalKey: outcome.naturalKey })
+    } else if (outcome.kind === 'rejected') {
+      report.rejected.push({ row: outcome.row, cells, issues: outcome.issues })
+    }
+  }
+  report.blankRows = validator.counts.blank
+  if (report.header === null) {
+    report.fileIssues.push({ severity: 'error', code: 'empty_file', key: 'csv.error.emptyFile', params: {}, column: null, field: null })
+  }
+  return report
+}
+
+/** Decode (UTF-8 with or without BOM, GB18030/GBK, UTF-16 with BOM) and validate a file held in memory. */
+export function validateCsvBytes<D extends RecordDefinition>(
+  definition: D,
+  bytes: Uint8Array,
+  ctx: ActivityContext,
+): CsvFileReport<RecordOf<D>> {
+  const decoded = decodeCsvBytes(bytes)
+  if (!decoded.ok) {
+    return {
+      encoding: null,
+      delimiter: ',',
+      fileIssues: [
+        decoded.code === 'excel_workbook'
+          ? { severity: 'error', code: 'excel_workbook', key: 'csv.error.excelWorkbook', params: {}, column: null, field: null }
+          : { severity: 'error', code: 'invalid_encoding', key: 'csv.error.invalidEncoding', params: { byte: decoded.byteOffset }, column: null, field: null },
+      ],
+      header: null,
+      headerCells: [],
+      accepted: [],
+      rejected: [],
+      blankRows: 0,
+    }
+  }
+  return validateCsvText(definition, decoded.text, ctx, decoded.encoding)
+}

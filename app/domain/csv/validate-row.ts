@@ -1,0 +1,217 @@
+import Decimal from 'decimal.js'
+import type { MessageKey, MessageParams } from '#app/i18n/index.ts'
+import type { ActivityContext, FieldIssue, IssueCode } from '#app/domain/activity/context.ts'
+import type { RecordDefinition, RecordOf } from '#app/domain/activity/definitions.ts'
+import type { FieldDefinition } from '#app/domain/activity/fields.ts'
+import { checkRecord, FieldProblem, readField } from '#app/domain/activity/validate.ts'
+import { mapHeader, type HeaderMapping } from './header.ts'
+
+export type RowIssueCode = IssueCode | 'cell_count' | 'duplicate_in_file' | 'duplicate_in_database'
+
+/**
+ * One problem with one row. `row` is the row number the user sees in Excel
+ * (the header is row 1, blank rows count); `column` is the header as the user
+ * wrote it (null for a whole-row problem or a field the file has no column for).
+ */
+export interface RowIssue {
+  row: number
+  column: string | null
+  field: string | null
+  code: RowIssueCode
+  key: MessageKey
+  params: MessageParams
+}
+
+export type RowResult<R> =
+  | { ok: true; row: number; record: R; naturalKey: string }
+  | { ok: false; row: number; issues: RowIssue[] }
+
+export interface RowContext extends ActivityContext {
+  header: HeaderMapping
+}
+
+interface Plan {
+  fields: { field: FieldDefinition; index: number }[]
+  columnCount: number
+  headerOf: Map<string, string>
+}
+
+const plans = new WeakMap<HeaderMapping, Plan>()
+
+function planFor(definition: RecordDefinition, header: HeaderMapping): Plan {
+  let plan = plans.get(header)
+  if (plan) return plan
+  if (header.recordCode !== definition.code) throw new Error(`Header mapped for ${header.recordCode}, rows validated as ${definition.code}`)
+  const headerOf = new Map<string, string>()
+  for (const column of header.columns) if (column.field !== null) headerOf.set(column.field, column.header)
+  plan = {
+    fields: definition.fields.map((field) => ({ field, index: header.indexOf[field.code] ?? -1 })),
+    columnCount: header.columns.length,
+    headerOf,
+  }
+  plans.set(header, plan)
+  return plan
+}
+
+export function isBlankRow(cells: readonly string[]): boolean {
+  for (const cell of cells) if (cell.trim() !== '') return false
+  return true
+}
+
+function showKeyValue(value: unknown): string {
+  return value instanceof Decimal ? value.toFixed() : String(value)
+}
+
+/**
+ * The natural key of a record as one string ("SF-410105-01|2024-03-01"): the
+ * key fields' normalised values joined by "|", which no code, plate, date or
+ * option can contain. Two records with the same key are the same record.
+ */
+export function naturalKeyOf(definition: RecordDefinition, record: Readonly<Record<string, unknown>>): string {
+  const key = definition.naturalKey
+  if (key.length === 1) return showKeyValue(record[key[0]!])
+  let out = showKeyValue(record[key[0]!])
+  for (let i = 1; i < key.length; i++) out += `|${showKeyValue(record[key[i]!])}`
+  return out
+}
+
+/**
+ * Validate one CSV row (cells in file order) against the record definition,
+ * using the header mapping in ctx. Pure and allocation-light: call it for each
+ * row as the parser yields it. Duplicates are not checked here (see
+ * createCsvValidator); everything else is.
+ */
+export function validateRow<D extends RecordDefinition>(
+  definition: D,
+  rawRow: readonly string[],
+  rowNumber: number,
+  ctx: RowContext,
+): RowResult<RecordOf<D>> {
+  const plan = planFor(definition, ctx.header)
+  if (rawRow.length !== plan.columnCount) {
+    let extraFilled = rawRow.length < plan.columnCount
+    for (let i = plan.columnCount; i < rawRow.length && !extraFilled; i++) extraFilled = rawRow[i]!.trim() !== ''
+    if (extraFilled) {
+      return {
+        ok: false,
+        row: rowNumber,
+        issues: [
+          {
+            row: rowNumber,
+            column: null,
+            field: null,
+            code: 'cell_count',
+            key: 'csv.error.cellCount',
+            params: { cells: rawRow.length, expected: plan.columnCount },
+          },
+        ],
+      }
+    }
+  }
+
+  const values: Record<string, unknown> = {}
+  let failed: Set<string> | null = null
+  let fieldIssues: FieldIssue[] | null = null
+  for (const { field, index } of plan.fields) {
+    const value = readField(field, index === -1 ? undefined : rawRow[index], ctx)
+    if (value instanceof FieldProblem) {
+      ;(failed ??= new Set()).add(field.code)
+      ;(fieldIssues ??= []).push({ field: field.code, code: value.code, key: value.key, params: value.params })
+    } else {
+      values[field.code] = value
+    }
+  }
+  const issues = fieldIssues ?? []
+  if (
+    definition.partOfWhole !== undefined ||
+    definition.sumsTo !== undefined ||
+    definition.dateOrder !== undefined ||
+    definition.check !== undefined
+  ) {
+    checkRecord(definition, values, failed ?? emptySet, ctx, issues)
+  }
+  if (issues.length > 0) {
+    return {
+      ok: false,
+      row: rowNumber,
+      issues: issues.map((issue) => ({
+        row: rowNumber,
+        column: issue.field === null ? null : (plan.headerOf.get(issue.field) ?? null),
+        field: issue.field,
+        code: issue.code,
+        key: issue.key,
+        params: issue.params,
+      })),
+    }
+  }
+  return { ok: true, row: rowNumber, record: values as RecordOf<D>, naturalKey: naturalKeyOf(definition, values) }
+}
+
+const emptySet: ReadonlySet<string> = new Set()
+
+export type PushOutcome<R> =
+  | { kind: 'header'; row: number; mapping: HeaderMapping }
+  | { kind: 'blank'; row: number }
+  | { kind: 'accepted'; row: number; record: R; naturalKey: string }
+  | { kind: 'rejected'; row: number; issues: RowIssue[] }
+
+export interface CsvValidator<R> {
+  /** Feed every parsed row in file order, blank ones included, header first. */
+  push(cells: readonly string[]): PushOutcome<R>
+  /** Null until the header row has been pushed. */
+  readonly header: HeaderMapping | null
+  readonly counts: { readonly blank: number; readonly accepted: number; readonly rejected: number }
+}
+
+/**
+ * Row-by-row validation of one file: numbers the rows, maps the header (the
+ * first non-blank row), validates each row and rejects a second row with the
+ * natural key of an earlier one. Memory grows only with the set of natural
+ * keys seen (about 100 bytes a row), which the duplicate check needs.
+ * After a header with errors, push throws: stop parsing and report the header's issues.
+ */
+export function createCsvValidator<D extends RecordDefinition>(definition: D, ctx: ActivityContext): CsvValidator<RecordOf<D>> {
+  let header: HeaderMapping | null = null
+  let rowContext: RowContext | null = null
+  let row = 0
+  const counts = { blank: 0, accepted: 0, rejected: 0 }
+  const firstRowOfKey = new Map<string, number>()
+  const keyFields = definition.naturalKey.join(',')
+
+  return {
+    get header() {
+      return header
+    },
+    counts,
+    push(cells) {
+      row++
+      if (isBlankRow(cells)) {
+        counts.blank++
+        return { kind: 'blank', row }
+      }
+      if (header === null) {
+        header = mapHeader(definition, cells)
+        rowContext = { ...ctx, header }
+        return { kind: 'header', row, mapping: header }
+      }
+      if (!header.ok) throw new Error('The header has errors; rows cannot be read')
+      const result = validateRow(definition, cells, row, rowContext!)
+      if (!result.ok) {
+        counts.rejected++
+        return { kind: 'rejected', row, issues: result.issues }
+      }
+      const firstRow = firstRowOfKey.get(result.naturalKey)
+      if (firstRow !== undefined) {
+        counts.rejected++
+        return {
+          kind: 'rejected',
+          row,
+          issues: [{ row, column: null, field: null, code: 'duplicate_in_file', key: 'csv.error.duplicateInFile', params: { firstRow, keyFields } }],
+        }
+      }
+      firstRowOfKey.set(result.naturalKey, row)
+      counts.accepted++
+      return { kind: 'accepted', row, record: result.record, naturalKey: result.naturalKey }
+    },
+  }
+}

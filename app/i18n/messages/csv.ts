@@ -1,0 +1,36 @@
+import { defineMessages } from '../define.ts'
+
+export const csv = defineMessages(
+  {
+    'csv.error.emptyFile': '文件是空的，或没有表头行。第一行应为列名，例如模板中的表头。',
+    'csv.error.invalidEncoding': '无法识别文件编码（约在第 {byte} 字节处）。请在 Excel 中另存为“CSV UTF-8”或“CSV（逗号分隔）”后重新上传。',
+    'csv.error.excelWorkbook': '这是 Excel 工作簿（.xlsx/.xls），不是 CSV 文件。请在 Excel 中“另存为”CSV 后上传。',
+    'csv.error.missingColumn': '缺少必填列“{field}”。表头可写作：{accepted}。',
+    'csv.error.duplicateColumn': '第 {columnNumber} 列“{column}”与第 {otherColumnNumber} 列“{otherColumn}”都对应“{field}”，请只保留一列。',
+    'csv.warning.unknownColumn': '第 {columnNumber} 列“{column}”无法识别，该列内容不会导入。',
+    'csv.error.cellCount': '这一行有 {cells} 个单元格，表头有 {expected} 列。可能是数字中的逗号没有加引号，或多了分隔符，请检查。',
+    'csv.error.duplicateInFile': '与第 {firstRow} 行重复（{keyFields}相同）。同一文件中每组{keyFields}只能出现一次。',
+    'csv.error.duplicateInDatabase': '这条记录（{keyFields}相同）已经导入过，不会重复计入。如需替换原有数据，请选择“替换已有数据”。',
+    'csv.error.fileAlreadyImported': '这个文件已于 {date} 导入过，不会重复计入。',
+    'csv.rejected.reasonColumn': '错误原因',
+    'csv.rejected.row': '第 {row} 行',
+    'csv.rejected.columnReason': '{column}：{message}',
+    'csv.rejected.separator': '；',
+  },
+  {
+    'csv.error.emptyFile': 'The file is empty or has no header row. The first row must hold the column names, as in the template.',
+    'csv.error.invalidEncoding': 'The file’s encoding is not recognised (near byte {byte}). In Excel, save it as “CSV UTF-8” or “CSV (Comma delimited)” and upload it again.',
+    'csv.error.excelWorkbook': 'This is an Excel workbook (.xlsx/.xls), not a CSV file. In Excel use “Save As” CSV, then upload that.',
+    'csv.error.missingColumn': 'The required column “{field}” is missing. Its header may be written as: {accepted}.',
+    'csv.error.duplicateColumn': 'Column {columnNumber} “{column}” and column {otherColumnNumber} “{otherColumn}” both mean “{field}”. Keep only one.',
+    'csv.warning.unknownColumn': 'Column {columnNumber} “{column}” is not recognised; its contents will not be imported.',
+    'csv.error.cellCount': 'This row has {cells} cells but the header has {expected} columns. A number with a comma may be missing its quotes, or there is an extra delimiter.',
+    'csv.error.duplicateInFile': 'Repeats row {firstRow} (same {keyFields}). A file may contain each combination of {keyFields} only once.',
+    'csv.error.duplicateInDatabase': 'This record (same {keyFields}) was already imported and will not be counted twice. To replace the earlier data, choose “Replace existing data”.',
+    'csv.error.fileAlreadyImported': 'This file was already imported on {date} and will not be counted twice.',
+    'csv.rejected.reasonColumn': 'Reason',
+    'csv.rejected.row': 'Row {row}',
+    'csv.rejected.columnReason': '{column}: {message}',
+    'csv.rejected.separator': '; ',
+  },
+)
