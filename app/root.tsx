@@ -5,6 +5,7 @@ import {
   Link,
   Links,
   Meta,
+  NavLink,
   Outlet,
   Scripts,
   ScrollRestoration,
@@ -13,6 +14,7 @@ import {
   useRouteLoaderData,
 } from '@remix-run/react'
 import type { ReactNode } from 'react'
+import { navLinks } from '#app/components/nav.ts'
 import { homePath, type Role } from '#app/domain/access.ts'
 import { translator } from '#app/i18n/index.ts'
 import { defaultLocale, type Locale } from '#app/i18n/locales.ts'
@@ -44,6 +46,15 @@ function Header({ user }: { user: RootData['user'] }) {
         <span className="brand-mark" aria-hidden>♻</span>
         <span>{t('app.name')}</span>
       </Link>
+      {user && (
+        <nav className="topbar-links" aria-label={t('nav.home')}>
+          {navLinks[user.role as Role].map((link) => (
+            <NavLink key={link.to} to={link.to} end>
+              {t(link.label)}
+            </NavLink>
+          ))}
+        </nav>
+      )}
       <nav className="topbar-actions">
         {user && (
           <span className="whoami" data-testid="whoami">

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
 import type { Role } from '#app/domain/access.ts'
+import type { ActivityTables } from './tables/activity.ts'
 
 export type { Role }
 
@@ -94,7 +95,8 @@ export interface AuditLogTable {
   after: unknown
 }
 
-export interface Database {
+// Each area of the product adds its tables in db/tables/<area>.ts and extends this.
+export interface Database extends ActivityTables {
   regions: RegionsTable
   brands: BrandsTable
   outlets: OutletsTable

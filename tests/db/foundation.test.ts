@@ -103,6 +103,7 @@ describe('migrations', () => {
         getMigrations: async () => ({
           '0000_inserted_before': { up: async () => {} },
           '0001_foundation': { up: async () => {} },
+          '0002_activity': { up: async () => {} },
         }),
       },
     })
