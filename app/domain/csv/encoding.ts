@@ -6,8 +6,8 @@
  *
  * Strategy: a BOM decides at once. Otherwise bytes are passed through as ASCII
  * (identical in UTF-8 and GB18030) until the first non-ASCII byte; from there
- * at least `evidenceBytes` bytes (or the rest of the file) are checked as
- * strict UTF-8. Valid → UTF-8; invalid → GB18030 (a superset of GBK and
+ * at least `evidenceBytes` bytes (or the rest of the file), at most
+ * `maxEvidenceBytes`, are checked as strict UTF-8. Valid → UTF-8; invalid → GB18030 (a superset of GBK and
  * GB2312). Chinese text in GBK is almost never valid UTF-8 beyond a couple of
  * characters, so 64 bytes is ample. After the decision the decoder is strict:
  * a byte sequence invalid in the chosen encoding is an error, never a
@@ -30,6 +30,10 @@ export class CsvDecodeError extends Error {
 }
 
 const evidenceBytes = 64
+// The decision looks no further than this: a file that is UTF-8 at the start
+// but has a bad byte later fails there, naming the place, instead of being
+// read as GB18030 mojibake.
+const maxEvidenceBytes = 4096
 
 function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
   return prefix.every((byte, i) => bytes[i] === byte)
@@ -122,7 +126,8 @@ export function createCsvDecoder(): CsvDecoder {
       pending = evidence
       return head
     }
-    choose(isValidUtf8Prefix(evidence, final) ? 'utf-8' : 'gb18030')
+    const window = evidence.length > maxEvidenceBytes ? evidence.subarray(0, maxEvidenceBytes) : evidence
+    choose(isValidUtf8Prefix(window, final && window === evidence) ? 'utf-8' : 'gb18030')
     pending = new Uint8Array(0)
     return head + decode(evidence, final, offset)
   }
