@@ -68,7 +68,9 @@ describe('createCsvValidator: a file row by row', () => {
       row: 5,
       issues: [{ row: 5, column: null, field: null, code: 'duplicate_in_file', key: 'csv.error.duplicateInFile', params: { firstRow: 2, keyFields: 'outletCode,date' } }],
     })
-    expect(issueMessage((kinds[4] as { issues: never[] }).issues[0]!, 'zh-CN')).toBe(
+    const duplicate = kinds[4]!
+    if (duplicate.kind !== 'rejected') throw new Error('row 5 should be rejected')
+    expect(issueMessage(duplicate.issues[0]!, 'zh-CN')).toBe(
       '与第 2 行重复（网点编码、日期相同）。同一文件中每组网点编码、日期只能出现一次。',
     )
     expect(v.counts).toEqual({ blank: 1, accepted: 3, rejected: 1 })
