@@ -30,7 +30,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 90_000,
           hookTimeout: 240_000,
-          fileParallelism: false,
+          // one browser suite at a time: each starts its own server and Chromium on a 2-core machine
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
           globalSetup: ['tests/e2e/global-setup.ts'],
         },
       },
