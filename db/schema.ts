@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
 import type { Role } from '#app/domain/access.ts'
 import type { ActivityTables } from './tables/activity.ts'
+import type { ReportsTables } from './tables/reports.ts'
 
 export type { Role }
 
@@ -96,7 +97,7 @@ export interface AuditLogTable {
 }
 
 // Each area of the product adds its tables in db/tables/<area>.ts and extends this.
-export interface Database extends ActivityTables {
+export interface Database extends ActivityTables, ReportsTables {
   regions: RegionsTable
   brands: BrandsTable
   outlets: OutletsTable

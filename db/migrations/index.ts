@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely'
 import * as m0001 from './0001_foundation.ts'
 import * as m0002 from './0002_activity.ts'
+import * as m0005 from './0005_reports.ts'
 
 // The static registry. Names sort in the order they must run; append only.
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_activity': m0002,
+  '0005_reports': m0005,
 }
