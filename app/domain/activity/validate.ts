@@ -25,6 +25,7 @@ export class FieldProblem {
 
 const maxCount = 2_147_483_647 // fits a PostgreSQL integer column
 const maxIntegerDigits = 12
+const asciiCodePattern = /^[A-Za-z0-9_./-]+$/
 const codePattern = /^[\p{L}\p{N}_./-]+$/u
 const platePattern = /^[\p{Script=Han}A-Z0-9]+$/u
 const plateNoise = /[\s·•.\-_]/g
@@ -44,6 +45,8 @@ export function enumLookup(definition: EnumDefinition): Map<string, string> {
       throw new Error(`Enum ${definition.name}: "${spelling}" means both ${existing} and ${option}`)
     }
     map!.set(key, option)
+    // The spelling as written too, so the per-row path finds common cells without normalising them.
+    if (spelling !== key && !map!.has(spelling)) map!.set(spelling, option)
   }
   for (const option of definition.options) {
     add(option, option)
@@ -65,8 +68,15 @@ function problem(code: IssueCode, key: MessageKey, field: FieldDefinition, value
   return new FieldProblem(code, key, extra ? { ...params, ...extra } : params)
 }
 
+function isSpace(code: number): boolean {
+  return code <= 0x20 || code === 0xa0 || code === 0x3000 || code === 0xfeff
+}
+
 function isEmpty(raw: string): boolean {
-  return raw.length === 0 || raw.trim().length === 0
+  if (raw.length === 0) return true
+  // Most cells start with a non-space: no need to trim them to know they are not blank.
+  if (!isSpace(raw.charCodeAt(0))) return false
+  return raw.trim().length === 0
 }
 
 /**
@@ -134,7 +144,9 @@ export function readField(field: FieldDefinition, raw: unknown, ctx: ActivityCon
     }
     case 'enum': {
       if ((field.enum.options as readonly string[]).includes(raw)) return raw
-      const option = enumLookup(field.enum).get(matchKey(raw))
+      const lookup = enumLookup(field.enum)
+      // A label written exactly as in the catalog (实测) skips the normalising below.
+      const option = lookup.get(raw) ?? lookup.get(matchKey(raw))
       if (option === undefined) {
         return problem('invalid_option', 'activity.error.invalidOption', field, raw.trim(), { options: field.enum.name })
       }
@@ -143,7 +155,7 @@ export function readField(field: FieldDefinition, raw: unknown, ctx: ActivityCon
     case 'code': {
       const code = toHalfWidth(raw)
       if (code.length > field.maxLength) return problem('too_long', 'activity.error.tooLong', field, code, { max: field.maxLength })
-      if (!codePattern.test(code)) return problem('invalid_code', 'activity.error.invalidCode', field, code)
+      if (!asciiCodePattern.test(code) && !codePattern.test(code)) return problem('invalid_code', 'activity.error.invalidCode', field, code)
       return checkReference(field, code, ctx)
     }
     case 'plate': {
@@ -192,6 +204,14 @@ function greater(a: unknown, b: unknown): boolean {
   return new Decimal(a as Decimal.Value).gt(b as Decimal.Value)
 }
 
+const noRules: readonly never[] = []
+
+// Counts are safe integers well below 2^53 (each ≤ 2^31), so their sum is exact as a number.
+function sumOf(values: readonly unknown[]): number | Decimal {
+  if (values.every((v) => typeof v === 'number')) return (values as number[]).reduce((a, b) => a + b, 0)
+  return values.reduce<Decimal>((total, v) => total.plus(v as Decimal.Value), new Decimal(0))
+}
+
 function show(value: unknown): string {
   return value instanceof Decimal ? value.toFixed() : String(value)
 }
@@ -209,8 +229,8 @@ export function checkRecord(
   issues: FieldIssue[],
 ): void {
   const before = issues.length
-  const exceeded = new Set<string>()
-  for (const { part, whole } of definition.partOfWhole ?? []) {
+  let exceeded: Set<string> | null = null
+  for (const { part, whole } of definition.partOfWhole ?? noRules) {
     if (failed.has(part) || failed.has(whole)) continue
     const partValue = values[part]
     const wholeValue = values[whole]
@@ -218,7 +238,7 @@ export function checkRecord(
     if (wholeValue === null || wholeValue === undefined) {
       issues.push({ field: part, code: 'part_without_whole', key: 'activity.error.partWithoutWhole', params: { part, whole } })
     } else if (greater(partValue, wholeValue)) {
-      exceeded.add(part)
+      ;(exceeded ??= new Set()).add(part)
       issues.push({
         field: part,
         code: 'part_exceeds_whole',
@@ -227,22 +247,22 @@ export function checkRecord(
       })
     }
   }
-  for (const { parts, whole } of definition.sumsTo ?? []) {
-    if (failed.has(whole) || parts.some((part) => failed.has(part) || exceeded.has(part))) continue
+  for (const { parts, whole } of definition.sumsTo ?? noRules) {
+    if (failed.has(whole) || parts.some((part) => failed.has(part) || exceeded?.has(part))) continue
     const wholeValue = values[whole]
     const partValues = parts.map((part) => values[part])
     if (wholeValue === null || wholeValue === undefined || partValues.some((v) => v === null || v === undefined)) continue
-    const sum = partValues.reduce<Decimal>((total, v) => total.plus(v as Decimal.Value), new Decimal(0))
-    if (!sum.eq(wholeValue as Decimal.Value)) {
+    const sum = sumOf(partValues)
+    if (typeof sum === 'number' && typeof wholeValue === 'number' ? sum !== wholeValue : !new Decimal(sum).eq(wholeValue as Decimal.Value)) {
       issues.push({
         field: parts[0]!,
         code: 'parts_do_not_add_up',
         key: 'activity.error.partsDoNotAddUp',
-        params: { parts: parts.join(','), whole, sum: sum.toFixed(), wholeValue: show(wholeValue) },
+        params: { parts: parts.join(','), whole, sum: show(sum), wholeValue: show(wholeValue) },
       })
     }
   }
-  for (const { start, end } of definition.dateOrder ?? []) {
+  for (const { start, end } of definition.dateOrder ?? noRules) {
     if (failed.has(start) || failed.has(end)) continue
     const startValue = values[start]
     const endValue = values[end]

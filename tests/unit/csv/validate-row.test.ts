@@ -76,6 +76,17 @@ describe('createCsvValidator: a file row by row', () => {
     expect(v.counts).toEqual({ blank: 1, accepted: 3, rejected: 1 })
   })
 
+  it('still finds duplicates when a file has more distinct outlets than the packed key holds (2^15)', () => {
+    const v = createCsvValidator(shipmentStats, { today })
+    v.push(['outletCode', 'date', 'parcels', 'eWaybillParcels', 'paperWaybillParcels', 'dataQuality'])
+    const line = (n: number, day = '2024-03-01') => [`O-${n}`, day, '1', '1', '0', 'measured']
+    for (let n = 0; n < 33_000; n++) v.push(line(n))
+    expect(v.push(line(5))).toMatchObject({ kind: 'rejected', issues: [{ code: 'duplicate_in_file', params: { firstRow: 7 } }] })
+    expect(v.push(line(32_900))).toMatchObject({ kind: 'rejected', issues: [{ code: 'duplicate_in_file', params: { firstRow: 32_902 } }] })
+    expect(v.push(line(32_900, '2024-03-02')).kind).toBe('accepted')
+    expect(v.counts).toEqual({ blank: 0, accepted: 33_001, rejected: 2 })
+  })
+
   it('stops at a header with errors', () => {
     const v = createCsvValidator(shipmentStats, { today })
     const outcome = v.push(['outletCode', 'date'])
