@@ -3,7 +3,9 @@ import { parseEnv } from '#app/utils/env.server.ts'
 
 describe('environment check at boot', () => {
   it('defaults to the embedded database on port 3000', () => {
-    expect(parseEnv({})).toMatchObject({ PORT: 3000, DATABASE_URL: undefined, DATA_DIR: '.data/pglite', SESSION_TTL_HOURS: 12 })
+    const env = parseEnv({})
+    expect(env).toMatchObject({ PORT: 3000, DATA_DIR: '.data/pglite', SESSION_TTL_HOURS: 12 })
+    expect(env.DATABASE_URL).toBeUndefined()
   })
   it('accepts a PostgreSQL URL and an empty one as unset', () => {
     expect(parseEnv({ DATABASE_URL: 'postgres://u@h:5432/db' }).DATABASE_URL).toBe('postgres://u@h:5432/db')
