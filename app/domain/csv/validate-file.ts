@@ -43,8 +43,9 @@ export function validateCsvText<D extends RecordDefinition>(
   }
   const validator = createCsvValidator(definition, ctx)
   const parsed = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false })
-  for (const cells of parsed.data) {
-    const outcome = validator.push(cells)
+  const quoteErrorRows = new Set(parsed.errors.filter((e) => e.type === 'Quotes').map((e) => e.row))
+  for (const [index, cells] of parsed.data.entries()) {
+    const outcome = validator.push(cells, quoteErrorRows.has(index))
     if (outcome.kind === 'header') {
       report.header = outcome.mapping
       report.headerCells = cells

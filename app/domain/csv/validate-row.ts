@@ -6,7 +6,7 @@ import type { FieldDefinition } from '#app/domain/activity/fields.ts'
 import { checkRecord, FieldProblem, readField } from '#app/domain/activity/validate.ts'
 import { mapHeader, type HeaderMapping } from './header.ts'
 
-export type RowIssueCode = IssueCode | 'cell_count' | 'duplicate_in_file' | 'duplicate_in_database'
+export type RowIssueCode = IssueCode | 'cell_count' | 'malformed_quotes' | 'duplicate_in_file' | 'duplicate_in_database'
 
 /**
  * One problem with one row. `row` is the row number the user sees in Excel
@@ -202,8 +202,13 @@ export type PushOutcome<R> =
   | { kind: 'rejected'; row: number; issues: RowIssue[] }
 
 export interface CsvValidator<R> {
-  /** Feed every parsed row in file order, blank ones included, header first. */
-  push(cells: readonly string[]): PushOutcome<R>
+  /**
+   * Feed every parsed row in file order, blank ones included, header first.
+   * Pass `malformedQuotes` when the parser reported a quote error for this row
+   * (Papa: an error of type 'Quotes'): the row is then rejected as such, since
+   * an unclosed quote swallows the lines after it into one cell.
+   */
+  push(cells: readonly string[], malformedQuotes?: boolean): PushOutcome<R>
   /** Null until the header row has been pushed. */
   readonly header: HeaderMapping | null
   readonly counts: { readonly blank: number; readonly accepted: number; readonly rejected: number }
@@ -230,7 +235,7 @@ export function createCsvValidator<D extends RecordDefinition>(definition: D, ct
       return header
     },
     counts,
-    push(cells) {
+    push(cells, malformedQuotes) {
       row++
       if (isBlankRow(cells)) {
         counts.blank++
@@ -242,6 +247,14 @@ export function createCsvValidator<D extends RecordDefinition>(definition: D, ct
         return { kind: 'header', row, mapping: header }
       }
       if (!header.ok) throw new Error('The header has errors; rows cannot be read')
+      if (malformedQuotes) {
+        counts.rejected++
+        return {
+          kind: 'rejected',
+          row,
+          issues: [{ row, column: null, field: null, code: 'malformed_quotes', key: 'csv.error.malformedQuotes', params: {} }],
+        }
+      }
       const result = validateRow(definition, cells, row, rowContext!)
       if (!result.ok) {
         counts.rejected++

@@ -146,6 +146,13 @@ describe('whole files', () => {
     expect(validateCsvBytes(shipmentStats, new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0]), { today }).fileIssues.map((i) => i.code)).toEqual(['excel_workbook'])
   })
 
+  it('rejects a row whose quote is never closed, rather than reading the swallowed lines as one cell', () => {
+    const text = 'outletCode,date,parcels,eWaybillParcels,paperWaybillParcels,dataQuality\nSF-1,2024-03-01,1,1,0,measured\nSF-1,2024-03-02,"1,1,0,measured\nSF-1,2024-03-03,1,1,0,measured\n'
+    const report = validateCsvText(shipmentStats, text, { today })
+    expect(report.accepted.map((a) => a.row)).toEqual([2])
+    expect(report.rejected.map((r) => `${r.row}:${r.issues[0]!.code}`)).toEqual(['3:malformed_quotes'])
+  })
+
   it('reads no rows when a required column is missing', () => {
     const report = validateCsvText(shipmentStats, 'outletCode,date,parcels,dataQuality\nSF-1,2024-03-01,5,measured\n', { today })
     expect(report.fileIssues.map((i) => `${i.severity}:${i.code}:${i.field}`)).toEqual([
