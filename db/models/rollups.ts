@@ -1,0 +1,493 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely'
+import type { Database } from '../schema.ts'
+
+/**
+ * Monthly rollups per outlet (`outlet_month_rollups`, `outlet_month_mix`),
+ * recomputed from the current raw activity rows (`superseded_at is null`) in
+ * set-based SQL. Reports read these rows only.
+ *
+ * Writers of activity call `refreshOutletMonths` (or `refreshOutletsFrom` for
+ * records that hold from a date onwards: vehicles, recovery bins) inside the
+ * transaction that wrote the rows, so a report never sees the new facts
+ * without their rollup. Seeds and the scale benchmark call `rebuildRollups`.
+ *
+ * The rules (what counts as reported, standard, a plastic item, a vehicle in
+ * service) are stated once here, in SQL; app/domain/metrics/README.md lists
+ * the fields.
+ */
+
+export interface OutletMonthKey {
+  outletId: number
+  /** `YYYY-MM` or any ISO date inside the month. */
+  month: string
+}
+
+export interface RefreshResult {
+  /** Outlet-months recomputed, including the month's other open outlets added so that coverage counts them. */
+  outletMonths: number
+}
+
+// A VALUES list is one bind parameter per value; PostgreSQL allows 65,535.
+const keysPerStatement = 5_000
+
+const nevEnergies = sql.raw(`('BEV', 'PHEV', 'FCEV')`)
+
+// A reusable item's count is its uses in the period; its mass is spread over
+// its design life, as its production emissions are (spec, "Emissions").
+const itemMass = sql.raw(`(c.item_count * i.unit_mass_kg / coalesce(i.design_life_uses, 1))`)
+
+/** Recompute the rollup rows of these outlet-months. Call it in the transaction that changed the raw rows. */
+export async function refreshOutletMonths(trx: Kysely<Database>, keys: readonly OutletMonthKey[]): Promise<RefreshResult> {
+  const unique = dedupe(keys)
+  if (unique.length === 0) return { outletMonths: 0 }
+  return inTransaction(trx, async (db) => {
+    const expanded = dedupe([...unique, ...(await missingOutletsOfMonths(db, unique))])
+    const optional = await optionalSources(db)
+    for (let i = 0; i < expanded.length; i += keysPerStatement) {
+      const chunk = expanded.slice(i, i + keysPerStatement)
+      await rollupStatement({ keys: chunk }, optional).execute(db)
+      await sql`delete from outlet_month_mix where (outlet_id, month) in (select outlet_id, month from (values ${keyValues(chunk)}) k(outlet_id, month))`.execute(db)
+      await mixStatement({ keys: chunk }).execute(db)
+    }
+    return { outletMonths: expanded.length }
+  })
+}
+
+/**
+ * For records that hold from a month onwards (a vehicle entering service, a
+ * recovery bin snapshot): recompute each outlet from `fromMonth` to the last
+ * month any rollup holds (or `fromMonth`, if later).
+ */
+export async function refreshOutletsFrom(
+  trx: Kysely<Database>,
+  starts: readonly { outletId: number; fromMonth: string }[],
+): Promise<RefreshResult> {
+  if (starts.length === 0) return { outletMonths: 0 }
+  const last = await lastRollupMonth(trx)
+  const keys: OutletMonthKey[] = []
+  for (const start of starts) {
+    const from = firstOfMonth(start.fromMonth)
+    const to = last !== null && last > from ? last : from
+    for (let month = from; month <= to; month = nextMonth(month)) keys.push({ outletId: start.outletId, month })
+  }
+  return refreshOutletMonths(trx, keys)
+}
+
+/** The latest month with a rollup row (`YYYY-MM-01`), or null. */
+export async function lastRollupMonth(db: Kysely<Database>): Promise<string | null> {
+  // As text: the embedded driver hands dates back as Date objects.
+  const { rows } = await sql<{ month: string | null }>`select max(month)::text as month from outlet_month_rollups`.execute(db)
+  return rows[0]?.month ?? null
+}
+
+/**
+ * Replace every rollup row with one computed from all raw rows: each open
+ * outlet for every month between the first and the last month of data, and
+ * every outlet-month that has data. For seeds and the scale benchmark.
+ */
+export async function rebuildRollups(db: Kysely<Database>): Promise<RefreshResult> {
+  return inTransaction(db, async (trx) => {
+    const optional = await optionalSources(trx)
+    await sql`truncate outlet_month_rollups, outlet_month_mix`.execute(trx)
+    const range = await dataMonthRange(trx)
+    if (!range) return { outletMonths: 0 }
+    await rollupStatement({ range }, optional).execute(trx)
+    await mixStatement({ range }).execute(trx)
+    const count = await trx
+      .selectFrom('outlet_month_rollups')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow()
+    return { outletMonths: Number(count.n) }
+  })
+}
+
+// ---------------------------------------------------------------------------
+
+type Mode = { keys: readonly OutletMonthKey[] } | { range: { from: string; to: string } }
+
+interface OptionalSources {
+  /** Issue 3's per-record CO2e (migration 0003), once it exists. */
+  emissions: boolean
+  /** Issue 5's consumer credits (migration 0004), once it exists. */
+  credits: boolean
+}
+
+// The emission results and consumer credits tables belong to other parts of
+// the product and may not exist yet in a given database: look, don't assume.
+async function optionalSources(db: Kysely<Database>): Promise<OptionalSources> {
+  const { rows } = await sql<{ emissions: boolean; credits: boolean }>`
+    select to_regclass('emission_results') is not null as emissions,
+           to_regclass('credit_actions') is not null as credits`.execute(db)
+  return rows[0] ?? { emissions: false, credits: false }
+}
+
+function keyValues(keys: readonly OutletMonthKey[]): RawBuilder<unknown> {
+  return sql.join(keys.map((k) => sql`(${k.outletId}::integer, ${k.month}::date)`))
+}
+
+/** The outlet-months to compute: the keys, or every open outlet for each month of the range. */
+function keysCte(mode: Mode): RawBuilder<unknown> {
+  if ('keys' in mode) {
+    return sql`kk as (
+      select outlet_id, month, (month + interval '1 month')::date as next_month
+      from (values ${keyValues(mode.keys)}) k(outlet_id, month)
+    )`
+  }
+  return sql`kk as (
+    select outlet_id, month, (month + interval '1 month')::date as next_month from (
+      select o.id as outlet_id, m.month::date as month
+      from outlets o
+      cross join generate_series(${mode.range.from}::date, ${mode.range.to}::date, interval '1 month') m(month)
+      where o.opened_on < (m.month + interval '1 month') and (o.closed_on is null or o.closed_on >= m.month)
+      union select outlet_id, month from ship
+      union select outlet_id, month from pack
+      union select outlet_id, month from coll
+      union select outlet_id, month from vuse
+      union select outlet_id, month from fac
+    ) pairs
+  )`
+}
+
+/**
+ * A fact CTE grouped by outlet and month: with keys, joined to them (an
+ * index range scan per key); for a rebuild, one pass over the whole table.
+ */
+function factCte(
+  mode: Mode,
+  name: string,
+  input: {
+    from: RawBuilder<unknown>
+    alias: string
+    dateColumn: string
+    where?: RawBuilder<unknown>
+    /** A breakdown's category column, grouped by as well. */
+    groupBy?: string
+    /** Activity tables keep a restatement chain; other sources say what counts in `where`. */
+    restatementChain?: boolean
+  },
+  columns: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  const extraGroup = input.groupBy ? sql.raw(`, ${input.groupBy}`) : sql``
+  const date = sql.raw(`${input.alias}.${input.dateColumn}`)
+  const outlet = sql.raw(`${input.alias}.outlet_id`)
+  const conditions = [
+    ...(input.restatementChain === false ? [] : [sql.raw(`${input.alias}.superseded_at is null`)]),
+    ...(input.where ? [input.where] : []),
+  ]
+  const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``
+  if ('keys' in mode) {
+    return sql`${sql.raw(name)} as (
+      select kk.outlet_id, kk.month, ${columns}
+      from ${input.from}
+      join kk on ${outlet} = kk.outlet_id and ${date} >= kk.month and ${date} < kk.next_month
+      ${where}
+      group by kk.outlet_id, kk.month${extraGroup}
+    )`
+  }
+  return sql`${sql.raw(name)} as (
+    select ${outlet} as outlet_id, date_trunc('month', ${date})::date as month, ${columns}
+    from ${input.from}
+    ${where}
+    group by 1, 2${extraGroup}
+  )`
+}
+
+function factCtes(mode: Mode, optional: OptionalSources): RawBuilder<unknown>[] {
+  const ctes = [
+    factCte(mode, 'ship', { from: sql`shipment_stats s`, alias: 's', dateColumn: 'stat_date' }, sql`
+      sum(s.parcels) as parcels,
+      sum(s.e_waybill_parcels) as e_waybill_parcels,
+      sum(coalesce(s.box_parcels, 0)) as box_parcels,
+      sum(coalesce(s.narrow_tape_box_parcels, 0)) as narrow_tape_box_parcels,
+      sum(coalesce(s.ecommerce_parcels, 0)) as ecommerce_parcels,
+      sum(coalesce(s.ecommerce_original_parcels, 0)) as ecommerce_original_parcels,
+      sum(coalesce(s.recyclable_packaging_parcels, 0)) as recyclable_packaging_parcels,
+      sum(coalesce(s.transit_bags, 0)) as transit_bags,
+      sum(coalesce(s.recyclable_transit_bags, 0)) as recyclable_transit_bags`),
+    // Standard-compliant: the mandatory GB 43352-2023 limits and the GB/T
+    // 16606 series both met. Non-degradable plastic items are what the SPB
+    // 2022 phase-out names: plastic bags, plastic tape and single-use woven
+    // (transit) bags.
+    factCte(
+      mode,
+      'pack',
+      { from: sql`packaging_consumption c join packaging_items i on i.id = c.item_id`, alias: 'c', dateColumn: 'period_start' },
+      sql`
+      sum(${itemMass}) as packaging_mass_kg,
+      sum(case when i.meets_gb_t_16606 and i.meets_gb_43352 then ${itemMass} else 0 end) as standard_packaging_mass_kg,
+      sum(case when i.category = 'bag' and i.plastic then c.item_count else 0 end) as plastic_bags,
+      sum(case when i.category = 'bag' and i.plastic and i.degradable then c.item_count else 0 end) as degradable_plastic_bags,
+      sum(case when i.plastic and not i.degradable and (i.category in ('bag', 'tape') or (i.category = 'transit_bag' and not i.reusable))
+               then c.item_count else 0 end) as non_degradable_plastic_items`,
+    ),
+    factCte(mode, 'coll', { from: sql`recovery_collections rc`, alias: 'rc', dateColumn: 'collection_date' }, sql`
+      sum(rc.cartons_reused) as cartons_reused`),
+    factCte(
+      mode,
+      'vuse',
+      { from: sql`vehicle_use vu join vehicles v on v.outlet_id = vu.outlet_id and v.id = vu.vehicle_id`, alias: 'vu', dateColumn: 'month' },
+      sql`
+      sum(vu.distance_km) as distance_km,
+      sum(case when v.energy in ${nevEnergies} then vu.distance_km else 0 end) as nev_distance_km`,
+    ),
+    factCte(mode, 'fac', { from: sql`facility_electricity fe`, alias: 'fe', dateColumn: 'month' }, sql`
+      sum(fe.electricity_kwh) as electricity_kwh`),
+  ]
+  if (optional.emissions) {
+    ctes.push(
+      factCte(
+        mode,
+        'emis',
+        // 'current' is the figure that counts; a restatement beside a locked month is shown apart, not summed.
+        { from: sql`emission_results e`, alias: 'e', dateColumn: 'month', where: sql`e.status = 'current'`, restatementChain: false },
+        sql`
+        sum(case when e.category in ('packaging', 'fleet', 'facility') then e.co2e_kg else 0 end) as co2e_kg,
+        sum(case when e.category = 'packaging' then e.co2e_kg else 0 end) as packaging_co2e_kg,
+        sum(case when e.category = 'fleet' then e.co2e_kg else 0 end) as fleet_co2e_kg,
+        sum(case when e.category = 'facility' then e.co2e_kg else 0 end) as facility_co2e_kg,
+        sum(coalesce(e.avoided_co2e_kg, 0)) as avoided_co2e_kg,
+        array_agg(distinct e.factor_set_version) as factor_set_versions`,
+      ),
+    )
+  }
+  if (optional.credits) {
+    ctes.push(
+      factCte(
+        mode,
+        'cred',
+        {
+          from: sql`credit_actions ca`,
+          alias: 'ca',
+          dateColumn: 'occurred_on',
+          restatementChain: false,
+          // An action whose award was reversed is no longer the consumer's: the outlet may claim it again.
+          where: sql`ca.outlet_id is not null and not exists (
+            select 1 from credit_ledger earn
+            join credit_ledger rev on rev.consumer_id = earn.consumer_id and rev.reverses_entry_id = earn.id
+            where earn.consumer_id = ca.consumer_id and earn.action_id = ca.id and earn.kind = 'earn')`,
+        },
+        sql`sum(ca.avoided_co2e_g) / 1000 as avoided_co2e_kg`,
+      ),
+    )
+  }
+  return ctes
+}
+
+// Columns of outlet_month_rollups in insert order, each with its expression.
+function rollupColumns(optional: OptionalSources): [string, RawBuilder<unknown>][] {
+  const open = sql`(o.kind = 'outlet' and o.opened_on < kk.next_month and (o.closed_on is null or o.closed_on >= kk.month))`
+  const n = (expr: string) => sql.raw(`coalesce(${expr}, 0)`)
+  const gross = optional.emissions ? sql`coalesce(emis.avoided_co2e_kg, 0)` : sql`0`
+  const credited = optional.credits ? sql`coalesce(cred.avoided_co2e_kg, 0)` : sql`0`
+  return [
+    ['outlet_id', sql`kk.outlet_id`],
+    ['month', sql`kk.month`],
+    ['brand_id', sql`o.brand_id`],
+    ['region_code', sql`o.region_code`],
+    ['province_code', sql`o.province_code`],
+    ['city_code', sql`o.city_code`],
+    ['outlets', sql`(${open})::int`],
+    // Reported: the outlet sent shipment statistics for at least one day of the month.
+    ['reporting_outlets', sql`(${open} and ship.outlet_id is not null)::int`],
+    ['outlets_with_bin', sql`(${open} and coalesce(bins.has_bin, false))::int`],
+    ['parcels', n('ship.parcels')],
+    ['e_waybill_parcels', n('ship.e_waybill_parcels')],
+    ['box_parcels', n('ship.box_parcels')],
+    ['narrow_tape_box_parcels', n('ship.narrow_tape_box_parcels')],
+    ['ecommerce_parcels', n('ship.ecommerce_parcels')],
+    ['ecommerce_original_parcels', n('ship.ecommerce_original_parcels')],
+    ['recyclable_packaging_parcels', n('ship.recyclable_packaging_parcels')],
+    // Same-city parcels are not part of the shipment record yet (metrics README).
+    ['same_city_parcels', sql`0`],
+    ['same_city_recyclable_packaging_parcels', sql`0`],
+    ['transit_bags', n('ship.transit_bags')],
+    ['recyclable_transit_bags', n('ship.recyclable_transit_bags')],
+    ['packaging_mass_kg', n('pack.packaging_mass_kg')],
+    ['standard_packaging_mass_kg', n('pack.standard_packaging_mass_kg')],
+    ['plastic_bags', n('pack.plastic_bags')],
+    ['degradable_plastic_bags', n('pack.degradable_plastic_bags')],
+    ['non_degradable_plastic_items', n('pack.non_degradable_plastic_items')],
+    ['cartons_reused', n('coll.cartons_reused')],
+    ['vehicles_in_service', n('fleet.vehicles_in_service')],
+    ['nev_in_service', n('fleet.nev_in_service')],
+    ['distance_km', n('vuse.distance_km')],
+    ['nev_distance_km', n('vuse.nev_distance_km')],
+    ['vehicles_acquired', n('fleet.vehicles_acquired')],
+    ['nev_acquired', n('fleet.nev_acquired')],
+    ['co2e_kg', optional.emissions ? n('emis.co2e_kg') : sql`0`],
+    ['packaging_co2e_kg', optional.emissions ? n('emis.packaging_co2e_kg') : sql`0`],
+    ['fleet_co2e_kg', optional.emissions ? n('emis.fleet_co2e_kg') : sql`0`],
+    ['facility_co2e_kg', optional.emissions ? n('emis.facility_co2e_kg') : sql`0`],
+    ['gross_avoided_co2e_kg', gross],
+    ['consumer_avoided_co2e_kg', credited],
+    // Avoided CO2e credited to consumers is theirs: the outlet does not claim it again.
+    ['avoided_co2e_kg', sql`greatest(${gross} - ${credited}, 0)`],
+    ['factor_set_versions', optional.emissions ? sql`coalesce(emis.factor_set_versions, '{}')` : sql`'{}'::text[]`],
+    ['refreshed_at', sql`now()`],
+  ]
+}
+
+function rollupStatement(mode: Mode, optional: OptionalSources): RawBuilder<unknown> {
+  const columns = rollupColumns(optional)
+  const names = sql.raw(columns.map(([name]) => name).join(', '))
+  const values = sql.join(columns.map(([name, expr]) => sql`${expr} as ${sql.raw(name)}`))
+  const joins = [
+    sql`left join ship on ship.outlet_id = kk.outlet_id and ship.month = kk.month`,
+    sql`left join pack on pack.outlet_id = kk.outlet_id and pack.month = kk.month`,
+    sql`left join coll on coll.outlet_id = kk.outlet_id and coll.month = kk.month`,
+    sql`left join vuse on vuse.outlet_id = kk.outlet_id and vuse.month = kk.month`,
+    sql`left join fleet on fleet.outlet_id = kk.outlet_id and fleet.month = kk.month`,
+    sql`left join bins on bins.outlet_id = kk.outlet_id and bins.month = kk.month`,
+  ]
+  if (optional.emissions) joins.push(sql`left join emis on emis.outlet_id = kk.outlet_id and emis.month = kk.month`)
+  if (optional.credits) joins.push(sql`left join cred on cred.outlet_id = kk.outlet_id and cred.month = kk.month`)
+  const updates = sql.raw(
+    columns
+      .filter(([name]) => name !== 'outlet_id' && name !== 'month')
+      .map(([name]) => `${name} = excluded.${name}`)
+      .join(', '),
+  )
+  const conflict = 'keys' in mode ? sql`on conflict (outlet_id, month) do update set ${updates}` : sql``
+  // With keys, the fact CTEs join the keys; in a rebuild, the keys are made of the facts.
+  const ordered =
+    'keys' in mode
+      ? [keysCte(mode), ...factCtes(mode, optional), ...stateCtes()]
+      : [...factCtes(mode, optional), keysCte(mode), ...stateCtes()]
+  return sql`
+    with ${sql.join(ordered, sql`, `)}
+    insert into outlet_month_rollups (${names})
+    select ${values}
+    from kk
+    join outlets o on o.id = kk.outlet_id
+    ${sql.join(joins, sql` `)}
+    ${conflict}`
+}
+
+/**
+ * Records that describe a state rather than a month's activity: vehicles in
+ * service (a vehicle counts in every month it served on at least one day;
+ * bought or replacing another counts in the month it entered service) and
+ * the latest recovery-bin snapshot on or before the month's end (an outlet
+ * has a bin when at least one is labelled and at least one is in service).
+ */
+function stateCtes(): RawBuilder<unknown>[] {
+  return [
+    sql`fleet as (
+      select kk.outlet_id, kk.month,
+        count(*) filter (where v.in_service_from < kk.next_month and (v.in_service_to is null or v.in_service_to >= kk.month)) as vehicles_in_service,
+        count(*) filter (where v.energy in ${nevEnergies} and v.in_service_from < kk.next_month and (v.in_service_to is null or v.in_service_to >= kk.month)) as nev_in_service,
+        count(*) filter (where v.acquisition in ('new', 'replacement') and v.in_service_from >= kk.month and v.in_service_from < kk.next_month) as vehicles_acquired,
+        count(*) filter (where v.energy in ${nevEnergies} and v.acquisition in ('new', 'replacement') and v.in_service_from >= kk.month and v.in_service_from < kk.next_month) as nev_acquired
+      from kk
+      join vehicles v on v.outlet_id = kk.outlet_id and v.superseded_at is null
+      group by kk.outlet_id, kk.month
+    )`,
+    sql`bins as (
+      select kk.outlet_id, kk.month, (b.labelled_bins > 0 and b.in_service_bins > 0) as has_bin
+      from kk
+      join lateral (
+        select rb.labelled_bins, rb.in_service_bins
+        from recovery_bins rb
+        where rb.outlet_id = kk.outlet_id and rb.as_of_date < kk.next_month and rb.superseded_at is null
+        order by rb.as_of_date desc
+        limit 1
+      ) b on true
+    )`,
+  ]
+}
+
+function mixStatement(mode: Mode): RawBuilder<unknown> {
+  // A rebuild runs after the rollups are in: their rows are the outlet-months.
+  const keys =
+    'keys' in mode
+      ? keysCte(mode)
+      : sql`kk as (select outlet_id, month, (month + interval '1 month')::date as next_month from outlet_month_rollups)`
+  const material = factCte(
+    mode,
+    'material',
+    { from: sql`packaging_consumption c join packaging_items i on i.id = c.item_id`, alias: 'c', dateColumn: 'period_start', groupBy: 'i.material' },
+    sql`i.material as category, sum(${itemMass}) as value`,
+  )
+  const distance = factCte(
+    mode,
+    'energy_distance',
+    {
+      from: sql`vehicle_use vu join vehicles v on v.outlet_id = vu.outlet_id and v.id = vu.vehicle_id`,
+      alias: 'vu',
+      dateColumn: 'month',
+      groupBy: 'v.energy',
+    },
+    sql`v.energy as category, sum(vu.distance_km) as value`,
+  )
+  return sql`
+    with ${sql.join([keys, material, distance], sql`, `)},
+    energy_months as (
+      select kk.outlet_id, kk.month, v.energy as category, count(*) as value
+      from kk
+      join vehicles v on v.outlet_id = kk.outlet_id and v.superseded_at is null
+        and v.in_service_from < kk.next_month and (v.in_service_to is null or v.in_service_to >= kk.month)
+      group by kk.outlet_id, kk.month, v.energy
+    ),
+    parts as (
+      select outlet_id, month, 'packaging_mass_kg' as measure, category, value from material
+      union all select outlet_id, month, 'vehicle_months', category, value from energy_months
+      union all select outlet_id, month, 'distance_km', category, value from energy_distance
+    )
+    insert into outlet_month_mix (outlet_id, month, brand_id, region_code, province_code, city_code, measure, category, value)
+    select p.outlet_id, p.month, o.brand_id, o.region_code, o.province_code, o.city_code, p.measure, p.category, p.value
+    from parts p
+    join outlets o on o.id = p.outlet_id
+    where p.value <> 0`
+}
+
+async function missingOutletsOfMonths(db: Kysely<Database>, keys: readonly OutletMonthKey[]): Promise<OutletMonthKey[]> {
+  // Every outlet open in a month counts in that month's coverage, reported or
+  // not: the first write of a month brings the month's other outlets along.
+  const months = [...new Set(keys.map((k) => k.month))]
+  const { rows } = await sql<{ outlet_id: number; month: string }>`
+    select o.id as outlet_id, m.month::text as month
+    from (values ${sql.join(months.map((m) => sql`(${m}::date)`))}) m(month)
+    join outlets o on o.opened_on < (m.month + interval '1 month') and (o.closed_on is null or o.closed_on >= m.month)
+    where not exists (select 1 from outlet_month_rollups r where r.outlet_id = o.id and r.month = m.month)`.execute(db)
+  return rows.map((r) => ({ outletId: r.outlet_id, month: r.month }))
+}
+
+async function dataMonthRange(db: Kysely<Database>): Promise<{ from: string; to: string } | null> {
+  const { rows } = await sql<{ from: string | null; to: string | null }>`
+    select min(lo)::text as "from", max(hi)::text as "to" from (
+      select date_trunc('month', min(stat_date))::date as lo, date_trunc('month', max(stat_date))::date as hi from shipment_stats where superseded_at is null
+      union all select date_trunc('month', min(period_start))::date, date_trunc('month', max(period_start))::date from packaging_consumption where superseded_at is null
+      union all select date_trunc('month', min(collection_date))::date, date_trunc('month', max(collection_date))::date from recovery_collections where superseded_at is null
+      union all select min(month), max(month) from vehicle_use where superseded_at is null
+      union all select min(month), max(month) from facility_electricity where superseded_at is null
+    ) ranges`.execute(db)
+  const row = rows[0]
+  if (!row?.from || !row.to) return null
+  return { from: row.from, to: row.to }
+}
+
+function dedupe(keys: readonly OutletMonthKey[]): OutletMonthKey[] {
+  const seen = new Map<string, OutletMonthKey>()
+  for (const key of keys) {
+    if (!Number.isInteger(key.outletId)) throw new Error(`Not an outlet id: ${key.outletId}`)
+    const month = firstOfMonth(key.month)
+    seen.set(`${key.outletId}|${month}`, { outletId: key.outletId, month })
+  }
+  return [...seen.values()]
+}
+
+function firstOfMonth(value: string): string {
+  const match = /^(\d{4})-(\d{2})(-\d{2})?$/.exec(value)
+  if (!match) throw new Error(`Not a month or ISO date: ${value}`)
+  return `${match[1]}-${match[2]}-01`
+}
+
+function nextMonth(month: string): string {
+  const year = Number(month.slice(0, 4))
+  const m = Number(month.slice(5, 7))
+  return m === 12 ? `${year + 1}-01-01` : `${year}-${String(m + 1).padStart(2, '0')}-01`
+}
+
+async function inTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn)
+}
