@@ -5,6 +5,7 @@ import Papa from 'papaparse'
 import { isRole } from '#app/domain/access.ts'
 import { hashPassword } from '#app/utils/password.server.ts'
 import type { Database, GridRegion, RegionLevel } from './schema.ts'
+import { seedCredits } from './seed-credits.ts'
 
 async function readCsv(dir: string, file: string): Promise<Record<string, string>[]> {
   const text = await readFile(path.join(dir, file), 'utf8')
@@ -123,6 +124,7 @@ export async function seedDemoData(db: Kysely<Database>, seedsDir: string): Prom
         })
         .execute()
     }
+    await seedCredits(trx, seedsDir)
     return { regions: regions!.length, brands: brands!.length, outlets: outlets!.length, users: users!.length }
   })
 }

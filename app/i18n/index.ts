@@ -6,11 +6,12 @@ import { csv } from './messages/csv.ts'
 import { metrics } from './messages/metrics.ts'
 import { home } from './messages/home.ts'
 import { credits } from './messages/credits.ts'
+import { creditPages } from './messages/credit-pages.ts'
 import { emissions } from './messages/emissions.ts'
 import { defaultLocale, type Locale } from './locales.ts'
 
 // Each area of the product keeps its own catalog file; they are merged here.
-const areas = [common, auth, home, admin, activity, csv, credits, metrics, emissions] as const
+const areas = [common, auth, home, admin, activity, csv, credits, creditPages, metrics, emissions] as const
 
 type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
   ? (H extends Record<Locale, infer M> ? M : never) & Merge<R>

@@ -1,11 +1,13 @@
 import type { Migration } from 'kysely'
 import * as m0001 from './0001_foundation.ts'
 import * as m0002 from './0002_activity.ts'
+import * as m0004 from './0004_credits.ts'
 import * as m0005 from './0005_reports.ts'
 
 // The static registry. Names sort in the order they must run; append only.
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_activity': m0002,
+  '0004_credits': m0004,
   '0005_reports': m0005,
 }

@@ -1,0 +1,308 @@
+import type { Kysely } from 'kysely'
+import type { Viewer } from '#app/domain/access.ts'
+import {
+  parseIdempotencyKey,
+  parsePartnerActionBody,
+  partnerApiErrors,
+  type ApiFieldError,
+  type PartnerApiErrorCode,
+} from '#app/domain/credits/partner-request.ts'
+import {
+  defaultSignatureToleranceSeconds,
+  generatePartnerKeyId,
+  generatePartnerSecret,
+  openPartnerSecret,
+  partnerHeaders,
+  partnerSecretFingerprint,
+  sealPartnerSecret,
+  sha256Hex,
+  verifySignature,
+} from '#app/domain/credits/signing.server.ts'
+import type { FactorSet } from '#app/domain/factors/factor-set.ts'
+import { translate, type MessageKey, type MessageParams } from '#app/i18n/index.ts'
+import type { CreditKeys } from '#app/utils/credits-env.server.ts'
+import { appendAudit } from '#db/models/audit.ts'
+import {
+  claimIdempotencyKey,
+  completePartnerRequest,
+  findPartnerById,
+  findPartnerKey,
+  findPartnerRequest,
+  insertPartner,
+  insertPartnerKey,
+  listPartnersWithKeys,
+  pruneSignatures,
+  recordSignature,
+  revokePartnerKeyRow,
+  takeRateToken,
+} from '#db/models/credits.ts'
+import type { Database } from '#db/schema.ts'
+import { awardInTransaction, findOrCreateConsumer, inTransaction, loadRuleSets, type Award } from './credits.server.ts'
+
+type Db = Kysely<Database>
+
+export const greenActionsPath = '/api/partner/v1/green-actions'
+/** Bodies are a few hundred bytes; anything this large is a mistake or an attack. */
+export const maxBodyBytes = 16 * 1024
+
+// --- admin: partners and their keys ---
+
+export interface NewPartnerInput {
+  name: string
+  ratePerSecond: string
+  burst: number
+}
+
+export interface IssuedKey {
+  partnerId: number
+  keyId: string
+  /** Shown once, to the admin who created it; only its sealed form is stored. */
+  secret: string
+  fingerprint: string
+}
+
+export async function createPartner(
+  db: Db,
+  actor: Viewer,
+  keys: CreditKeys,
+  input: NewPartnerInput,
+): Promise<{ ok: true; issued: IssuedKey } | { ok: false; field: 'name'; error: { key: MessageKey; params?: MessageParams } }> {
+  return db.transaction().execute(async (trx) => {
+    const partnerId = await insertPartner(trx, { name: input.name, ratePerSecond: input.ratePerSecond, burst: input.burst, createdBy: actor.userId })
+    if (partnerId === undefined) return { ok: false as const, field: 'name' as const, error: { key: 'creditPages.partners.error.nameTaken' as const, params: { name: input.name } } }
+    const issued = await issueKey(trx, actor, keys, partnerId)
+    await appendAudit(trx, {
+      actorUserId: actor.userId,
+      action: 'partner.create',
+      entityType: 'partner',
+      entityId: partnerId,
+      after: { name: input.name, ratePerSecond: input.ratePerSecond, burst: input.burst, keyId: issued.keyId },
+    })
+    return { ok: true as const, issued }
+  })
+}
+
+async function issueKey(db: Db, actor: Viewer | null, keys: CreditKeys, partnerId: number, given?: { keyId: string; secret: string }): Promise<IssuedKey> {
+  const keyId = given?.keyId ?? generatePartnerKeyId()
+  const secret = given?.secret ?? generatePartnerSecret()
+  const fingerprint = partnerSecretFingerprint(keyId, secret)
+  await insertPartnerKey(db, {
+    partnerId,
+    keyId,
+    sealedSecret: sealPartnerSecret({ keyId, secret, serverKey: keys.serverKey }),
+    fingerprint,
+    createdBy: actor?.userId ?? null,
+  })
+  return { partnerId, keyId, secret, fingerprint }
+}
+
+/** A second key for a partner (rotation: create, let the partner switch, revoke the old one). */
+export async function createPartnerKey(db: Db, actor: Viewer, keys: CreditKeys, partnerId: number): Promise<IssuedKey | undefined> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await findPartnerById(trx, partnerId))) return undefined
+    const issued = await issueKey(trx, actor, keys, partnerId)
+    await appendAudit(trx, { actorUserId: actor.userId, action: 'partner.key.create', entityType: 'partner', entityId: partnerId, after: { keyId: issued.keyId } })
+    return issued
+  })
+}
+
+/** Used by the demo seed and the load script: a partner whose key is given, not drawn. */
+export async function createPartnerWithKey(
+  db: Db,
+  keys: CreditKeys,
+  input: NewPartnerInput & { keyId: string; secret: string },
+): Promise<IssuedKey> {
+  return inTransaction(db, async (trx) => {
+    const partnerId = await insertPartner(trx, { name: input.name, ratePerSecond: input.ratePerSecond, burst: input.burst, createdBy: null })
+    if (partnerId === undefined) throw new Error(`A partner named ${input.name} already exists`)
+    return issueKey(trx, null, keys, partnerId, { keyId: input.keyId, secret: input.secret })
+  })
+}
+
+export async function revokePartnerKey(db: Db, actor: Viewer, keyId: string, now: Date): Promise<boolean> {
+  const revoked = await db.transaction().execute(async (trx) => {
+    const row = await revokePartnerKeyRow(trx, keyId, actor.userId, now)
+    if (row) await appendAudit(trx, { actorUserId: actor.userId, action: 'partner.key.revoke', entityType: 'partner', entityId: row.partnerId, after: { keyId } })
+    return row !== undefined
+  })
+  if (revoked) secretCache.delete(keyId)
+  return revoked
+}
+
+export async function partnersForAdmin(db: Db) {
+  const partners = await listPartnersWithKeys(db)
+  return partners.map((p) => ({ ...p, keys: p.keys.map((k) => ({ ...k, fingerprint: k.fingerprint.slice(0, 12) })) }))
+}
+
+// --- the API ---
+
+export interface PartnerHttpRequest {
+  method: string
+  /** Path and query exactly as requested. */
+  path: string
+  headers: Headers
+  body: Uint8Array
+}
+
+export interface PartnerHttpResponse {
+  status: number
+  body: unknown
+  headers: Record<string, string>
+}
+
+/** Codes of this route beyond the domain's table (same shape, same catalog). */
+const routeErrors = {
+  method_not_allowed: { status: 405, key: 'creditPages.api.methodNotAllowed' },
+  body_too_large: { status: 413, key: 'creditPages.api.bodyTooLarge' },
+} as const satisfies Record<string, { status: number; key: MessageKey }>
+export type ApiErrorCode = PartnerApiErrorCode | keyof typeof routeErrors
+
+function bilingual(key: MessageKey, params?: MessageParams) {
+  return { zh: translate('zh-CN', key, params), en: translate('en', key, params) }
+}
+
+export function apiError(code: ApiErrorCode, fields?: readonly ApiFieldError[], headers: Record<string, string> = {}): PartnerHttpResponse {
+  const spec = code in partnerApiErrors ? partnerApiErrors[code as PartnerApiErrorCode] : routeErrors[code as keyof typeof routeErrors]
+  return {
+    status: spec.status,
+    headers,
+    body: {
+      error: {
+        code,
+        message: bilingual(spec.key),
+        ...(fields && fields.length > 0
+          ? { fields: fields.map((f) => ({ field: f.field, code: f.code, message: bilingual(f.key, f.params) })) }
+          : {}),
+      },
+    },
+  }
+}
+
+/** What a partner learns about an award: its own request's outcome, nothing of the consumer's other data. */
+function awardBody(award: Award) {
+  return {
+    award: {
+      id: award.actionId,
+      action: award.action,
+      waybillNo: award.waybillNo,
+      quantity: award.quantity,
+      occurredOn: award.occurredOn,
+      avoidedCo2eG: award.avoidedCo2eG,
+      points: award.points,
+      capped: award.capped,
+      ruleSetVersion: award.ruleSetVersion,
+      factorSetVersion: award.factorSetVersion,
+      factorIds: award.factorIds,
+      expiresOn: award.expiresOn,
+    },
+  }
+}
+
+// Unsealing costs an AES-GCM decryption; keep the result per key id while the sealed text is unchanged.
+const secretCache = new Map<string, { sealed: string; secret: string }>()
+let lastPrune = 0
+
+export interface PartnerApiContext {
+  db: Db
+  factorSet: FactorSet
+  keys: CreditKeys
+  toleranceSeconds?: number
+}
+
+/**
+ * POST /api/partner/v1/green-actions, in the order that spends least on a
+ * bad request: key, signature and timestamp; the partner's rate limit
+ * (a token bucket in the database, so every app process shares it); the
+ * replay guard (each signature once); then one transaction that claims the
+ * Idempotency-Key, validates the body, finds or creates the consumer,
+ * awards, and stores the answer. A second request with the same key waits
+ * for the first to commit and gets its stored answer; an internal error
+ * rolls everything back so the partner can retry with the same key.
+ */
+export async function handleGreenAction(ctx: PartnerApiContext, req: PartnerHttpRequest, now: Date): Promise<PartnerHttpResponse> {
+  if (req.method.toUpperCase() !== 'POST') return apiError('method_not_allowed', undefined, { Allow: 'POST' })
+  if (req.body.byteLength > maxBodyBytes) return apiError('body_too_large')
+  const tolerance = ctx.toleranceSeconds ?? defaultSignatureToleranceSeconds
+
+  const keyId = req.headers.get(partnerHeaders.keyId)?.trim()
+  if (!keyId) return apiError('key_missing')
+  const key = await findPartnerKey(ctx.db, keyId)
+  if (!key) return apiError('key_unknown')
+  if (key.revokedAt) return apiError('key_revoked')
+
+  let secret = secretCache.get(keyId)?.sealed === key.sealedSecret ? secretCache.get(keyId)!.secret : undefined
+  if (secret === undefined) {
+    const opened = openPartnerSecret({ keyId, sealed: key.sealedSecret, serverKey: ctx.keys.serverKey, fingerprint: key.fingerprint })
+    if (!opened.ok) {
+      console.error(`Partner key ${keyId}: the sealed secret does not open with this server's PARTNER_SECRET_SERVER_KEY`)
+      return apiError('internal_error')
+    }
+    secret = opened.secret
+    secretCache.set(keyId, { sealed: key.sealedSecret, secret })
+  }
+
+  const signature = req.headers.get(partnerHeaders.signature)
+  const verified = verifySignature({
+    method: req.method,
+    path: req.path,
+    timestamp: req.headers.get(partnerHeaders.timestamp),
+    body: req.body,
+    signature,
+    secret,
+    now,
+    toleranceSeconds: tolerance,
+  })
+  if (!verified.ok) return apiError(verified.code)
+
+  if (!(await takeRateToken(ctx.db, key.partnerId, now, key.ratePerSecond, key.burst))) {
+    const retryAfter = Math.max(1, Math.ceil(1 / Number(key.ratePerSecond)))
+    return apiError('rate_limited', undefined, { 'Retry-After': String(retryAfter) })
+  }
+
+  if (now.getTime() - lastPrune > 60_000) {
+    lastPrune = now.getTime()
+    await pruneSignatures(ctx.db, new Date(now.getTime() - 2 * tolerance * 1000))
+  }
+  if (!(await recordSignature(ctx.db, key.partnerId, signature!.trim().toLowerCase(), now))) return apiError('request_replayed')
+
+  const idempotency = parseIdempotencyKey(req.headers.get(partnerHeaders.idempotencyKey))
+  if (!idempotency.ok) return apiError(idempotency.code)
+  const bodySha256 = sha256Hex(req.body)
+  const ruleSets = await loadRuleSets(ctx.db)
+
+  return ctx.db.transaction().execute(async (trx): Promise<PartnerHttpResponse> => {
+    const requestId = await claimIdempotencyKey(trx, { partnerId: key.partnerId, keyId, idempotencyKey: idempotency.key, bodySha256 })
+    if (requestId === undefined) {
+      const stored = await findPartnerRequest(trx, key.partnerId, idempotency.key)
+      if (!stored || stored.statusCode === null) throw new Error('partner request claimed but not answered')
+      if (stored.bodySha256 !== bodySha256) return apiError('idempotency_key_reused')
+      return { status: stored.statusCode, body: stored.response, headers: { 'Idempotent-Replayed': 'true' } }
+    }
+    const answer = async (response: PartnerHttpResponse) => {
+      await completePartnerRequest(trx, key.partnerId, requestId, response.status, response.body, now)
+      return response
+    }
+
+    const parsed = parsePartnerActionBody(new TextDecoder().decode(req.body), { now })
+    if (!parsed.ok) return answer(apiError(parsed.code, parsed.errors))
+    const request = parsed.request
+    const found = await findOrCreateConsumer(trx, request.consumer, ctx.keys, { partnerId: key.partnerId })
+    if (!found.ok) return answer(apiError('consumer_not_found'))
+    const outcome = await awardInTransaction(trx, { factorSet: ctx.factorSet, ruleSets }, {
+      consumerId: found.consumer.id,
+      action: request.action,
+      waybillNo: request.waybillNo,
+      quantity: request.quantity,
+      occurredAt: request.occurredAt,
+      occurredOn: request.occurredOn,
+      source: { kind: 'partner', partnerId: key.partnerId, partnerKeyId: key.id, partnerOrderId: request.partnerOrderId },
+    })
+    if (!outcome.ok) {
+      if (outcome.code === 'consumer_not_found') return answer(apiError('consumer_not_found'))
+      if (outcome.code === 'action_not_rewarded') return answer(apiError('action_not_rewarded'))
+      return answer(apiError('quantity_too_large'))
+    }
+    if (outcome.status === 'duplicate') return answer(apiError('already_awarded'))
+    return answer({ status: 201, body: awardBody(outcome.award), headers: {} })
+  })
+}

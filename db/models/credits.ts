@@ -1,0 +1,762 @@
+import Decimal from 'decimal.js'
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { Viewer } from '#app/domain/access.ts'
+import type { CreditAction, IsoDate, LedgerEntryKind } from '#app/domain/credits/actions.ts'
+import type { LedgerEntry } from '#app/domain/credits/ledger.ts'
+import type { RuleSetStatus } from '#app/domain/credits/rules.ts'
+import type { Database } from '../schema.ts'
+import { jsonb } from './json.ts'
+import { outletVisibleTo } from './scope.ts'
+
+type Db = Kysely<Database>
+type Trx = Transaction<Database>
+
+/**
+ * bigint ids and dates read as text in SQL: both drivers then return the
+ * same 'YYYY-MM-DD' and decimal-string shapes, whatever their parser setup.
+ */
+function txt(ref: string) {
+  return sql<string>`${sql.ref(ref)}::text`
+}
+function txtOrNull(ref: string) {
+  return sql<string | null>`${sql.ref(ref)}::text`
+}
+
+// --- rule sets ---
+
+export interface RuleSetRow {
+  version: string
+  status: RuleSetStatus
+  effectiveFrom: string
+  content: unknown
+  contentSha256: string
+  fileName: string
+}
+
+/** Insert a rule set unless its version is already stored (a stored version is never overwritten). */
+export async function insertRuleSetIfAbsent(db: Db, row: RuleSetRow): Promise<boolean> {
+  const inserted = await db
+    .insertInto('credit_rule_sets')
+    .values({
+      version: row.version,
+      status: row.status,
+      effective_from: row.effectiveFrom,
+      content: jsonb(row.content),
+      content_sha256: row.contentSha256,
+      file_name: row.fileName,
+    })
+    .onConflict((oc) => oc.column('version').doNothing())
+    .returning('version')
+    .executeTakeFirst()
+  return inserted !== undefined
+}
+
+export async function listRuleSetRows(db: Db): Promise<RuleSetRow[]> {
+  const rows = await db
+    .selectFrom('credit_rule_sets')
+    .select(['version', 'status', txt('effective_from').as('effective_from'), 'content', 'content_sha256', 'file_name'])
+    .orderBy('effective_from')
+    .orderBy('version')
+    .execute()
+  return rows.map((r) => ({
+    version: r.version,
+    status: r.status,
+    effectiveFrom: r.effective_from,
+    content: r.content,
+    contentSha256: r.content_sha256,
+    fileName: r.file_name,
+  }))
+}
+
+// --- consumers ---
+
+export interface ConsumerRow {
+  id: string
+  userId: number
+  memberCode: string
+  phoneMasked: string | null
+  claimedAt: Date | null
+}
+
+function consumerQuery(db: Db) {
+  return db
+    .selectFrom('consumers')
+    .select([txt('id').as('id'), 'user_id as userId', 'member_code as memberCode', 'phone_masked as phoneMasked', 'claimed_at as claimedAt'])
+}
+
+export async function findConsumerByMemberCode(db: Db, memberCode: string): Promise<ConsumerRow | undefined> {
+  return consumerQuery(db).where('member_code', '=', memberCode).executeTakeFirst()
+}
+
+export async function findConsumerByPhoneHash(db: Db, phoneHash: string): Promise<ConsumerRow | undefined> {
+  return consumerQuery(db).where('phone_hash', '=', phoneHash).executeTakeFirst()
+}
+
+/** The signed-in consumer's own record: the id comes from the session, never from the request. */
+export async function findConsumerForViewer(db: Db, viewer: Viewer): Promise<ConsumerRow | undefined> {
+  if (viewer.role !== 'consumer') return undefined
+  return consumerQuery(db).where('user_id', '=', viewer.userId).executeTakeFirst()
+}
+
+/** Serialise every ledger write of one consumer: call first inside the transaction. */
+export async function lockConsumer(trx: Trx, consumerId: string): Promise<boolean> {
+  const row = await trx.selectFrom('consumers').select('id').where('id', '=', consumerId).forUpdate().executeTakeFirst()
+  return row !== undefined
+}
+
+export interface NewPlaceholderConsumer {
+  memberCode: string
+  phoneHash: string | null
+  phoneMasked: string | null
+  displayName: string
+  outletId?: number | null
+  partnerId?: number | null
+}
+
+/**
+ * A consumer the platform has not met: a users row without a password (an
+ * account to claim later), its membership and the consumer row. Returns
+ * undefined when the member code or phone is taken meanwhile (a concurrent
+ * request created them); the caller then looks the consumer up again.
+ */
+export async function insertPlaceholderConsumer(trx: Trx, input: NewPlaceholderConsumer): Promise<ConsumerRow | undefined> {
+  const user = await trx
+    .insertInto('users')
+    .values({ username: input.memberCode.toLowerCase(), password_hash: null, display_name: input.displayName })
+    .onConflict((oc) => oc.column('username').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  if (!user) return undefined
+  await trx.insertInto('memberships').values({ user_id: user.id, role: 'consumer' }).execute()
+  const consumer = await trx
+    .insertInto('consumers')
+    .values({
+      user_id: user.id,
+      member_code: input.memberCode,
+      phone_hash: input.phoneHash,
+      phone_masked: input.phoneMasked,
+      created_at_outlet_id: input.outletId ?? null,
+      created_by_partner_id: input.partnerId ?? null,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .returning([txt('id').as('id'), 'user_id as userId', 'member_code as memberCode', 'phone_masked as phoneMasked', 'claimed_at as claimedAt'])
+    .executeTakeFirst()
+  if (!consumer) {
+    await trx.deleteFrom('users').where('id', '=', user.id).execute()
+    return undefined
+  }
+  return consumer
+}
+
+/** Attach a consumer row to an existing users row (the demo consumer, who already signs in). */
+export async function insertConsumerForUser(
+  db: Db,
+  input: { userId: number; memberCode: string; phoneHash: string | null; phoneMasked: string | null; claimedAt: Date | null },
+): Promise<ConsumerRow> {
+  return db
+    .insertInto('consumers')
+    .values({
+      user_id: input.userId,
+      member_code: input.memberCode,
+      phone_hash: input.phoneHash,
+      phone_masked: input.phoneMasked,
+      claimed_at: input.claimedAt,
+    })
+    .returning([txt('id').as('id'), 'user_id as userId', 'member_code as memberCode', 'phone_masked as phoneMasked', 'claimed_at as claimedAt'])
+    .executeTakeFirstOrThrow()
+}
+
+export interface ClaimCandidate {
+  consumerId: string
+  userId: number
+  phoneHash: string | null
+  claimed: boolean
+}
+
+export async function findClaimCandidate(trx: Trx, memberCode: string): Promise<ClaimCandidate | undefined> {
+  const row = await trx
+    .selectFrom('consumers')
+    .innerJoin('users', 'users.id', 'consumers.user_id')
+    .select([txt('consumers.id').as('id'), 'consumers.user_id', 'consumers.phone_hash', 'consumers.claimed_at', 'users.password_hash'])
+    .where('consumers.member_code', '=', memberCode)
+    .forUpdate()
+    .executeTakeFirst()
+  return (
+    row && {
+      consumerId: row.id,
+      userId: row.user_id,
+      phoneHash: row.phone_hash,
+      claimed: row.claimed_at !== null || row.password_hash !== null,
+    }
+  )
+}
+
+export async function usernameTaken(db: Db, username: string): Promise<boolean> {
+  return (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) !== undefined
+}
+
+export async function markClaimed(
+  trx: Trx,
+  input: { consumerId: string; userId: number; username: string; passwordHash: string; displayName: string; now: Date },
+): Promise<void> {
+  await trx
+    .updateTable('users')
+    .set({ username: input.username, password_hash: input.passwordHash, display_name: input.displayName })
+    .where('id', '=', input.userId)
+    .where('password_hash', 'is', null)
+    .execute()
+  await trx.updateTable('consumers').set({ claimed_at: input.now }).where('id', '=', input.consumerId).execute()
+}
+
+// --- actions and ledger ---
+
+export interface NewCreditAction {
+  consumerId: string
+  action: CreditAction
+  waybillNo: string
+  quantity: number
+  occurredAt: Date
+  occurredOn: IsoDate
+  outletId: number | null
+  partnerId: number | null
+  partnerKeyId: number | null
+  partnerOrderId: string | null
+  recordedBy: number | null
+  avoidedCo2eG: string
+  factorIds: readonly string[]
+  factorSetVersion: string
+  ruleSetVersion: string
+  uncappedPoints: string
+}
+
+/**
+ * The database decides which of several identical requests wins: the unique
+ * (consumer, waybill, action) key and ON CONFLICT DO NOTHING. undefined = lost.
+ */
+export async function insertActionIfNew(trx: Trx, a: NewCreditAction): Promise<string | undefined> {
+  const row = await trx
+    .insertInto('credit_actions')
+    .values({
+      consumer_id: a.consumerId,
+      action: a.action,
+      waybill_no: a.waybillNo,
+      quantity: a.quantity,
+      occurred_at: a.occurredAt,
+      occurred_on: a.occurredOn,
+      outlet_id: a.outletId,
+      partner_id: a.partnerId,
+      partner_key_id: a.partnerKeyId,
+      partner_order_id: a.partnerOrderId,
+      recorded_by: a.recordedBy,
+      avoided_co2e_g: a.avoidedCo2eG,
+      factor_ids: jsonb(a.factorIds),
+      factor_set_version: a.factorSetVersion,
+      rule_set_version: a.ruleSetVersion,
+      uncapped_points: a.uncappedPoints,
+    })
+    .onConflict((oc) => oc.columns(['consumer_id', 'waybill_no', 'action']).doNothing())
+    .returning(txt('id').as('id'))
+    .executeTakeFirst()
+  return row?.id
+}
+
+export interface AwardRow {
+  actionId: string
+  consumerId: string
+  action: CreditAction
+  waybillNo: string
+  quantity: number
+  occurredOn: string
+  outletId: number | null
+  partnerId: number | null
+  avoidedCo2eG: string
+  factorIds: string[]
+  factorSetVersion: string
+  ruleSetVersion: string
+  uncappedPoints: string
+  ledgerEntryId: string
+  points: string
+  expiresOn: string | null
+}
+
+function awardQuery(db: Db) {
+  return db
+    .selectFrom('credit_actions as a')
+    .innerJoin('credit_ledger as e', (join) =>
+      join.onRef('e.consumer_id', '=', 'a.consumer_id').onRef('e.action_id', '=', 'a.id').on('e.kind', '=', 'earn'),
+    )
+    .select([
+      txt('a.id').as('actionId'),
+      txt('a.consumer_id').as('consumerId'),
+      'a.action',
+      'a.waybill_no as waybillNo',
+      'a.quantity',
+      txt('a.occurred_on').as('occurredOn'),
+      'a.outlet_id as outletId',
+      'a.partner_id as partnerId',
+      'a.avoided_co2e_g as avoidedCo2eG',
+      'a.factor_ids as factorIds',
+      'a.factor_set_version as factorSetVersion',
+      'a.rule_set_version as ruleSetVersion',
+      'a.uncapped_points as uncappedPoints',
+      txt('e.id').as('ledgerEntryId'),
+      'e.points',
+      txtOrNull('e.expires_on').as('expiresOn'),
+    ])
+}
+
+export async function findAward(db: Db, consumerId: string, waybillNo: string, action: CreditAction): Promise<AwardRow | undefined> {
+  const row = await awardQuery(db)
+    .where('a.consumer_id', '=', consumerId)
+    .where('a.waybill_no', '=', waybillNo)
+    .where('a.action', '=', action)
+    .executeTakeFirst()
+  return row && { ...row, factorIds: row.factorIds as string[] }
+}
+
+/** Gross points earned for one action on one China day (a reversal does not reopen the cap). */
+export async function sumEarnedOn(trx: Trx, consumerId: string, action: CreditAction, occurredOn: IsoDate): Promise<Decimal> {
+  const row = await trx
+    .selectFrom('credit_ledger as e')
+    .innerJoin('credit_actions as a', (join) => join.onRef('a.consumer_id', '=', 'e.consumer_id').onRef('a.id', '=', 'e.action_id'))
+    .select(sql<string | null>`sum(e.points)`.as('total'))
+    .where('e.consumer_id', '=', consumerId)
+    .where('e.kind', '=', 'earn')
+    .where('a.action', '=', action)
+    .where('a.occurred_on', '=', occurredOn)
+    .executeTakeFirst()
+  return new Decimal(row?.total ?? 0)
+}
+
+/** The balance is the last entry's balance_after (the trigger keeps the chain exact). */
+export async function currentBalance(db: Db, consumerId: string): Promise<Decimal> {
+  const row = await db
+    .selectFrom('credit_ledger')
+    .select('balance_after')
+    .where('consumer_id', '=', consumerId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return new Decimal(row?.balance_after ?? 0)
+}
+
+export interface NewLedgerEntry {
+  consumerId: string
+  kind: LedgerEntryKind
+  points: string
+  balanceAfter: string
+  occurredOn: IsoDate
+  ruleSetVersion?: string | null
+  actionId?: string | null
+  redemptionId?: string | null
+  reversesEntryId?: string | null
+  expiresOn?: IsoDate | null
+  createdBy?: number | null
+  detail?: unknown
+}
+
+export async function insertLedgerEntry(trx: Trx, e: NewLedgerEntry): Promise<string> {
+  const row = await trx
+    .insertInto('credit_ledger')
+    .values({
+      consumer_id: e.consumerId,
+      kind: e.kind,
+      points: e.points,
+      balance_after: e.balanceAfter,
+      occurred_on: e.occurredOn,
+      rule_set_version: e.ruleSetVersion ?? null,
+      action_id: e.actionId ?? null,
+      redemption_id: e.redemptionId ?? null,
+      reverses_entry_id: e.reversesEntryId ?? null,
+      expires_on: e.expiresOn ?? null,
+      created_by: e.createdBy ?? null,
+      detail: e.detail === undefined ? null : jsonb(e.detail),
+    })
+    .returning(txt('id').as('id'))
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+/** Every entry of one consumer, oldest first, in the shape the pure ledger functions replay. */
+export async function listLedgerEntries(db: Db, consumerId: string): Promise<LedgerEntry[]> {
+  const rows = await db
+    .selectFrom('credit_ledger')
+    .select([
+      txt('id').as('id'),
+      'kind',
+      'points',
+      txt('occurred_on').as('occurred_on'),
+      txtOrNull('expires_on').as('expires_on'),
+      txtOrNull('reverses_entry_id').as('reverses_entry_id'),
+    ])
+    .where('consumer_id', '=', consumerId)
+    .orderBy('id')
+    .execute()
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    points: new Decimal(r.points),
+    occurredOn: r.occurred_on,
+    expiresOn: r.expires_on,
+    reversesEntryId: r.reverses_entry_id,
+  }))
+}
+
+/** Consumers holding earn lots whose last valid day is before `asOf`: the expiry run's candidates. */
+export async function listConsumersWithExpiredLots(db: Db, asOf: IsoDate): Promise<string[]> {
+  const rows = await db
+    .selectFrom('credit_ledger')
+    .select(txt('consumer_id').as('consumer_id'))
+    .distinct()
+    .where('kind', '=', 'earn')
+    .where('expires_on', '<', asOf)
+    .where('points', '>', '0')
+    .orderBy('consumer_id')
+    .execute()
+  return rows.map((r) => r.consumer_id)
+}
+
+export interface HistoryRow {
+  id: string
+  kind: LedgerEntryKind
+  points: string
+  balanceAfter: string
+  occurredOn: string
+  createdAt: Date
+  ruleSetVersion: string | null
+  expiresOn: string | null
+  action: CreditAction | null
+  waybillNo: string | null
+  quantity: number | null
+  avoidedCo2eG: string | null
+  rewardNameZh: string | null
+  rewardNameEn: string | null
+  reversesEntryId: string | null
+}
+
+/**
+ * A consumer's own ledger, newest first. The consumer is found from the
+ * viewer's user id in the same query, so no other consumer's row can come back.
+ */
+export async function listHistoryForViewer(db: Db, viewer: Viewer, limit = 100): Promise<HistoryRow[]> {
+  if (viewer.role !== 'consumer') return []
+  return db
+    .selectFrom('credit_ledger as e')
+    .innerJoin('consumers as c', 'c.id', 'e.consumer_id')
+    .leftJoin('credit_actions as a', (join) => join.onRef('a.consumer_id', '=', 'e.consumer_id').onRef('a.id', '=', 'e.action_id'))
+    .leftJoin('redemptions as r', (join) => join.onRef('r.consumer_id', '=', 'e.consumer_id').onRef('r.id', '=', 'e.redemption_id'))
+    .leftJoin('rewards as w', 'w.id', 'r.reward_id')
+    .select([
+      txt('e.id').as('id'),
+      'e.kind',
+      'e.points',
+      'e.balance_after as balanceAfter',
+      txt('e.occurred_on').as('occurredOn'),
+      'e.created_at as createdAt',
+      'e.rule_set_version as ruleSetVersion',
+      txtOrNull('e.expires_on').as('expiresOn'),
+      'a.action',
+      'a.waybill_no as waybillNo',
+      'a.quantity',
+      'a.avoided_co2e_g as avoidedCo2eG',
+      'w.name_zh as rewardNameZh',
+      'w.name_en as rewardNameEn',
+      txtOrNull('e.reverses_entry_id').as('reversesEntryId'),
+    ])
+    .where('c.user_id', '=', viewer.userId)
+    .orderBy('e.id', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+/** Grams of CO2e avoided per month (YYYY-MM) by the viewer's own actions, awards taken back left out. */
+export async function monthlyAvoidedForViewer(db: Db, viewer: Viewer, fromDay: IsoDate): Promise<{ month: string; avoidedCo2eG: string }[]> {
+  if (viewer.role !== 'consumer') return []
+  const rows = await db
+    .selectFrom('credit_actions as a')
+    .innerJoin('consumers as c', 'c.id', 'a.consumer_id')
+    .innerJoin('credit_ledger as e', (join) =>
+      join.onRef('e.consumer_id', '=', 'a.consumer_id').onRef('e.action_id', '=', 'a.id').on('e.kind', '=', 'earn'),
+    )
+    .select([sql<string>`to_char(a.occurred_on, 'YYYY-MM')`.as('month'), sql<string>`sum(a.avoided_co2e_g)`.as('avoidedCo2eG')])
+    .where('c.user_id', '=', viewer.userId)
+    .where('a.occurred_on', '>=', fromDay)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('credit_ledger as r')
+            .select('r.id')
+            .whereRef('r.consumer_id', '=', 'e.consumer_id')
+            .whereRef('r.reverses_entry_id', '=', 'e.id'),
+        ),
+      ),
+    )
+    .groupBy(sql`to_char(a.occurred_on, 'YYYY-MM')`)
+    .orderBy(sql`to_char(a.occurred_on, 'YYYY-MM')`)
+    .execute()
+  return rows
+}
+
+// --- rewards and redemptions ---
+
+export interface RewardRow {
+  id: number
+  code: string
+  nameZh: string
+  nameEn: string
+  costPoints: number
+  stock: number | null
+}
+
+export async function listActiveRewards(db: Db): Promise<RewardRow[]> {
+  return db
+    .selectFrom('rewards')
+    .select(['id', 'code', 'name_zh as nameZh', 'name_en as nameEn', 'cost_points as costPoints', 'stock'])
+    .where('active', '=', true)
+    .orderBy('cost_points')
+    .orderBy('id')
+    .execute()
+}
+
+/** Take one item of stock (unlimited when stock is null); undefined when the reward is gone or inactive. */
+export async function takeRewardStock(trx: Trx, rewardId: number): Promise<RewardRow | undefined> {
+  return trx
+    .updateTable('rewards')
+    .set((eb) => ({ stock: eb.case().when('stock', 'is', null).then(null).else(eb('stock', '-', 1)).end() }))
+    .where('id', '=', rewardId)
+    .where('active', '=', true)
+    .where((eb) => eb.or([eb('stock', 'is', null), eb('stock', '>', 0)]))
+    .returning(['id', 'code', 'name_zh as nameZh', 'name_en as nameEn', 'cost_points as costPoints', 'stock'])
+    .executeTakeFirst()
+}
+
+export async function findActiveReward(db: Db, rewardId: number): Promise<RewardRow | undefined> {
+  return db
+    .selectFrom('rewards')
+    .select(['id', 'code', 'name_zh as nameZh', 'name_en as nameEn', 'cost_points as costPoints', 'stock'])
+    .where('id', '=', rewardId)
+    .where('active', '=', true)
+    .executeTakeFirst()
+}
+
+/** undefined when the code is taken (draw another). */
+export async function insertRedemption(
+  trx: Trx,
+  r: { consumerId: string; rewardId: number; costPoints: number; code: string; redeemedOn: IsoDate },
+): Promise<string | undefined> {
+  const row = await trx
+    .insertInto('redemptions')
+    .values({ consumer_id: r.consumerId, reward_id: r.rewardId, cost_points: r.costPoints, code: r.code, redeemed_on: r.redeemedOn })
+    .onConflict((oc) => oc.column('code').doNothing())
+    .returning(txt('id').as('id'))
+    .executeTakeFirst()
+  return row?.id
+}
+
+export async function listRedemptionsForViewer(db: Db, viewer: Viewer) {
+  if (viewer.role !== 'consumer') return []
+  return db
+    .selectFrom('redemptions as r')
+    .innerJoin('consumers as c', 'c.id', 'r.consumer_id')
+    .innerJoin('rewards as w', 'w.id', 'r.reward_id')
+    .select([txt('r.id').as('id'), 'r.code', 'r.cost_points as costPoints', txt('r.redeemed_on').as('redeemedOn'), 'w.name_zh as nameZh', 'w.name_en as nameEn'])
+    .where('c.user_id', '=', viewer.userId)
+    .orderBy('r.id', 'desc')
+    .execute()
+}
+
+// --- the counter ---
+
+/** The outlet the operator may record for: their own, through the one scoping condition. */
+export async function findCounterOutlet(db: Db, viewer: Viewer, outletId: number) {
+  if (viewer.role !== 'outlet_operator') return undefined
+  return db
+    .selectFrom('outlets')
+    .select(['outlets.id', 'outlets.code', 'outlets.name_zh as nameZh', 'outlets.name_en as nameEn'])
+    .where('outlets.id', '=', outletId)
+    .where((eb) => outletVisibleTo(eb, viewer))
+    .executeTakeFirst()
+}
+
+/** Today's counter records at the viewer's outlet, newest first, with only the masked phone. */
+export async function listCounterRecords(db: Db, viewer: Viewer, day: IsoDate) {
+  if (viewer.role !== 'outlet_operator') return []
+  return db
+    .selectFrom('credit_actions as a')
+    .innerJoin('outlets', 'outlets.id', 'a.outlet_id')
+    .innerJoin('consumers as c', 'c.id', 'a.consumer_id')
+    .innerJoin('credit_ledger as e', (join) =>
+      join.onRef('e.consumer_id', '=', 'a.consumer_id').onRef('e.action_id', '=', 'a.id').on('e.kind', '=', 'earn'),
+    )
+    .select([
+      txt('a.id').as('id'),
+      'a.action',
+      'a.waybill_no as waybillNo',
+      'a.quantity',
+      'a.avoided_co2e_g as avoidedCo2eG',
+      'e.points',
+      'a.created_at as createdAt',
+      'c.phone_masked as phoneMasked',
+    ])
+    .where((eb) => outletVisibleTo(eb, viewer))
+    .where('a.occurred_on', '=', day)
+    .orderBy('a.id', 'desc')
+    .limit(50)
+    .execute()
+}
+
+// --- partners ---
+
+export async function insertPartner(trx: Trx, p: { name: string; ratePerSecond: string; burst: number; createdBy: number | null }): Promise<number | undefined> {
+  const row = await trx
+    .insertInto('partners')
+    .values({ name: p.name, rate_per_second: p.ratePerSecond, burst: p.burst, created_by: p.createdBy })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return row?.id
+}
+
+export async function insertPartnerKey(
+  trx: Trx | Db,
+  k: { partnerId: number; keyId: string; sealedSecret: string; fingerprint: string; createdBy: number | null },
+): Promise<number> {
+  const row = await trx
+    .insertInto('partner_keys')
+    .values({ partner_id: k.partnerId, key_id: k.keyId, sealed_secret: k.sealedSecret, secret_fingerprint: k.fingerprint, created_by: k.createdBy })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function revokePartnerKeyRow(trx: Trx, keyId: string, revokedBy: number, now: Date) {
+  return trx
+    .updateTable('partner_keys')
+    .set({ revoked_at: now, revoked_by: revokedBy })
+    .where('key_id', '=', keyId)
+    .where('revoked_at', 'is', null)
+    .returning(['id', 'partner_id as partnerId', 'key_id as keyId'])
+    .executeTakeFirst()
+}
+
+export async function findPartnerById(db: Db, partnerId: number) {
+  return db.selectFrom('partners').select(['id', 'name']).where('id', '=', partnerId).executeTakeFirst()
+}
+
+export interface PartnerKeyRow {
+  id: number
+  partnerId: number
+  keyId: string
+  sealedSecret: string
+  fingerprint: string
+  revokedAt: Date | null
+  ratePerSecond: string
+  burst: number
+}
+
+export async function findPartnerKey(db: Db, keyId: string): Promise<PartnerKeyRow | undefined> {
+  return db
+    .selectFrom('partner_keys as k')
+    .innerJoin('partners as p', 'p.id', 'k.partner_id')
+    .select([
+      'k.id',
+      'k.partner_id as partnerId',
+      'k.key_id as keyId',
+      'k.sealed_secret as sealedSecret',
+      'k.secret_fingerprint as fingerprint',
+      'k.revoked_at as revokedAt',
+      'p.rate_per_second as ratePerSecond',
+      'p.burst',
+    ])
+    .where('k.key_id', '=', keyId)
+    .executeTakeFirst()
+}
+
+export async function listPartnersWithKeys(db: Db) {
+  const [partners, keys] = await Promise.all([
+    db.selectFrom('partners').select(['id', 'name', 'rate_per_second as ratePerSecond', 'burst', 'created_at as createdAt']).orderBy('id').execute(),
+    db
+      .selectFrom('partner_keys')
+      .select(['id', 'partner_id as partnerId', 'key_id as keyId', 'secret_fingerprint as fingerprint', 'created_at as createdAt', 'revoked_at as revokedAt'])
+      .orderBy('id')
+      .execute(),
+  ])
+  return partners.map((p) => ({ ...p, keys: keys.filter((k) => k.partnerId === p.id) }))
+}
+
+/**
+ * Token bucket in one statement: refill by elapsed time × rate (at most
+ * burst), then take one token if there is one. Returns false when empty.
+ * The row lock lasts one statement, so partners do not wait on each other.
+ */
+export async function takeRateToken(db: Db, partnerId: number, now: Date, ratePerSecond: string, burst: number): Promise<boolean> {
+  const refill = sql<string>`least(${burst}::numeric, partner_rate_buckets.tokens + greatest(0, extract(epoch from (${now}::timestamptz - partner_rate_buckets.refilled_at))) * ${ratePerSecond}::numeric)`
+  const row = await db
+    .insertInto('partner_rate_buckets')
+    .values({ partner_id: partnerId, tokens: String(burst - 1), refilled_at: now })
+    .onConflict((oc) =>
+      oc
+        .column('partner_id')
+        .doUpdateSet({
+          tokens: sql`${refill} - 1`,
+          refilled_at: sql`greatest(partner_rate_buckets.refilled_at, ${now}::timestamptz)`,
+        })
+        .where(sql<boolean>`${refill} >= 1`),
+    )
+    .returning('tokens')
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** Record a signature; false when it was already seen (a replay). */
+export async function recordSignature(db: Db, partnerId: number, signature: string, now: Date): Promise<boolean> {
+  const row = await db
+    .insertInto('partner_signatures')
+    .values({ partner_id: partnerId, signature, seen_at: now })
+    .onConflict((oc) => oc.columns(['partner_id', 'signature']).doNothing())
+    .returning('partner_id')
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+export async function pruneSignatures(db: Db, before: Date): Promise<number> {
+  const result = await db.deleteFrom('partner_signatures').where('seen_at', '<', before).executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+/**
+ * Claim an idempotency key. A concurrent request with the same key waits on
+ * the unique index until the first commits, then gets undefined and reads
+ * the stored answer.
+ */
+export async function claimIdempotencyKey(
+  trx: Trx,
+  r: { partnerId: number; keyId: string; idempotencyKey: string; bodySha256: string },
+): Promise<string | undefined> {
+  const row = await trx
+    .insertInto('partner_requests')
+    .values({ partner_id: r.partnerId, key_id: r.keyId, idempotency_key: r.idempotencyKey, body_sha256: r.bodySha256 })
+    .onConflict((oc) => oc.columns(['partner_id', 'idempotency_key']).doNothing())
+    .returning(txt('id').as('id'))
+    .executeTakeFirst()
+  return row?.id
+}
+
+export async function findPartnerRequest(db: Db, partnerId: number, idempotencyKey: string) {
+  return db
+    .selectFrom('partner_requests')
+    .select([txt('id').as('id'), 'body_sha256 as bodySha256', 'status_code as statusCode', 'response'])
+    .where('partner_id', '=', partnerId)
+    .where('idempotency_key', '=', idempotencyKey)
+    .executeTakeFirst()
+}
+
+export async function completePartnerRequest(trx: Trx, partnerId: number, id: string, statusCode: number, response: unknown, now: Date): Promise<void> {
+  await trx
+    .updateTable('partner_requests')
+    .set({ status_code: statusCode, response: jsonb(response), completed_at: now })
+    .where('partner_id', '=', partnerId)
+    .where('id', '=', id)
+    .execute()
+}
