@@ -13,4 +13,11 @@ export default [
   route('admin', 'routes/admin-home.tsx'),
   route('admin/users', 'routes/admin-users.tsx'),
   route('outlets/:outletId', 'routes/outlet-detail.tsx'),
+  route('reports', 'routes/reports.tsx'),
+  route('reports/region/:code', 'routes/reports-region.tsx'),
+  route('reports/outlet/:outletId', 'routes/reports-outlet.tsx'),
+  route('reports/brands', 'routes/reports-brands.tsx'),
+  route('reports/print', 'routes/reports-print.tsx'),
+  route('reports/export.csv', 'routes/reports-export.tsx'),
+  route('admin/targets', 'routes/admin-targets.tsx'),
 ] satisfies RouteConfig

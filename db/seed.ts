@@ -5,6 +5,7 @@ import Papa from 'papaparse'
 import { isRole } from '#app/domain/access.ts'
 import { hashPassword } from '#app/utils/password.server.ts'
 import type { Database, GridRegion, RegionLevel } from './schema.ts'
+import { seedTargets } from './seed-targets.ts'
 import { seedCredits } from './seed-credits.ts'
 
 async function readCsv(dir: string, file: string): Promise<Record<string, string>[]> {
@@ -34,7 +35,12 @@ export interface SeedSummary {
  * Replace everything with the demo data in `seedsDir`, in one transaction:
  * a failed load leaves the database as it was.
  */
-export async function seedDemoData(db: Kysely<Database>, seedsDir: string): Promise<SeedSummary> {
+export async function seedDemoData(
+  db: Kysely<Database>,
+  seedsDir: string,
+  // activity: 24 months of demo activity and its rollups (seeds/activity-profile.json); tests that do not need it skip it.
+  options: { activity?: boolean } = {},
+): Promise<SeedSummary> {
   const [regions, brands, outlets, users] = await Promise.all(
     ['regions.csv', 'brands.csv', 'outlets.csv', 'users.csv'].map((f) => readCsv(seedsDir, f)),
   )
@@ -125,6 +131,7 @@ export async function seedDemoData(db: Kysely<Database>, seedsDir: string): Prom
         .execute()
     }
     await seedCredits(trx, seedsDir)
+    await seedTargets(trx, path.join(seedsDir, '..', 'factors', 'targets'))
     return { regions: regions!.length, brands: brands!.length, outlets: outlets!.length, users: users!.length }
   })
 }

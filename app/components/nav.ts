@@ -6,12 +6,24 @@ import type { MessageKey } from '#app/i18n/index.ts'
  * its own pages here (one line each); the home page always comes first.
  */
 export const navLinks: Record<Role, readonly { to: string; label: MessageKey }[]> = {
-  outlet_operator: [{ to: '/outlet', label: 'nav.home' }],
-  carrier_admin: [{ to: '/brand', label: 'nav.home' }],
+  outlet_operator: [
+    { to: '/outlet', label: 'nav.home' },
+    { to: '/reports', label: 'nav.reports' },
+  ],
+  carrier_admin: [
+    { to: '/brand', label: 'nav.home' },
+    { to: '/reports', label: 'nav.reports' },
+  ],
   consumer: [{ to: '/me', label: 'nav.home' }],
-  bureau_officer: [{ to: '/bureau', label: 'nav.home' }],
+  bureau_officer: [
+    { to: '/bureau', label: 'nav.home' },
+    { to: '/reports', label: 'nav.reports' },
+    { to: '/reports/brands', label: 'nav.brandComparison' },
+  ],
   admin: [
     { to: '/admin', label: 'nav.home' },
     { to: '/admin/users', label: 'adminHome.users' },
+    { to: '/reports', label: 'nav.reports' },
+    { to: '/admin/targets', label: 'nav.targets' },
   ],
 }

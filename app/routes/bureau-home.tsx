@@ -1,34 +1,81 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { OutletTable } from '#app/components/outlet-table.tsx'
+import { metricLabelKeys } from '#app/domain/metrics/definitions.ts'
+import { formatPercent } from '#app/i18n/format.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
+import { loadReportPage } from '#app/services/reports.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { countVisibleOutletsByCityAndBrand, listVisibleOutlets } from '#db/models/outlets.ts'
 import { findRegion } from '#db/models/reference.ts'
+import { EvaluationCell, metricValueText, PeriodPicker, periodText, scopeHref, targetText } from './reports-view.tsx'
 
+// The bureau's jurisdiction at a glance: each target in force with its
+// current value, status and coverage; then the outlets it regulates.
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, ['bureau_officer'])
   const db = await getDb()
   const region = await findRegion(db, viewer.regionCode!)
   if (!region) throw new Response('Not found', { status: 404 })
-  const [cells, outlets] = await Promise.all([
+  const [cells, outlets, page] = await Promise.all([
     countVisibleOutletsByCityAndBrand(db, viewer),
     listVisibleOutlets(db, viewer),
+    loadReportPage(db, viewer, { kind: 'region', regionCode: region.code }, new URL(request.url).searchParams, new Date(), { charts: false }),
   ])
-  return { region: { nameZh: region.name_zh, nameEn: region.name_en }, cells, outlets }
+  if (!page.ok) throw new Response(null, { status: page.status })
+  return { region: { nameZh: region.name_zh, nameEn: region.name_en }, cells, outlets, page: page.data }
 }
 
 export default function BureauHome() {
-  const { region, cells, outlets } = useLoaderData<typeof loader>()
+  const { region, cells, outlets, page } = useLoaderData<typeof loader>()
   const t = useT()
   const locale = useLocale()
   const brands = [...new Map(cells.map((c) => [c.brandCode, c])).values()]
   const cities = [...new Map(cells.map((c) => [c.cityCode, c])).values()]
   const count = (city: string, brand: string) => cells.find((c) => c.cityCode === city && c.brandCode === brand)?.outlets ?? '0'
+  const report = page.report
+  const withTargets = report?.metrics.filter((m) => m.target !== null) ?? []
   return (
     <section className="card" data-testid="home-bureau_officer">
       <h1>{t('bureauHome.title', { region: localName(locale, region) })}</h1>
+      {report && page.period && (
+        <section data-testid="jurisdiction-targets">
+          <h2>{t('bureauHome.targets', { period: periodText(page.period, locale) })}</h2>
+          <PeriodPicker periods={page.periods} current={page.period} />
+          {withTargets.length === 0 ? (
+            <p className="muted">{t('bureauHome.noTargets')}</p>
+          ) : (
+            <div className="table-wrap">
+              <table className="report-table" data-testid="targets-overview">
+                <thead>
+                  <tr>
+                    <th>{t('reports.table.metric')}</th>
+                    <th className="num">{t('reports.table.value')}</th>
+                    <th>{t('reports.table.target')}</th>
+                    <th>{t('reports.table.status')}</th>
+                    <th className="num">{t('reports.table.coverage')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {withTargets.map((row) => (
+                    <tr key={row.code} data-metric={row.code}>
+                      <td>{t(metricLabelKeys(row.code).name)}</td>
+                      <td className="num">{metricValueText(locale, t, row.code, row.value)}</td>
+                      <td>{targetText(locale, t, row.target!)}</td>
+                      <td><EvaluationCell row={row} compact /></td>
+                      <td className="num">{formatPercent(locale, row.coverage, 1)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <p>
+            <Link to={scopeHref(report.scope.param, { period: page.period })} data-testid="full-report-link">{t('bureauHome.fullReport')} →</Link>
+          </p>
+        </section>
+      )}
       <p className="muted">{t('bureauHome.intro')}</p>
       <div className="stats">
         <div className="stat">

@@ -17,7 +17,10 @@ export interface TestDatabase {
  * A fresh, migrated database for one test file: in-memory PGlite by default;
  * with DATABASE_URL set, a throwaway database on that server, dropped after.
  */
-export async function createTestDatabase(options: { seed?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  // activity: also the 24 months of demo activity and rollups (slower; only report tests need it)
+  options: { seed?: boolean; activity?: boolean } = {},
+): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL
   let handle
   let drop: (() => Promise<void>) | undefined
@@ -38,7 +41,7 @@ export async function createTestDatabase(options: { seed?: boolean } = {}): Prom
     handle = openDatabase({ kind: 'pglite' })
   }
   await migrateToLatest(handle.db)
-  if (options.seed) await seedDemoData(handle.db, path.resolve('seeds'))
+  if (options.seed) await seedDemoData(handle.db, path.resolve('seeds'), { activity: options.activity ?? false })
   return {
     db: handle.db,
     kind: handle.kind,

@@ -1,0 +1,329 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely'
+import type { Viewer } from '#app/domain/access.ts'
+import { rollupFields, type RollupField } from '#app/domain/metrics/definitions.ts'
+import type { RollupSums } from '#app/domain/metrics/compute.ts'
+import { regionLevel } from '#app/domain/regions.ts'
+import type { Database } from '../schema.ts'
+import type { MixMeasure } from '../tables/reports.ts'
+import { outletVisibleTo } from './scope.ts'
+
+/**
+ * Report queries. They read the monthly rollups only, never the raw activity
+ * rows, and every one is limited in SQL to what the viewer may see (the same
+ * rule as `outletVisibleTo` in scope.ts, on the rollups' copied columns):
+ * a bureau its region subtree, a brand admin its brand, an operator its
+ * outlet, an admin everything. A forbidden row is never summed.
+ *
+ * The one exception is `crossBrandBenchmark`, which sums every brand of a
+ * region on purpose and returns only totals and the count of other brands'
+ * outlets behind them, for small-cell suppression by the caller.
+ */
+
+/** What is being reported on: the nation, a region subtree or one outlet, optionally one brand only. */
+export type ReportScope = { kind: 'nation' } | { kind: 'region'; regionCode: string } | { kind: 'outlet'; outletId: number }
+
+export interface ScopeFilter {
+  scope: ReportScope
+  brandId?: number | null
+}
+
+/** The level a report drills down to from its scope. */
+export type GroupKey = 'province' | 'city' | 'district' | 'outlet' | 'brand'
+
+/** Months as `YYYY-MM`, inclusive. */
+export interface MonthRange {
+  from: string
+  to: string
+}
+
+export interface MonthlySums {
+  month: string
+  sums: RollupSums
+}
+
+export interface ScopeMonthlySums extends MonthlySums {
+  /** Avoided CO2e before consumer credits, and the part credited to consumers (kg). */
+  grossAvoidedCo2eKg: string
+  consumerAvoidedCo2eKg: string
+}
+
+export interface GroupedMonthlySums extends MonthlySums {
+  key: string
+}
+
+const sumColumns = sql.raw(rollupFields.map((field) => `sum(r.${field})::text as ${field}`).join(', '))
+
+function visibleTo(viewer: Viewer): RawBuilder<unknown> {
+  switch (viewer.role) {
+    case 'admin':
+      return sql`true`
+    case 'bureau_officer':
+      return viewer.regionCode ? regionCondition(viewer.regionCode) : sql`false`
+    case 'carrier_admin':
+      return viewer.brandId !== null ? sql`r.brand_id = ${viewer.brandId}` : sql`false`
+    case 'outlet_operator':
+      return viewer.outletId !== null ? sql`r.outlet_id = ${viewer.outletId}` : sql`false`
+    case 'consumer':
+      return sql`false`
+  }
+}
+
+// The copied province/city/district columns each have an index with month.
+function regionCondition(regionCode: string): RawBuilder<unknown> {
+  switch (regionLevel(regionCode)) {
+    case 'province':
+      return sql`r.province_code = ${regionCode}`
+    case 'city':
+      return sql`r.city_code = ${regionCode}`
+    case 'district':
+      return sql`r.region_code = ${regionCode}`
+  }
+}
+
+function scopeCondition(filter: ScopeFilter): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = []
+  if (filter.scope.kind === 'region') parts.push(regionCondition(filter.scope.regionCode))
+  if (filter.scope.kind === 'outlet') parts.push(sql`r.outlet_id = ${filter.scope.outletId}`)
+  if (filter.brandId !== undefined && filter.brandId !== null) parts.push(sql`r.brand_id = ${filter.brandId}`)
+  return parts.length === 0 ? sql`true` : sql.join(parts, sql` and `)
+}
+
+function monthCondition(range: MonthRange): RawBuilder<unknown> {
+  return sql`r.month between ${`${range.from}-01`}::date and ${`${range.to}-01`}::date`
+}
+
+const groupColumns: Record<GroupKey, string> = {
+  province: 'r.province_code',
+  city: 'r.city_code',
+  district: 'r.region_code',
+  outlet: 'r.outlet_id::text',
+  brand: 'r.brand_id::text',
+}
+
+function toSums(row: Record<string, unknown>): RollupSums {
+  const sums: Partial<Record<RollupField, string>> = {}
+  for (const field of rollupFields) sums[field] = String(row[field] ?? '0')
+  return sums
+}
+
+/** The scope's sums per month, oldest first. Months without a row are absent. */
+export async function monthlySums(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  filter: ScopeFilter,
+  range: MonthRange,
+): Promise<ScopeMonthlySums[]> {
+  const { rows } = await sql<Record<string, string>>`
+    select to_char(r.month, 'YYYY-MM') as month, ${sumColumns},
+      sum(r.gross_avoided_co2e_kg)::text as gross_avoided, sum(r.consumer_avoided_co2e_kg)::text as consumer_avoided
+    from outlet_month_rollups r
+    where ${visibleTo(viewer)} and ${scopeCondition(filter)} and ${monthCondition(range)}
+    group by r.month
+    order by r.month`.execute(db)
+  return rows.map((row) => ({
+    month: row.month!,
+    sums: toSums(row),
+    grossAvoidedCo2eKg: row.gross_avoided ?? '0',
+    consumerAvoidedCo2eKg: row.consumer_avoided ?? '0',
+  }))
+}
+
+/** The scope's sums per group (child region, outlet or brand) and month. */
+export async function groupedMonthlySums(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  filter: ScopeFilter,
+  range: MonthRange,
+  groupBy: GroupKey,
+): Promise<GroupedMonthlySums[]> {
+  const key = sql.raw(groupColumns[groupBy])
+  const { rows } = await sql<Record<string, string>>`
+    select ${key} as key, to_char(r.month, 'YYYY-MM') as month, ${sumColumns}
+    from outlet_month_rollups r
+    where ${visibleTo(viewer)} and ${scopeCondition(filter)} and ${monthCondition(range)}
+    group by 1, r.month
+    order by 1, r.month`.execute(db)
+  return rows.map((row) => ({ key: String(row.key), month: row.month!, sums: toSums(row) }))
+}
+
+/**
+ * Baseline sums for targets relative to a baseline year: the scope's (or each
+ * group's) first 12 months from the first month it reported parcels.
+ */
+export async function baselineSums(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  filter: ScopeFilter,
+  groupBy?: GroupKey,
+): Promise<{ key: string | null; firstMonth: string; sums: RollupSums }[]> {
+  const key = groupBy ? sql.raw(groupColumns[groupBy]) : sql`null::text`
+  const { rows } = await sql<Record<string, string>>`
+    with firsts as (
+      select ${key} as key, min(r.month) as first
+      from outlet_month_rollups r
+      where ${visibleTo(viewer)} and ${scopeCondition(filter)} and r.parcels > 0
+      group by 1
+    )
+    select f.key, to_char(f.first, 'YYYY-MM') as first_month, ${sumColumns}
+    from firsts f
+    join outlet_month_rollups r on ${groupBy ? sql`${key} = f.key` : sql`true`}
+      and r.month >= f.first and r.month < (f.first + interval '12 months')
+    where ${visibleTo(viewer)} and ${scopeCondition(filter)}
+    group by f.key, f.first`.execute(db)
+  return rows.map((row) => ({ key: row.key ?? null, firstMonth: row.first_month!, sums: toSums(row) }))
+}
+
+export interface CrossBrandBenchmark {
+  monthly: MonthlySums[]
+  /** Distinct open outlets of brands other than `brandId` behind the figures. */
+  otherBrandOutlets: number
+}
+
+/**
+ * A region's figures across every brand, beside a brand's or an outlet's own:
+ * deliberately not limited to the viewer, so the caller must pass the count
+ * through `benchmarkCell` before showing anything.
+ */
+export async function crossBrandBenchmark(
+  db: Kysely<Database>,
+  regionCode: string,
+  brandId: number,
+  range: MonthRange,
+): Promise<CrossBrandBenchmark> {
+  const [{ rows }, { rows: counts }] = await Promise.all([
+    sql<Record<string, string>>`
+      select to_char(r.month, 'YYYY-MM') as month, ${sumColumns}
+      from outlet_month_rollups r
+      where ${regionCondition(regionCode)} and ${monthCondition(range)}
+      group by r.month
+      order by r.month`.execute(db),
+    sql<{ n: string }>`
+      select count(distinct r.outlet_id)::text as n
+      from outlet_month_rollups r
+      where ${regionCondition(regionCode)} and ${monthCondition(range)} and r.brand_id <> ${brandId} and r.outlets > 0`.execute(db),
+  ])
+  return {
+    monthly: rows.map((row) => ({ month: row.month!, sums: toSums(row) })),
+    otherBrandOutlets: Number(counts[0]?.n ?? 0),
+  }
+}
+
+export interface MixRow {
+  month: string
+  measure: MixMeasure
+  category: string
+  value: string
+}
+
+/** Packaging mass by material, vehicle-months and distance by energy, per month. */
+export async function mixByMonth(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  filter: ScopeFilter,
+  range: MonthRange,
+): Promise<MixRow[]> {
+  const { rows } = await sql<MixRow>`
+    select to_char(r.month, 'YYYY-MM') as month, r.measure, r.category, sum(r.value)::text as value
+    from outlet_month_mix r
+    where ${visibleTo(viewer)} and ${scopeCondition(filter)} and ${monthCondition(range)}
+    group by r.month, r.measure, r.category
+    order by r.month, r.measure, r.category`.execute(db)
+  return rows
+}
+
+export interface EmissionParts {
+  month: string
+  packagingCo2eKg: string
+  fleetCo2eKg: string
+  facilityCo2eKg: string
+  grossAvoidedCo2eKg: string
+  consumerAvoidedCo2eKg: string
+  avoidedCo2eKg: string
+}
+
+/** Emissions by source and avoided emissions (own and credited to consumers), per month. */
+export async function emissionParts(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  filter: ScopeFilter,
+  range: MonthRange,
+): Promise<EmissionParts[]> {
+  const { rows } = await sql<EmissionParts>`
+    select to_char(r.month, 'YYYY-MM') as month,
+      sum(r.packaging_co2e_kg)::text as "packagingCo2eKg",
+      sum(r.fleet_co2e_kg)::text as "fleetCo2eKg",
+      sum(r.facility_co2e_kg)::text as "facilityCo2eKg",
+      sum(r.gross_avoided_co2e_kg)::text as "grossAvoidedCo2eKg",
+      sum(r.consumer_avoided_co2e_kg)::text as "consumerAvoidedCo2eKg",
+      sum(r.avoided_co2e_kg)::text as "avoidedCo2eKg"
+    from outlet_month_rollups r
+    where ${visibleTo(viewer)} and ${scopeCondition(filter)} and ${monthCondition(range)}
+    group by r.month
+    order by r.month`.execute(db)
+  return rows
+}
+
+/** The factor set versions behind the scope's emission figures in the range. */
+export async function factorSetVersions(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  filter: ScopeFilter,
+  range: MonthRange,
+): Promise<string[]> {
+  const { rows } = await sql<{ version: string }>`
+    select distinct v.version
+    from outlet_month_rollups r
+    cross join lateral unnest(r.factor_set_versions) as v(version)
+    where ${visibleTo(viewer)} and ${scopeCondition(filter)} and ${monthCondition(range)}
+    order by v.version`.execute(db)
+  return rows.map((r) => r.version)
+}
+
+/** First and last month any rollup holds (`YYYY-MM`), for the period picker. */
+export async function rollupMonthRange(db: Kysely<Database>): Promise<MonthRange | null> {
+  const { rows } = await sql<{ from: string | null; to: string | null }>`
+    select to_char(min(month), 'YYYY-MM') as "from", to_char(max(month), 'YYYY-MM') as "to" from outlet_month_rollups`.execute(db)
+  const row = rows[0]
+  return row?.from && row.to ? { from: row.from, to: row.to } : null
+}
+
+export interface NamedRow {
+  key: string
+  nameZh: string
+  nameEn: string
+  /** outlets: region and brand of the outlet; brands: the brand code. */
+  regionCode?: string
+  brandCode?: string
+}
+
+/** Names of regions by code. Regions are reference data every viewer may read. */
+export async function regionNames(db: Kysely<Database>, codes: readonly string[]): Promise<NamedRow[]> {
+  if (codes.length === 0) return []
+  const rows = await db.selectFrom('regions').select(['code', 'name_zh', 'name_en']).where('code', 'in', [...codes]).execute()
+  return rows.map((r) => ({ key: r.code, nameZh: r.name_zh, nameEn: r.name_en, regionCode: r.code }))
+}
+
+/** Names of outlets by id, only those the viewer may see. */
+export async function outletNames(db: Kysely<Database>, viewer: Viewer, ids: readonly number[]): Promise<NamedRow[]> {
+  if (ids.length === 0) return []
+  const rows = await db
+    .selectFrom('outlets')
+    .innerJoin('brands', 'brands.id', 'outlets.brand_id')
+    .select(['outlets.id', 'outlets.name_zh', 'outlets.name_en', 'outlets.region_code', 'brands.code as brand_code'])
+    .where('outlets.id', 'in', [...ids])
+    .where((eb) => outletVisibleTo(eb, viewer))
+    .execute()
+  return rows.map((r) => ({
+    key: String(r.id),
+    nameZh: r.name_zh,
+    nameEn: r.name_en,
+    regionCode: r.region_code,
+    brandCode: r.brand_code,
+  }))
+}
+
+/** Every brand (reference data). */
+export async function brandNames(db: Kysely<Database>): Promise<NamedRow[]> {
+  const rows = await db.selectFrom('brands').select(['id', 'code', 'name_zh', 'name_en']).orderBy('code').execute()
+  return rows.map((r) => ({ key: String(r.id), nameZh: r.name_zh, nameEn: r.name_en, brandCode: r.code }))
+}
