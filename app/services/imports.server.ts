@@ -1,0 +1,1076 @@
+import { randomUUID } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import { Readable } from 'node:stream'
+import Decimal from 'decimal.js'
+import type { Kysely } from 'kysely'
+import Papa from 'papaparse'
+import type { Role, Viewer } from '#app/domain/access.ts'
+import type { ActivityContext } from '#app/domain/activity/context.ts'
+import { isRecordCode, recordDefinitions, type RecordCode } from '#app/domain/activity/definitions.ts'
+import { detectDelimiter } from '#app/domain/csv/delimiter.ts'
+import { CsvDecodeError, createCsvDecoder, type CsvEncoding } from '#app/domain/csv/encoding.ts'
+import { createFileFingerprint } from '#app/domain/csv/fingerprint.ts'
+import type { FileIssue, HeaderMapping } from '#app/domain/csv/header.ts'
+import { rejectedRowsCsv, utf8Bom } from '#app/domain/csv/template.ts'
+import { createCsvValidator, type RowIssue, type RowIssueCode } from '#app/domain/csv/validate-row.ts'
+import type { FactorSet } from '#app/domain/factors/factor-set.ts'
+import type { Message, MessageKey, MessageParams } from '#app/i18n/index.ts'
+import type { Locale } from '#app/i18n/locales.ts'
+import { env } from '#app/utils/env.server.ts'
+import {
+  auditReplacements,
+  copyLine,
+  copyStatement,
+  findExistingRows,
+  insertRows,
+  isResolveFailure,
+  monthKeyOf,
+  reserveIds,
+  retireEmissionResults,
+  sameValues,
+  supersedeRows,
+  tableSpecs,
+  toDbRecord,
+  type DbRecord,
+  type ExistingRow,
+  type Provenance,
+  type RowToWrite,
+  type ScopeData,
+  type TableSpec,
+} from '#db/models/activity.ts'
+import { appendAudit } from '#db/models/audit.ts'
+import { writeResults, type ResultToWrite } from '#db/models/emissions.ts'
+import {
+  failBatch,
+  findBatch,
+  findCommittedFile,
+  finishBatch,
+  insertBatch,
+  serverDatabaseName,
+  transitionBatch,
+  updateBatchProgress,
+  withCopyTransaction,
+  type CopyChannel,
+  type ImportBatch,
+} from '#db/models/imports.ts'
+import type { Database } from '#db/schema.ts'
+import { costActivity, type CostInput } from './emission-costing.ts'
+import { activityContext, chinaToday, isCosted, loadValidation, refreshAfterWrite, scopeNeeds, vehicleRanges } from './activity.server.ts'
+import { getFactorSetInForce } from './emissions.server.ts'
+
+/**
+ * CSV uploads, from bytes to committed rows. One streaming pass serves the
+ * preview and the commit: decode (UTF-8, BOM, GB18030) → parse (papaparse's
+ * parser, fed 64 KB at a time) → validate row by row → every few thousand
+ * accepted rows, check them against the database (already there, identical:
+ * a duplicate; already there, different: refused unless replacing) and cost
+ * them with the emissions engine → in a commit, write them. Memory holds one
+ * chunk of rows, the validator's set of natural keys and the first errors;
+ * rejected rows go to a file as they come.
+ *
+ * A commit is one transaction: on PostgreSQL on one dedicated connection,
+ * rows written with COPY; on the embedded database with multi-row INSERTs.
+ */
+
+/** Who may upload: each only for the outlets it may write to. Bureaus never. */
+export const uploaderRoles: readonly Role[] = ['outlet_operator', 'carrier_admin', 'admin']
+
+export type ImportIssueCode = RowIssueCode | 'month_locked' | 'cannot_cost'
+
+/** A row problem as stored in a report: the row issue of the CSV core, or one found against the database. */
+export interface ImportRowIssue {
+  row: number
+  column: string | null
+  field: string | null
+  code: ImportIssueCode
+  key: MessageKey
+  params: MessageParams
+}
+
+export interface ImportReport {
+  recordType: RecordCode
+  mode: 'preview' | 'commit'
+  fileName: string
+  fileSha256: string
+  encoding: CsvEncoding | null
+  delimiter: string
+  headerCells: string[]
+  fileIssues: FileIssue[]
+  /** Data rows read (the header and blank rows not counted). */
+  rows: number
+  blankRows: number
+  /** Rows written (commit) or to be written (preview): created + replaced. */
+  accepted: number
+  created: number
+  replaced: number
+  /** Of the accepted rows, those in submitted months, written as restatements with the reason. */
+  restated: number
+  /** Rows already stored with the same figures: counted here, never twice in the data. */
+  duplicates: number
+  rejected: number
+  /** The first errors, in file order (all of them are in the rejected rows file). */
+  errors: ImportRowIssue[]
+  errorsTruncated: boolean
+  /** This exact file was committed before. */
+  alreadyImported: { batchId: string; committedAt: string } | null
+  committed: boolean
+  factorSetVersion: string | null
+  co2eKg: string
+  avoidedCo2eKg: string
+  seconds: number
+}
+
+export interface ImportProgress {
+  bytes: number
+  rows: number
+  phase: 'reading' | 'finishing'
+}
+
+export interface ImportRequest {
+  viewer: Viewer
+  recordCode: RecordCode
+  /** The upload: a file on disk, or bytes in memory (tests, small files). */
+  source: { path: string } | { bytes: Uint8Array }
+  fileName: string
+  /** Replace stored rows that have the same key but other figures (audited). */
+  replace?: boolean
+  /** Required to write rows into submitted months; stored on each such row and in the audit log. */
+  reason?: string | null
+  today?: string
+  /** How many errors the report keeps (the rejected rows file keeps all). */
+  maxErrors?: number
+  /** Where to write the rejected rows (one JSON object a line); null to keep none. */
+  rejectedPath?: string | null
+  onProgress?: (progress: ImportProgress) => void
+  /** Known already (computed while the upload was stored); else computed by reading the file first. */
+  fileSha256?: string
+}
+
+export interface CommitOptions {
+  /** The batch row to fill; without it one is created in the transaction. */
+  batchId?: string
+  /**
+   * PostgreSQL connection string for the COPY connection; default: the
+   * server's own database under DATABASE_URL. Ignored on the embedded database.
+   */
+  pgUrl?: string
+  /** Rows per chunk (lookup, costing, write); default 10,000. */
+  chunkRows?: number
+  /** Tests: throw after this many rows were written, to prove nothing stays. */
+  failAfterRows?: number
+}
+
+const defaultChunkRows = 10_000
+// A cell this long is an unclosed quote swallowing the file; stop carrying it.
+const maxCarriedText = 1 << 20
+
+interface PendingRow {
+  row: number
+  cells: readonly string[]
+  record: DbRecord
+}
+
+/** Rejected rows: the first few kept for the report, all written to a file as they come. */
+class RejectedRows {
+  readonly errors: ImportRowIssue[] = []
+  count = 0
+  truncated = false
+  private buffer = ''
+  private file: Awaited<ReturnType<typeof open>> | null = null
+
+  constructor(
+    private readonly filePath: string | null,
+    private readonly maxErrors: number,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.filePath) {
+      await mkdir(path.dirname(this.filePath), { recursive: true })
+      this.file = await open(this.filePath, 'w')
+    }
+  }
+
+  add(row: number, cells: readonly string[], issues: readonly ImportRowIssue[]): void {
+    this.count++
+    for (const issue of issues) {
+      if (this.errors.length < this.maxErrors) this.errors.push(issue)
+      else this.truncated = true
+    }
+    if (this.file) {
+      this.buffer += `${JSON.stringify({ r: row, c: cells, i: issues.map(({ row: _r, ...rest }) => rest) })}\n`
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.file && this.buffer.length > 0) {
+      const text = this.buffer
+      this.buffer = ''
+      await this.file.write(text)
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flush()
+    await this.file?.close()
+    this.file = null
+  }
+}
+
+function lineEndingOf(sample: string): string {
+  const lf = sample.indexOf('\n')
+  const cr = sample.indexOf('\r')
+  if (cr !== -1 && (lf === -1 || cr < lf)) return sample[cr + 1] === '\n' ? '\r\n' : '\r'
+  return '\n'
+}
+
+async function* bytesOf(source: ImportRequest['source']): AsyncIterable<Uint8Array> {
+  if ('bytes' in source) {
+    for (let i = 0; i < source.bytes.length; i += 65_536) yield source.bytes.subarray(i, i + 65_536)
+    return
+  }
+  for await (const chunk of createReadStream(source.path, { highWaterMark: 65_536 })) yield chunk as Buffer
+}
+
+async function sha256Of(source: ImportRequest['source']): Promise<string> {
+  const hash = createFileFingerprint()
+  for await (const chunk of bytesOf(source)) hash.update(chunk)
+  return hash.digest()
+}
+
+function issueFromMessage(row: number, column: string | null, field: string | null, code: ImportIssueCode, message: Message): ImportRowIssue {
+  return { row, column, field, code, key: message.key, params: message.params ?? {} }
+}
+
+/** What the pipeline writes with: nothing (preview), INSERTs, or COPY on the transaction's connection. */
+type Writer = { kind: 'none' } | { kind: 'insert'; trx: Kysely<Database> } | { kind: 'copy'; trx: Kysely<Database>; copy: CopyChannel }
+
+interface PipelineState {
+  report: ImportReport
+  touched: Map<string, { outletId: number; month: string | null }>
+  vehicleStarts: Map<number, string>
+  co2eKg: Decimal
+  avoidedCo2eKg: Decimal
+  written: number
+}
+
+/**
+ * The streaming pass. `lookupDb` answers the duplicate checks (the
+ * transaction itself in a commit, so that it sees its own rows).
+ */
+async function runPipeline(
+  lookupDb: Kysely<Database>,
+  request: ImportRequest,
+  writer: Writer,
+  options: { batchId: string | null; chunkRows: number; failAfterRows?: number },
+): Promise<PipelineState> {
+  const started = performance.now()
+  const recordCode = request.recordCode
+  const definition = recordDefinitions[recordCode]
+  const spec = tableSpecs[recordCode]
+  const today = request.today ?? chinaToday()
+  const mode = writer.kind === 'none' ? 'preview' : 'commit'
+  const replace = request.replace === true
+  const reason = request.reason?.trim() ? request.reason.trim().slice(0, 500) : null
+
+  const { scope, ctx } = await loadValidation(lookupDb, request.viewer, recordCode, today)
+  const factorSet = isCosted(recordCode) ? await getFactorSetInForce(lookupDb) : null
+  const set = factorSet?.ok ? factorSet.set : null
+  const costInput = costInputMaker(spec, scope)
+  const fileSha256 = request.fileSha256 ?? (await sha256Of(request.source))
+  const already = await findCommittedFile(lookupDb, recordCode, fileSha256, options.batchId ?? undefined)
+
+  const report: ImportReport = {
+    recordType: recordCode,
+    mode,
+    fileName: request.fileName,
+    fileSha256,
+    encoding: null,
+    delimiter: ',',
+    headerCells: [],
+    fileIssues: [],
+    rows: 0,
+    blankRows: 0,
+    accepted: 0,
+    created: 0,
+    replaced: 0,
+    restated: 0,
+    duplicates: 0,
+    rejected: 0,
+    errors: [],
+    errorsTruncated: false,
+    alreadyImported: already ? { batchId: String(already.id), committedAt: new Date(already.committed_at!).toISOString() } : null,
+    committed: false,
+    factorSetVersion: set?.version ?? null,
+    co2eKg: '0',
+    avoidedCo2eKg: '0',
+    seconds: 0,
+  }
+  const state: PipelineState = { report, touched: new Map(), vehicleStarts: new Map(), co2eKg: new Decimal(0), avoidedCo2eKg: new Decimal(0), written: 0 }
+  // The same file twice is refused whole in a commit: its rows are all duplicates anyway.
+  if (mode === 'commit' && already) return finish()
+
+  const rejected = new RejectedRows(request.rejectedPath ?? null, request.maxErrors ?? 200)
+  await rejected.start()
+  const validator = createCsvValidator(definition, ctx)
+  const decoder = createCsvDecoder()
+  let parser: Papa.Parser | null = null
+  let carried = ''
+  let stopped = false
+  let bytes = 0
+  let pending: PendingRow[] = []
+  let inflight: Promise<void> | null = null
+  let headerOf = new Map<string, string>()
+
+  const fileIssue = (issue: FileIssue) => {
+    report.fileIssues.push(issue)
+    if (issue.severity === 'error') stopped = true
+  }
+
+  const handleRows = async (rows: string[][], quoteRows: ReadonlySet<number>) => {
+    for (let i = 0; i < rows.length && !stopped; i++) {
+      const cells = rows[i]!
+      const outcome = validator.push(cells, quoteRows.has(i))
+      switch (outcome.kind) {
+        case 'blank':
+          break
+        case 'header':
+          report.headerCells = cells.map((c) => c.replace(/^\uFEFF/, '').trim())
+          for (const issue of outcome.mapping.issues) fileIssue(issue)
+          headerOf = headerMap(outcome.mapping)
+          break
+        case 'rejected':
+          report.rows++
+          rejected.add(outcome.row, cells, outcome.issues as ImportRowIssue[])
+          break
+        case 'accepted': {
+          report.rows++
+          const record = toDbRecord(spec, outcome.record as Record<string, unknown>, scope)
+          if (isResolveFailure(record)) {
+            // The lookups passed, so only a scope change mid-file gets here.
+            rejected.add(outcome.row, cells, [
+              issueFromMessage(outcome.row, headerOf.get(record.field) ?? null, record.field, 'outlet_out_of_scope', { key: 'activity.error.outletOutOfScope', params: { value: cells.join(' ') } }),
+            ])
+            break
+          }
+          pending.push({ row: outcome.row, cells, record })
+          if (pending.length >= options.chunkRows) {
+            // Hand the chunk over and keep parsing while the database works on it.
+            if (inflight) await inflight
+            const batch = pending
+            pending = []
+            inflight = processChunk(batch)
+          }
+          break
+        }
+      }
+    }
+  }
+
+  const processChunk = async (batch: PendingRow[]): Promise<void> => {
+    const existing = await findExistingRows(lookupDb, spec, batch.map((p) => p.record))
+    const write: { p: PendingRow; replaces: ExistingRow | null; locked: boolean }[] = []
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i]!
+      const found = existing.get(i) ?? null
+      const month = monthKeyOf(spec, p.record.values)
+      const locked = month !== null && scope.lockedMonths.has(`${p.record.owner.outletId}|${month}`)
+      if (found) {
+        if (recordCode === 'vehicles' && found.brandId !== p.record.owner.brandId) {
+          rejected.add(p.row, p.cells, [issueFromMessage(p.row, headerOf.get('plate') ?? null, 'plate', 'vehicle_out_of_scope', { key: 'activity.error.vehicleOutOfScope', params: { value: String(p.record.values[0]) } })])
+          continue
+        }
+        if (sameValues(spec, p.record, found)) {
+          report.duplicates++
+          continue
+        }
+        if (!replace) {
+          rejected.add(p.row, p.cells, [
+            issueFromMessage(p.row, null, null, 'duplicate_in_database', { key: 'csv.error.duplicateInDatabase', params: { keyFields: definition.naturalKey.join(',') } }),
+          ])
+          continue
+        }
+      }
+      if (locked && !reason) {
+        const dateField = spec.fields.find((f) => 'column' in f && f.column === spec.dateColumn)?.field ?? null
+        rejected.add(p.row, p.cells, [
+          issueFromMessage(p.row, dateField ? (headerOf.get(dateField) ?? null) : null, dateField, 'month_locked', { key: 'importPages.error.monthLocked', params: { month: month!.slice(0, 7) } }),
+        ])
+        continue
+      }
+      write.push({ p, replaces: found, locked })
+    }
+
+    const ids = writer.kind === 'none' ? write.map((_, i) => `preview-${i}`) : await reserveIds(writer.trx, spec.table, write.length)
+    const results: ResultToWrite[] = []
+    const keep: { row: RowToWrite; replaces: ExistingRow | null; locked: boolean; p: PendingRow }[] = []
+    for (let i = 0; i < write.length; i++) {
+      const { p, replaces, locked } = write[i]!
+      const id = ids[i]!
+      if (set) {
+        const cost = costActivity(set, costInput(p.record, id))
+        if (!cost.ok) {
+          rejected.add(p.row, p.cells, [issueFromMessage(p.row, null, null, 'cannot_cost', cost.error)])
+          continue
+        }
+        const c = cost.record
+        state.co2eKg = state.co2eKg.plus(c.co2eKg)
+        state.avoidedCo2eKg = state.avoidedCo2eKg.plus(c.avoidedCo2eKg)
+        results.push({
+          outletId: c.outletId,
+          recordId: id,
+          month: c.month,
+          category: c.category,
+          co2eKg: c.co2eKg.toFixed(),
+          avoidedCo2eKg: c.avoidedCo2eKg.toFixed(),
+          ttwKg: c.ttwKg === null ? null : c.ttwKg.toFixed(),
+          wttKg: c.wttKg === null ? null : c.wttKg.toFixed(),
+          electricityKg: c.electricityKg === null ? null : c.electricityKg.toFixed(),
+          method: c.method,
+          dataQuality: c.dataQuality,
+          provenance: JSON.stringify(c.provenance),
+          status: 'current',
+        })
+      } else if (isCosted(recordCode)) {
+        rejected.add(p.row, p.cells, [issueFromMessage(p.row, null, null, 'cannot_cost', factorSet && !factorSet.ok ? factorSet.error : { key: 'emissions.error.noPublishedSet' })])
+        continue
+      }
+      keep.push({ row: { ...p.record, id, rowFingerprint: null }, replaces, locked, p })
+      report.accepted++
+      if (replaces) report.replaced++
+      else report.created++
+      if (locked) report.restated++
+      const month = monthKeyOf(spec, p.record.values)
+      state.touched.set(`${p.record.owner.outletId}|${month}`, { outletId: p.record.owner.outletId, month })
+      if (replaces && replaces.outletId !== p.record.owner.outletId) {
+        state.touched.set(`${replaces.outletId}|${month}`, { outletId: replaces.outletId, month })
+      }
+      if (recordCode === 'vehicles') {
+        const from = `${String(p.record.values[spec.columns.findIndex((c) => c.column === 'in_service_from')]).slice(0, 7)}-01`
+        const known = state.vehicleStarts.get(p.record.owner.outletId)
+        if (!known || from < known) state.vehicleStarts.set(p.record.owner.outletId, from)
+      }
+    }
+    await rejected.flush()
+    if (writer.kind === 'none' || keep.length === 0) return
+
+    const trx = writer.trx
+    const replaced = keep.filter((k) => k.replaces !== null)
+    if (replaced.length > 0) {
+      await supersedeRows(trx, spec, replaced.map((k) => ({ outletId: k.replaces!.outletId, oldId: k.replaces!.id, newId: k.row.id })))
+    }
+    const provenance: Provenance = { source: 'csv', importBatchId: options.batchId, createdBy: request.viewer.userId, restatementReason: null }
+    const groups = [
+      { rows: keep.filter((k) => !k.locked).map((k) => k.row), provenance },
+      { rows: keep.filter((k) => k.locked).map((k) => k.row), provenance: { ...provenance, restatementReason: reason } },
+    ]
+    for (const group of groups) {
+      if (group.rows.length === 0) continue
+      if (writer.kind === 'copy') await writer.copy.copyIn(copyStatement(spec), copyChunks(group.rows, group.provenance))
+      else await insertRows(trx, spec, group.rows, group.provenance)
+    }
+    if (replaced.length > 0) {
+      await retireEmissionResults(trx, recordCode, replaced.map((k) => ({ outletId: k.replaces!.outletId, id: k.replaces!.id })))
+      await auditReplacements(trx, spec, replaced.map((k) => ({ outletId: k.row.owner.outletId, newId: k.row.id })), {
+        actorUserId: request.viewer.userId,
+        action: keep.some((k) => k.locked) ? 'import.restate' : 'import.replace',
+        reason,
+      })
+    }
+    if (set && results.length > 0 && isCosted(recordCode)) {
+      await writeResults(trx, recordCode, set.version, results, { upsert: false })
+    }
+    state.written += keep.length
+    if (options.failAfterRows !== undefined && state.written >= options.failAfterRows) {
+      throw new Error(`Test failure after ${state.written} rows`)
+    }
+  }
+
+  const parse = async (text: string, final: boolean) => {
+    let input = carried + text
+    if (!parser) {
+      // The header decides the delimiter and the line ending: wait for its end.
+      if (!final && input.length < 65_536 && !/[\r\n]/.test(input)) {
+        carried = input
+        return
+      }
+      report.delimiter = detectDelimiter(input.slice(0, 65_536))
+      parser = new Papa.Parser({ delimiter: report.delimiter, newline: lineEndingOf(input.slice(0, 65_536)) as '\n', quoteChar: '"' })
+    }
+    let result = parser.parse(input, 0, !final) as Papa.ParseResult<string[]>
+    carried = final ? '' : input.slice(result.meta.cursor)
+    if (!final && carried.length > maxCarriedText) {
+      // An unclosed quote: read what is carried as a (broken) row rather than hold the whole file.
+      result = parser.parse(input, 0, false) as Papa.ParseResult<string[]>
+      carried = ''
+    }
+    input = ''
+    const quoteRows = new Set<number>()
+    for (const error of result.errors) if (error.type === 'Quotes' && error.row !== undefined) quoteRows.add(error.row)
+    await handleRows(result.data, quoteRows)
+  }
+
+  try {
+    for await (const chunk of bytesOf(request.source)) {
+      bytes += chunk.length
+      let text: string
+      try {
+        text = decoder.push(chunk)
+      } catch (error) {
+        if (!(error instanceof CsvDecodeError)) throw error
+        fileIssue(decodeIssue(error))
+        break
+      }
+      report.encoding = decoder.encoding
+      await parse(text, false)
+      request.onProgress?.({ bytes, rows: report.rows, phase: 'reading' })
+      if (stopped) break
+    }
+    if (!stopped) {
+      let tail = ''
+      try {
+        tail = decoder.end()
+      } catch (error) {
+        if (!(error instanceof CsvDecodeError)) throw error
+        fileIssue(decodeIssue(error))
+      }
+      if (!stopped) await parse(tail, true)
+    }
+    report.encoding = decoder.encoding ?? (report.encoding || 'utf-8')
+    if (inflight) await inflight
+    inflight = null
+    if (!stopped && pending.length > 0) await processChunk(pending)
+    pending = []
+    if (validator.header === null && report.fileIssues.length === 0) {
+      fileIssue({ severity: 'error', code: 'empty_file', key: 'csv.error.emptyFile', params: {}, column: null, field: null })
+    }
+  } finally {
+    const last = inflight as Promise<void> | null
+    if (last) await last.catch(() => {})
+    await rejected.close()
+  }
+  report.blankRows = validator.counts.blank
+  report.rejected = rejected.count
+  report.errors = rejected.errors.sort((a, b) => a.row - b.row)
+  report.errorsTruncated = rejected.truncated
+  request.onProgress?.({ bytes, rows: report.rows, phase: 'finishing' })
+  return finish()
+
+  function finish(): PipelineState {
+    report.co2eKg = state.co2eKg.toFixed()
+    report.avoidedCo2eKg = state.avoidedCo2eKg.toFixed()
+    report.seconds = Math.round((performance.now() - started) / 10) / 100
+    return state
+  }
+}
+
+function* copyChunks(rows: readonly RowToWrite[], provenance: Provenance): Iterable<string> {
+  let text = ''
+  for (const row of rows) {
+    text += copyLine(row, provenance)
+    if (text.length > 256 * 1024) {
+      yield text
+      text = ''
+    }
+  }
+  if (text) yield text
+}
+
+function headerMap(mapping: HeaderMapping): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const column of mapping.columns) if (column.field !== null) out.set(column.field, column.header)
+  return out
+}
+
+function decodeIssue(error: CsvDecodeError): FileIssue {
+  return error.code === 'excel_workbook'
+    ? { severity: 'error', code: 'excel_workbook', key: 'csv.error.excelWorkbook', params: {}, column: null, field: null }
+    : { severity: 'error', code: 'invalid_encoding', key: 'csv.error.invalidEncoding', params: { byte: error.byteOffset }, column: null, field: null }
+}
+
+/**
+ * The emissions engine's input for a record about to be written, built from
+ * its column values (the same values the row is written with), so that no
+ * row has to be read back to be costed.
+ */
+function costInputMaker(spec: TableSpec, scope: ScopeData): (record: DbRecord, id: string) => CostInput {
+  const at = new Map(spec.columns.map((c, i) => [c.column, i]))
+  const index = (column: string) => at.get(column) ?? -1
+  const quality = index('data_quality')
+  const str = (value: unknown) => (value === null || value === undefined ? null : String(value))
+  const base = (record: DbRecord, id: string) => ({
+    recordId: id,
+    outletId: record.owner.outletId,
+    regionCode: record.owner.regionCode,
+    activityQuality: String(record.values[quality]),
+  })
+  switch (spec.recordCode) {
+    case 'shipment_stats': {
+      const [date, eWaybill, original, narrow] = ['stat_date', 'e_waybill_parcels', 'ecommerce_original_parcels', 'narrow_tape_box_parcels'].map(index) as [number, number, number, number]
+      return (record, id) => ({
+        ...base(record, id),
+        recordType: 'shipment_stats',
+        date: String(record.values[date]),
+        eWaybillParcels: record.values[eWaybill] as number,
+        ecommerceOriginalParcels: record.values[original] as number | null,
+        narrowTapeBoxParcels: record.values[narrow] as number | null,
+      })
+    }
+    case 'packaging_consumption': {
+      const items = new Map([...scope.items.values()].map((item) => [item.id, item]))
+      const [date, itemId, count] = ['period_start', 'item_id', 'item_count'].map(index) as [number, number, number]
+      return (record, id) => {
+        const item = items.get(record.values[itemId] as number)!
+        return {
+          ...base(record, id),
+          recordType: 'packaging_consumption',
+          date: String(record.values[date]),
+          itemCount: record.values[count] as number,
+          item: { code: item.code, material: item.material, unitMassKg: item.unitMassKg, designLifeUses: item.designLifeUses },
+        }
+      }
+    }
+    case 'recovery_collections': {
+      const [date, reused] = ['collection_date', 'cartons_reused'].map(index) as [number, number]
+      return (record, id) => ({ ...base(record, id), recordType: 'recovery_collections', date: String(record.values[date]), cartonsReused: record.values[reused] as number })
+    }
+    case 'reusable_assets': {
+      const [month, type, trips] = ['month', 'asset_type', 'trips_completed'].map(index) as [number, number, number]
+      return (record, id) => ({
+        ...base(record, id),
+        recordType: 'reusable_assets',
+        date: String(record.values[month]),
+        assetType: record.values[type] as 'box' | 'transit_bag',
+        tripsCompleted: record.values[trips] as number,
+      })
+    }
+    case 'vehicle_use': {
+      const vehicles = new Map([...scope.vehicles.values()].map((vehicle) => [vehicle.id, vehicle]))
+      const [vehicleId, month, distance, litres, kg, kwh] = ['vehicle_id', 'month', 'distance_km', 'fuel_litres', 'fuel_kg', 'electricity_kwh'].map(index) as [number, number, number, number, number, number]
+      return (record, id) => {
+        const vehicle = vehicles.get(String(record.values[vehicleId]))!
+        return {
+          ...base(record, id),
+          recordType: 'vehicle_use',
+          date: String(record.values[month]),
+          vehicleClass: vehicle.vehicleClass,
+          energy: vehicle.energy,
+          distanceKm: String(record.values[distance]),
+          fuelLitres: str(record.values[litres]),
+          fuelKg: str(record.values[kg]),
+          electricityKwh: str(record.values[kwh]),
+        }
+      }
+    }
+    case 'facility_electricity': {
+      const [month, kwh] = ['month', 'electricity_kwh'].map(index) as [number, number]
+      return (record, id) => ({ ...base(record, id), recordType: 'facility_electricity', date: String(record.values[month]), electricityKwh: String(record.values[kwh]) })
+    }
+    default:
+      return () => {
+        throw new Error(`${spec.recordCode} is not costed`)
+      }
+  }
+}
+
+// ---- preview and commit ------------------------------------------------------------------
+
+/** Read, check and cost a file without writing anything: what a commit would do. */
+export async function previewImport(db: Kysely<Database>, request: ImportRequest): Promise<ImportReport> {
+  const state = await runPipeline(db, request, { kind: 'none' }, { batchId: null, chunkRows: defaultChunkRows })
+  return state.report
+}
+
+/** The connection string a bulk write opens its COPY connection with, or null on the embedded database. */
+async function copyUrlFor(db: Kysely<Database>, explicit: string | undefined): Promise<string | null> {
+  const name = await serverDatabaseName(db)
+  if (name === null) return null
+  const base = explicit ?? env().DATABASE_URL
+  if (!base) return null
+  const url = new URL(base)
+  if (!explicit) url.pathname = `/${name}`
+  return url.toString()
+}
+
+export type CommitResult = { ok: true; batchId: string; report: ImportReport } | { ok: false; batchId: string | null; report: ImportReport }
+
+/**
+ * Re-validate and write a file in one transaction: every accepted row, its
+ * emission result, the rows it replaces retired and audited, the batch row,
+ * the rollups of every outlet-month it touched — or nothing. A file with
+ * file-level errors, or one already committed, writes nothing.
+ */
+export async function commitImport(db: Kysely<Database>, request: ImportRequest, options: CommitOptions = {}): Promise<CommitResult> {
+  const fileSha256 = request.fileSha256 ?? (await sha256Of(request.source))
+  const req = { ...request, fileSha256 }
+  const url = await copyUrlFor(db, options.pgUrl)
+  const chunkRows = options.chunkRows ?? defaultChunkRows
+  const brandId = await batchBrand(db, request.viewer)
+
+  const body = async (trx: Kysely<Database>, writer: Writer): Promise<CommitResult> => {
+    const batchId =
+      options.batchId ??
+      (await insertBatch(trx, {
+        recordType: request.recordCode,
+        brandId,
+        outletId: request.viewer.role === 'outlet_operator' ? request.viewer.outletId : null,
+        fileName: request.fileName,
+        fileSha256,
+        storedName: null,
+        fileBytes: 'bytes' in request.source ? request.source.bytes.length : (await stat(request.source.path)).size,
+        uploadedBy: request.viewer.userId,
+        replaceExisting: request.replace === true,
+        reason: request.reason ?? null,
+        status: 'committing',
+      }))
+    const state = await runPipeline(trx, req, writer, { batchId, chunkRows, failAfterRows: options.failAfterRows })
+    const report = state.report
+    const refused = report.alreadyImported !== null || report.fileIssues.some((i) => i.severity === 'error')
+    if (refused) throw new NothingToCommit({ ok: false, batchId: options.batchId ?? null, report })
+    const spec = tableSpecs[request.recordCode]
+    await refreshAfterWrite(
+      trx,
+      spec,
+      [...state.touched.values()],
+      [...state.vehicleStarts.entries()].map(([outletId, fromMonth]) => ({ outletId, fromMonth })),
+    )
+    report.committed = true
+    await finishBatch(trx, batchId, {
+      status: 'committed',
+      encoding: report.encoding ?? 'utf-8',
+      rowsTotal: report.rows,
+      rowsAccepted: report.accepted,
+      rowsRejected: report.rejected,
+      rowsDuplicate: report.duplicates,
+      rowsReplaced: report.replaced,
+      report,
+      committed: true,
+      fileSha256,
+      options: { replaceExisting: request.replace === true, reason: request.reason?.trim() || null },
+    })
+    await appendAudit(trx, {
+      actorUserId: request.viewer.userId,
+      action: 'import.commit',
+      entityType: 'import_batch',
+      entityId: batchId,
+      outletId: request.viewer.outletId,
+      reason: request.reason?.trim() || null,
+      after: { recordType: request.recordCode, fileName: request.fileName, rows: report.rows, accepted: report.accepted, replaced: report.replaced, duplicates: report.duplicates, rejected: report.rejected },
+    })
+    return { ok: true, batchId, report }
+  }
+
+  try {
+    if (url) return await withCopyTransaction(url, (trx, copy) => body(trx, { kind: 'copy', trx, copy }))
+    return await db.transaction().execute((trx) => body(trx, { kind: 'insert', trx }))
+  } catch (error) {
+    if (error instanceof NothingToCommit) return error.result
+    throw error
+  }
+}
+
+class NothingToCommit extends Error {
+  constructor(readonly result: CommitResult) {
+    super('nothing to commit')
+  }
+}
+
+async function batchBrand(db: Kysely<Database>, viewer: Viewer): Promise<number | null> {
+  if (viewer.role === 'carrier_admin') return viewer.brandId
+  if (viewer.role === 'outlet_operator' && viewer.outletId !== null) {
+    const row = await db.selectFrom('outlets').select('brand_id').where('id', '=', viewer.outletId).executeTakeFirst()
+    return row?.brand_id ?? null
+  }
+  return null
+}
+
+// ---- rejected rows -------------------------------------------------------------------
+
+/**
+ * The rejected rows file as CSV in the reader's language (UTF-8 with BOM, the
+ * original cells plus a reason column), produced a few thousand rows at a time.
+ */
+export async function* rejectedCsvChunks(rejectedPath: string, headerCells: readonly string[], locale: Locale): AsyncIterable<string> {
+  let first = true
+  let rows: { row: number; cells: string[] }[] = []
+  let issues: RowIssue[] = []
+  const emit = () => {
+    const csv = rejectedRowsCsv({ header: headerCells, rows }, issues, locale)
+    rows = []
+    issues = []
+    if (first) {
+      first = false
+      return csv
+    }
+    // Only the first chunk carries the BOM and the header.
+    return csv.slice(csv.indexOf('\r\n') + 2)
+  }
+  let exists = true
+  try {
+    await stat(rejectedPath)
+  } catch {
+    exists = false
+  }
+  if (exists) {
+    const lines = createInterface({ input: createReadStream(rejectedPath, 'utf8'), crlfDelay: Infinity })
+    for await (const line of lines) {
+      if (!line) continue
+      const entry = JSON.parse(line) as { r: number; c: string[]; i: Omit<ImportRowIssue, 'row'>[] }
+      rows.push({ row: entry.r, cells: entry.c })
+      // The CSV core's own type for row issues; the codes found against the database travel the same way.
+      for (const issue of entry.i) issues.push({ ...issue, row: entry.r } as RowIssue)
+      if (rows.length >= 2_000) yield emit()
+    }
+  }
+  if (rows.length > 0 || first) yield emit()
+}
+
+export async function writeRejectedCsv(rejectedPath: string, headerCells: readonly string[], locale: Locale, outPath: string): Promise<void> {
+  const out = createWriteStream(outPath)
+  for await (const chunk of rejectedCsvChunks(rejectedPath, headerCells, locale)) {
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
+  }
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())))
+}
+
+// ---- uploads through the web app ---------------------------------------------------------
+
+/** The folder uploads wait in between preview and commit: beside the embedded database's folder. */
+export function uploadsDir(): string {
+  return path.resolve(path.dirname(path.resolve(process.cwd(), env().DATA_DIR)), 'uploads')
+}
+
+export function storedPath(storedName: string): string {
+  return path.join(uploadsDir(), path.basename(storedName))
+}
+
+export function rejectedPathOf(storedName: string): string {
+  return `${storedPath(storedName)}.rejected.ndjson`
+}
+
+export const maxUploadBytes = 200 * 1024 * 1024
+
+export class UploadTooLarge extends Error {}
+
+export interface StoredUpload {
+  storedName: string
+  fileName: string
+  bytes: number
+  sha256: string
+}
+
+/** Stream an uploaded file to the uploads folder, hashing it on the way; never held in memory. */
+export async function storeUpload(data: AsyncIterable<Uint8Array>, fileName: string): Promise<StoredUpload> {
+  await mkdir(uploadsDir(), { recursive: true })
+  const storedName = `${randomUUID()}.csv`
+  const target = storedPath(storedName)
+  const hash = createFileFingerprint()
+  let bytes = 0
+  const out = createWriteStream(target)
+  try {
+    for await (const chunk of data) {
+      bytes += chunk.length
+      if (bytes > maxUploadBytes) throw new UploadTooLarge(`upload larger than ${maxUploadBytes} bytes`)
+      hash.update(chunk)
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
+    }
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())))
+  } catch (error) {
+    out.destroy()
+    await rm(target, { force: true })
+    throw error
+  }
+  return { storedName, fileName: path.basename(fileName).slice(0, 200) || 'upload.csv', bytes, sha256: hash.digest() }
+}
+
+export interface NewUpload {
+  recordCode: RecordCode
+  upload: StoredUpload
+  replace: boolean
+  reason: string | null
+}
+
+/** Record an upload and start its preview in the background; returns the batch id. */
+export async function createUpload(db: Kysely<Database>, viewer: Viewer, input: NewUpload): Promise<string> {
+  const batchId = await insertBatch(db, {
+    recordType: input.recordCode,
+    brandId: await batchBrand(db, viewer),
+    outletId: viewer.role === 'outlet_operator' ? viewer.outletId : null,
+    fileName: input.upload.fileName,
+    fileSha256: input.upload.sha256,
+    storedName: input.upload.storedName,
+    fileBytes: input.upload.bytes,
+    uploadedBy: viewer.userId,
+    replaceExisting: input.replace,
+    reason: input.reason,
+    status: 'uploaded',
+  })
+  startPreview(db, viewer, batchId)
+  return batchId
+}
+
+interface JobState {
+  promise: Promise<void>
+  progress: ImportProgress
+}
+
+// Jobs run in this process; the batch row says where each stands for any process.
+const holder = globalThis as typeof globalThis & { __greenparcelImportJobs?: Map<string, JobState> }
+const jobs = (holder.__greenparcelImportJobs ??= new Map())
+
+export function jobProgress(batchId: string): ImportProgress | null {
+  return jobs.get(batchId)?.progress ?? null
+}
+
+export function isJobRunning(batchId: string): boolean {
+  return jobs.has(batchId)
+}
+
+/** Wait for a batch's job in this process (tests, the command line). */
+export async function waitForJob(batchId: string): Promise<void> {
+  await jobs.get(batchId)?.promise
+}
+
+function runJob(batchId: string, work: (progress: (p: ImportProgress) => void) => Promise<void>): void {
+  const state: JobState = { promise: Promise.resolve(), progress: { bytes: 0, rows: 0, phase: 'reading' } }
+  state.promise = work((p) => (state.progress = p)).finally(() => jobs.delete(batchId))
+  jobs.set(batchId, state)
+}
+
+function batchRequest(viewer: Viewer, batch: ImportBatch, rejectedPath: string): ImportRequest {
+  return {
+    viewer,
+    recordCode: batch.record_type as RecordCode,
+    source: { path: storedPath(batch.stored_name!) },
+    fileName: batch.file_name,
+    replace: batch.replace_existing,
+    reason: batch.reason,
+    rejectedPath,
+    fileSha256: batch.file_sha256,
+  }
+}
+
+/** Throttled progress in the batch row, for pages polling from any process; never awaited by the pipeline. */
+function progressWriter(db: Kysely<Database>, batchId: string, local: (p: ImportProgress) => void, toDatabase: boolean) {
+  let last = 0
+  return (p: ImportProgress) => {
+    local(p)
+    const now = Date.now()
+    if (!toDatabase || now - last < 1000) return
+    last = now
+    void updateBatchProgress(db, batchId, p).catch(() => {})
+  }
+}
+
+export function startPreview(db: Kysely<Database>, viewer: Viewer, batchId: string): void {
+  runJob(batchId, async (local) => {
+    if (!(await transitionBatch(db, batchId, ['uploaded', 'validated', 'failed'], 'validating'))) return
+    const batch = (await findBatch(db, viewer, batchId))!
+    try {
+      const report = await previewImport(db, {
+        ...batchRequest(viewer, batch, rejectedPathOf(batch.stored_name!)),
+        onProgress: progressWriter(db, batchId, local, true),
+      })
+      await finishBatch(db, batchId, {
+        status: 'validated',
+        encoding: report.encoding ?? '',
+        rowsTotal: report.rows,
+        rowsAccepted: report.accepted,
+        rowsRejected: report.rejected,
+        rowsDuplicate: report.duplicates,
+        rowsReplaced: report.replaced,
+        report,
+        committed: false,
+      })
+    } catch (error) {
+      await failBatch(db, batchId, { key: 'importPages.error.jobFailed', params: { detail: String((error as Error).message ?? error).slice(0, 300) } })
+    }
+  })
+}
+
+export type StartResult = { ok: true } | { ok: false; error: Message }
+
+/** Commit a previewed upload in the background (one transaction); the page shows its progress. */
+export async function startCommit(db: Kysely<Database>, viewer: Viewer, batchId: string, choice: { replace: boolean; reason: string | null }): Promise<StartResult> {
+  const batch = await findBatch(db, viewer, batchId)
+  if (!batch || !batch.stored_name) return { ok: false, error: { key: 'importPages.error.notFound' } }
+  if (choice.replace !== batch.replace_existing || (choice.reason ?? null) !== (batch.reason ?? null)) {
+    await db.updateTable('import_batches').set({ replace_existing: choice.replace, reason: choice.reason }).where('id', '=', batchId).where('status', '=', 'validated').execute()
+  }
+  if (!(await transitionBatch(db, batchId, ['validated'], 'committing'))) return { ok: false, error: { key: 'importPages.error.notReady' } }
+  const fresh = (await findBatch(db, viewer, batchId))!
+  const onServer = (await serverDatabaseName(db)) !== null
+  runJob(batchId, async (local) => {
+    const finalRejected = rejectedPathOf(fresh.stored_name!)
+    const tempRejected = `${finalRejected}.commit`
+    try {
+      const result = await commitImport(
+        db,
+        // On the embedded database the one connection is the transaction's until it ends: progress stays in memory.
+        { ...batchRequest(viewer, fresh, tempRejected), onProgress: progressWriter(db, batchId, local, onServer) },
+        { batchId },
+      )
+      if (result.ok) {
+        await rename(tempRejected, finalRejected)
+      } else {
+        await rm(tempRejected, { force: true })
+        await finishBatch(db, batchId, {
+          status: 'validated',
+          encoding: result.report.encoding ?? '',
+          rowsTotal: result.report.rows,
+          rowsAccepted: result.report.accepted,
+          rowsRejected: result.report.rejected,
+          rowsDuplicate: result.report.duplicates,
+          rowsReplaced: result.report.replaced,
+          report: result.report,
+          committed: false,
+        })
+      }
+    } catch (error) {
+      await rm(tempRejected, { force: true })
+      await failBatch(db, batchId, { key: 'importPages.error.jobFailed', params: { detail: String((error as Error).message ?? error).slice(0, 300) } })
+    }
+  })
+  return { ok: true }
+}
+
+export async function batchPage(db: Kysely<Database>, viewer: Viewer, batchId: string) {
+  const batch = await findBatch(db, viewer, batchId)
+  if (!batch) return undefined
+  const live = jobProgress(batchId)
+  return {
+    id: String(batch.id),
+    recordType: batch.record_type as RecordCode,
+    fileName: batch.file_name,
+    fileBytes: Number(batch.file_bytes),
+    status: batch.status,
+    running: isJobRunning(batchId),
+    progress: live ?? { bytes: Number(batch.bytes_processed), rows: batch.rows_processed, phase: 'reading' as const },
+    replaceExisting: batch.replace_existing,
+    reason: batch.reason,
+    report: (batch.report as ImportReport | null) ?? null,
+    failure: (batch.failure as Message | null) ?? null,
+    createdAt: batch.created_at.toISOString(),
+    committedAt: batch.committed_at ? new Date(batch.committed_at).toISOString() : null,
+    uploadedBy: batch.uploadedByName,
+  }
+}
+
+/** The rejected rows of a batch the viewer may see, as CSV chunks; undefined when there is no such batch. */
+export async function batchRejectedCsv(db: Kysely<Database>, viewer: Viewer, batchId: string, locale: Locale) {
+  const batch = await findBatch(db, viewer, batchId)
+  if (!batch || !batch.stored_name) return undefined
+  const report = batch.report as ImportReport | null
+  const chunks = rejectedCsvChunks(rejectedPathOf(batch.stored_name), report?.headerCells ?? [], locale)
+  const name = `${path.parse(batch.file_name).name}-rejected.csv`
+  return { name, stream: Readable.toWeb(Readable.from(chunks)) as ReadableStream<Uint8Array> }
+}
+
+export function parseRecordType(value: unknown): RecordCode | null {
+  return isRecordCode(value) ? value : null
+}
+
+export { activityContext, scopeNeeds, utf8Bom, vehicleRanges }
+export type { ActivityContext }

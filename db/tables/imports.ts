@@ -1,0 +1,26 @@
+import type { ColumnType } from 'kysely'
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+type Defaulted<T> = ColumnType<T, T | undefined, T>
+type BigintColumn = ColumnType<string, string | number | undefined, string | number>
+
+export type ImportStatus = 'uploaded' | 'validating' | 'validated' | 'committing' | 'committed' | 'failed'
+
+// Migration 0006 adds job columns to import_batches, whose type lives in
+// tables/activity.ts; declaration merging adds them to that type, so that
+// Database keeps one import_batches table type.
+declare module './activity.ts' {
+  interface ImportBatchesTable {
+    status: Defaulted<ImportStatus>
+    /** The stored upload's file name inside the uploads folder. */
+    stored_name: string | null
+    file_bytes: BigintColumn
+    bytes_processed: BigintColumn
+    rows_processed: Defaulted<number>
+    replace_existing: Defaulted<boolean>
+    reason: string | null
+    report: unknown
+    failure: unknown
+    updated_at: Timestamp
+  }
+}
