@@ -9,6 +9,7 @@ export const navLinks: Record<Role, readonly { to: string; label: MessageKey }[]
   outlet_operator: [
     { to: '/outlet', label: 'nav.home' },
     { to: '/reports', label: 'nav.reports' },
+    { to: '/counter', label: 'creditPages.nav.counter' },
   ],
   carrier_admin: [
     { to: '/brand', label: 'nav.home' },
@@ -25,5 +26,6 @@ export const navLinks: Record<Role, readonly { to: string; label: MessageKey }[]
     { to: '/admin/users', label: 'adminHome.users' },
     { to: '/reports', label: 'nav.reports' },
     { to: '/admin/targets', label: 'nav.targets' },
+    { to: '/admin/partners', label: 'creditPages.nav.partners' },
   ],
 }

@@ -418,8 +418,12 @@ export async function recordAtCounter(
   }
 }
 
-export async function counterToday(db: Db, viewer: Viewer, now: Date) {
-  return listCounterRecords(db, viewer, chinaDay(now))
+/** The counter page: the operator's own outlet and today's records there (404 for anyone else). */
+export async function counterPage(db: Db, viewer: Viewer, now: Date) {
+  if (viewer.outletId === null) return null
+  const outlet = await findCounterOutlet(db, viewer, viewer.outletId)
+  if (!outlet) return null
+  return { outlet, records: await listCounterRecords(db, viewer, chinaDay(now)) }
 }
 
 // --- expiry ---

@@ -213,7 +213,8 @@ export interface PartnerApiContext {
  * POST /api/partner/v1/green-actions, in the order that spends least on a
  * bad request: key, signature and timestamp; the partner's rate limit
  * (a token bucket in the database, so every app process shares it); the
- * replay guard (each signature once); then one transaction that claims the
+ * Idempotency-Key header; the replay guard (each signature once); then one
+ * transaction that claims the
  * Idempotency-Key, validates the body, finds or creates the consumer,
  * awards, and stores the answer. A second request with the same key waits
  * for the first to commit and gets its stored answer; an internal error
@@ -259,14 +260,15 @@ export async function handleGreenAction(ctx: PartnerApiContext, req: PartnerHttp
     return apiError('rate_limited', undefined, { 'Retry-After': String(retryAfter) })
   }
 
+  // Checked before the replay guard, so a request refused for its header does not use up its signature.
+  const idempotency = parseIdempotencyKey(req.headers.get(partnerHeaders.idempotencyKey))
+  if (!idempotency.ok) return apiError(idempotency.code)
+
   if (now.getTime() - lastPrune > 60_000) {
     lastPrune = now.getTime()
     await pruneSignatures(ctx.db, new Date(now.getTime() - 2 * tolerance * 1000))
   }
   if (!(await recordSignature(ctx.db, key.partnerId, signature!.trim().toLowerCase(), now))) return apiError('request_replayed')
-
-  const idempotency = parseIdempotencyKey(req.headers.get(partnerHeaders.idempotencyKey))
-  if (!idempotency.ok) return apiError(idempotency.code)
   const bodySha256 = sha256Hex(req.body)
   const ruleSets = await loadRuleSets(ctx.db)
 

@@ -1,0 +1,42 @@
+import { useEffect, useState } from 'react'
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+
+export interface AvoidedChartPoint {
+  /** 'YYYY-MM' */
+  month: string
+  /** Full label for the tooltip ('2026年3月' / 'March 2026'). */
+  label: string
+  /** Grams as a decimal string, exact. */
+  grams: string
+  /** The same figure, already formatted for the reader. */
+  gramsText: string
+}
+
+/**
+ * Grams of CO2e avoided per month. Recharts measures the page, so it is drawn
+ * in the browser only; the table beside it carries the same figures for
+ * readers without JavaScript and for screen readers. Numbers become floats
+ * here for drawing only; the figures people read come formatted from Decimal.
+ */
+export function AvoidedChart({ points, title }: { points: readonly AvoidedChartPoint[]; title: string }) {
+  const [mounted, setMounted] = useState(false)
+  useEffect(() => setMounted(true), [])
+  if (!mounted) return <div className="chart-box" aria-hidden />
+  const rows = points.map((p) => ({ ...p, value: Number(p.grams) }))
+  return (
+    <div className="chart-box" role="img" aria-label={title} data-testid="avoided-chart">
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="month" tickFormatter={(month: string) => month.slice(5)} fontSize={12} />
+          <YAxis width={44} fontSize={12} allowDecimals={false} />
+          <Tooltip
+            formatter={(_value, _name, item) => [(item.payload as (typeof rows)[number]).gramsText, title]}
+            labelFormatter={(_label, payload) => (payload[0]?.payload as (typeof rows)[number] | undefined)?.label ?? ''}
+          />
+          <Bar dataKey="value" fill="#1f9a6a" radius={[4, 4, 0, 0]} isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  )
+}
