@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
 import type { Role } from '#app/domain/access.ts'
 import type { ActivityTables } from './tables/activity.ts'
 import type { CreditsTables } from './tables/credits.ts'
+import type { EmissionTables } from './tables/emissions.ts'
 import type { ReportsTables } from './tables/reports.ts'
 
 export type { Role }
@@ -98,7 +99,7 @@ export interface AuditLogTable {
 }
 
 // Each area of the product adds its tables in db/tables/<area>.ts and extends this.
-export interface Database extends ActivityTables, ReportsTables, CreditsTables {
+export interface Database extends ActivityTables, ReportsTables, EmissionTables, CreditsTables {
   regions: RegionsTable
   brands: BrandsTable
   outlets: OutletsTable

@@ -5,6 +5,7 @@ import Papa from 'papaparse'
 import { isRole } from '#app/domain/access.ts'
 import { hashPassword } from '#app/utils/password.server.ts'
 import type { Database, GridRegion, RegionLevel } from './schema.ts'
+import { seedEmissions } from './seed-emissions.ts'
 import { seedTargets } from './seed-targets.ts'
 import { seedCredits } from './seed-credits.ts'
 
@@ -130,6 +131,7 @@ export async function seedDemoData(
         })
         .execute()
     }
+    await seedEmissions(trx, seedsDir)
     await seedCredits(trx, seedsDir)
     await seedTargets(trx, path.join(seedsDir, '..', 'factors', 'targets'))
     return { regions: regions!.length, brands: brands!.length, outlets: outlets!.length, users: users!.length }

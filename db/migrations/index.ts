@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely'
 import * as m0001 from './0001_foundation.ts'
 import * as m0002 from './0002_activity.ts'
+import * as m0003 from './0003_emissions.ts'
 import * as m0004 from './0004_credits.ts'
 import * as m0005 from './0005_reports.ts'
 
@@ -8,6 +9,7 @@ import * as m0005 from './0005_reports.ts'
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_activity': m0002,
+  '0003_emissions': m0003,
   '0004_credits': m0004,
   '0005_reports': m0005,
 }

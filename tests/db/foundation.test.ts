@@ -104,6 +104,7 @@ describe('migrations', () => {
           '0000_inserted_before': { up: async () => {} },
           '0001_foundation': { up: async () => {} },
           '0002_activity': { up: async () => {} },
+          '0003_emissions': { up: async () => {} },
           '0004_credits': { up: async () => {} },
           '0005_reports': { up: async () => {} },
         }),

@@ -67,6 +67,14 @@ export const emissions = defineMessages(
       '能源类型“{energy}”无法按燃料计算。请填写电量，或检查车辆的能源类型。',
     'emissions.error.noDefaultIntensity':
       '没有“{vehicleClass}”（{energy}）的默认里程排放强度，无法按里程估算。请填写该车当月的燃料量或用电量。',
+    'emissions.error.unknownEnergy':
+      '车辆能源类型“{energy}”无法识别。请在车辆档案中选择纯电、插电混动、燃料电池、柴油、汽油、CNG 或 LNG。',
+    'emissions.error.unknownFactorSet': '没有版本为 {version} 的排放因子集。',
+    'emissions.error.noPublishedSet': '还没有已发布的排放因子集，无法计算排放。请管理员先发布一个因子集。',
+    'emissions.error.setNotPublished': '因子集 {version} 的状态是“{status}”，只有已发布的因子集才能用于计算。',
+    'emissions.error.recordNotFound': '找不到 {recordType} 记录 {recordId}。',
+    'emissions.omission.transitBagTrip':
+      '因子集 {version} 中没有循环中转袋替代一次性编织袋的参考减排因子，此部分减排量未计入',
 
     // ---- methodology ----------------------------------------------------------
     'methodology.title': '碳排放核算方法',
@@ -184,6 +192,14 @@ export const emissions = defineMessages(
       'Energy type "{energy}" cannot be computed from fuel. Enter electricity instead, or check the vehicle\'s energy type.',
     'emissions.error.noDefaultIntensity':
       'There is no default distance intensity for "{vehicleClass}" ({energy}), so distance alone cannot be used. Enter the fuel or electricity the vehicle used that month.',
+    'emissions.error.unknownEnergy':
+      'The vehicle energy type "{energy}" is not known. In the vehicle register choose BEV, PHEV, FCEV, diesel, gasoline, CNG or LNG.',
+    'emissions.error.unknownFactorSet': 'There is no emission factor set with version {version}.',
+    'emissions.error.noPublishedSet': 'No emission factor set has been published yet, so emissions cannot be computed. An administrator must publish one first.',
+    'emissions.error.setNotPublished': 'Factor set {version} is {status}; only a published set can be used for calculations.',
+    'emissions.error.recordNotFound': 'There is no {recordType} record {recordId}.',
+    'emissions.omission.transitBagTrip':
+      'Factor set {version} has no avoided-emission reference for a recyclable transit bag trip instead of a single-use woven sack; that part is not included',
 
     'methodology.title': 'Carbon accounting methodology',
     'methodology.intro':

@@ -1,0 +1,454 @@
+import type { Kysely } from 'kysely'
+import type { FactorSet } from '#app/domain/factors/factor-set.ts'
+import { loadFactorSet } from '#app/domain/factors/load.ts'
+import type { Message } from '#app/i18n/index.ts'
+import {
+  readActivityBatch,
+  readLockedMonths,
+  readStoredResults,
+  supersedeResults,
+  writeResults,
+  type ActivityFilter,
+  type ResultToWrite,
+  type StoredResultHead,
+} from '#db/models/emissions.ts'
+import { findStoredFactorSet, findVersionInForce } from '#db/models/factor-sets.ts'
+import { refreshOutletMonths } from '#db/models/rollups.ts'
+import type { Database } from '#db/schema.ts'
+import { costedRecordTypes, type CostedRecordType, type EmissionCategory } from '#db/tables/emissions.ts'
+import { costActivity, toResultRow, type CostedRecord, type CostInput } from './emission-costing.ts'
+
+// ---- factor sets from the database ---------------------------------------------
+
+const setCache = new Map<string, FactorSet>()
+
+export type FactorSetLookup = { ok: true; set: FactorSet; status: 'draft' | 'published' | 'retired' } | { ok: false; error: Message }
+
+/**
+ * A stored set rebuilt with the loader from its stored files and checked
+ * against its stored checksum. Sets are cached by version and checksum: a
+ * published set never changes, and a replaced draft has a new checksum.
+ */
+export async function getFactorSet(db: Kysely<Database>, version: string): Promise<FactorSetLookup> {
+  const head = await db
+    .selectFrom('factor_sets')
+    .select(['status', 'content_sha256'])
+    .where('version', '=', version)
+    .executeTakeFirst()
+  if (!head) return { ok: false, error: { key: 'emissions.error.unknownFactorSet', params: { version } } }
+  const cacheKey = `${version}:${head.content_sha256}`
+  const cached = setCache.get(cacheKey)
+  if (cached) return { ok: true, set: cached, status: head.status }
+
+  const stored = await findStoredFactorSet(db, version)
+  if (!stored) return { ok: false, error: { key: 'emissions.error.unknownFactorSet', params: { version } } }
+  const loaded = loadFactorSet(stored.files)
+  if (!loaded.ok) {
+    throw new Error(`Stored factor set ${version} no longer loads: ${loaded.errors.map(String).join('; ')}`)
+  }
+  if (loaded.set.contentSha256 !== stored.contentSha256) {
+    throw new Error(`Stored factor set ${version}: content checksum ${loaded.set.contentSha256} differs from the recorded ${stored.contentSha256}`)
+  }
+  setCache.set(cacheKey, loaded.set)
+  return { ok: true, set: loaded.set, status: stored.status }
+}
+
+/** The published set new records are costed with (the one published last). */
+export async function getFactorSetInForce(db: Kysely<Database>): Promise<FactorSetLookup> {
+  const version = await findVersionInForce(db)
+  if (!version) return { ok: false, error: { key: 'emissions.error.noPublishedSet' } }
+  return getFactorSet(db, version)
+}
+
+/** Only a published set costs records: a draft may still change, a retired one is out of use. */
+async function publishedSet(db: Kysely<Database>, version?: string): Promise<FactorSetLookup> {
+  const found = version === undefined ? await getFactorSetInForce(db) : await getFactorSet(db, version)
+  if (found.ok && found.status !== 'published') {
+    return { ok: false, error: { key: 'emissions.error.setNotPublished', params: { version: found.set.version, status: found.status } } }
+  }
+  return found
+}
+
+// ---- costing and storing ---------------------------------------------------------
+
+export interface StoredFigures {
+  factorSetVersion: string
+  month: string
+  category: EmissionCategory
+  co2eKg: string
+  avoidedCo2eKg: string
+  ttwKg: string | null
+  wttKg: string | null
+  electricityKg: string | null
+  method: string
+  dataQuality: number
+}
+
+/**
+ * What became of one record:
+ * current      stored as the result that counts (an open month, or the first result of a locked one);
+ * restatement  stored beside the locked month's current result, which stays as it was;
+ * unchanged    a locked month already counts a result of this set: nothing written.
+ */
+export type RecordCost =
+  | { recordId: string; ok: true; status: 'current' | 'restatement' | 'unchanged'; figures: StoredFigures }
+  | { recordId: string; ok: false; error: Message }
+
+export interface CostRecordsResult {
+  /** The set used; null when no published set could be found (every record then carries that error). */
+  factorSetVersion: string | null
+  results: RecordCost[]
+  /** Outlet-months whose stored results changed: refresh their rollups. */
+  touched: { outletId: number; month: string }[]
+}
+
+/**
+ * Cost activity records and store the results, inside the caller's
+ * transaction. Each record is computed with the published set in force (or
+ * the published set named) and stored as the current result, replacing the
+ * previous current result of an open month; in a locked (submitted) month a
+ * result of a newer set is stored as a restatement beside the locked one.
+ * A record the engine cannot cost is returned with the error's message key
+ * and nothing is stored for it: the caller decides whether to reject it.
+ */
+export async function costRecords(
+  trx: Kysely<Database>,
+  recordType: CostedRecordType,
+  recordIds: readonly string[],
+  options: { factorSet?: string } = {},
+): Promise<CostRecordsResult> {
+  const found = await publishedSet(trx, options.factorSet)
+  if (!found.ok) {
+    return {
+      factorSetVersion: null,
+      results: recordIds.map((recordId) => ({ recordId, ok: false, error: found.error })),
+      touched: [],
+    }
+  }
+  const set = found.set
+  if (recordIds.length === 0) return { factorSetVersion: set.version, results: [], touched: [] }
+  const inputs = await readActivityBatch(trx, recordType, { recordIds })
+  const byId = new Map(inputs.map((i) => [String(i.recordId), i]))
+  const computed = computeBatch(set, inputs)
+  const plan = planBatch(set.version, computed.costed, ...(await readBatchState(trx, recordType, computed)))
+  await writePlan(trx, recordType, set.version, plan, {})
+
+  const results: RecordCost[] = recordIds.map((recordId) => {
+    if (!byId.has(recordId)) {
+      return { recordId, ok: false, error: { key: 'emissions.error.recordNotFound', params: { recordType, recordId } } }
+    }
+    const failed = computed.failures.get(recordId)
+    if (failed) return { recordId, ok: false, error: failed }
+    const i = computed.costed.findIndex((c) => c.recordId === recordId)
+    return { recordId, ok: true, status: plan.statuses[i]!, figures: figuresOf(computed.costed[i]!) }
+  })
+  return { factorSetVersion: set.version, results, touched: plan.touched }
+}
+
+function figuresOf(r: CostedRecord): StoredFigures {
+  return {
+    factorSetVersion: r.factorSetVersion,
+    month: r.month,
+    category: r.category,
+    co2eKg: r.co2eKg.toFixed(),
+    avoidedCo2eKg: r.avoidedCo2eKg.toFixed(),
+    ttwKg: r.ttwKg?.toFixed() ?? null,
+    wttKg: r.wttKg?.toFixed() ?? null,
+    electricityKg: r.electricityKg?.toFixed() ?? null,
+    method: r.method,
+    dataQuality: r.dataQuality,
+  }
+}
+
+// The one path from activity rows to stored results, for a handful of records
+// (costRecords) and for millions (recompute): compute every row with the pure
+// engine; read the locks and the stored results of the batch's records once;
+// decide each record's status; supersede and write with one statement each.
+
+interface ComputedBatch {
+  costed: CostedRecord[]
+  failures: Map<string, Message>
+  outletLo: number
+  outletHi: number
+}
+
+function computeBatch(set: FactorSet, inputs: readonly CostInput[]): ComputedBatch {
+  const costed: CostedRecord[] = []
+  const failures = new Map<string, Message>()
+  let outletLo = Infinity
+  let outletHi = -Infinity
+  for (const input of inputs) {
+    if (input.outletId < outletLo) outletLo = input.outletId
+    if (input.outletId > outletHi) outletHi = input.outletId
+    const r = costActivity(set, input)
+    if (r.ok) costed.push(r.record)
+    else failures.set(String(input.recordId), r.error)
+  }
+  return { costed, failures, outletLo, outletHi }
+}
+
+async function readBatchState(
+  db: Kysely<Database>,
+  recordType: CostedRecordType,
+  batch: ComputedBatch,
+): Promise<[Set<string>, StoredResultHead[]]> {
+  if (batch.costed.length === 0) return [new Set(), []]
+  return Promise.all([
+    readLockedMonths(db, batch.outletLo, batch.outletHi),
+    readStoredResults(db, recordType, batch.costed),
+  ])
+}
+
+type PlannedStatus = 'current' | 'restatement' | 'unchanged'
+
+interface BatchPlan {
+  rows: ResultToWrite[]
+  statuses: PlannedStatus[]
+  /** Records whose live results of other versions give way to a new current result. */
+  replaceAll: { outletId: number; recordId: string }[]
+  /** Records whose older restatement gives way to a newer one. */
+  replaceRestatement: { outletId: number; recordId: string }[]
+  /** A result of this version is already stored for one of the records: upsert instead of insert. */
+  versionStored: boolean
+  /** No result of any version is stored for these records: nothing to supersede or conflict with. */
+  fresh: boolean
+  changed: number
+  restatements: number
+  unchanged: number
+  touched: { outletId: number; month: string }[]
+}
+
+/**
+ * Open month: the new result is current; other versions' live results are superseded.
+ * Locked month with a current result of another set: the new result is a
+ * restatement beside it (an older restatement is superseded); the current one
+ * is not touched. Locked month already counting this set: nothing to write.
+ * Locked month without any result: the new result is current.
+ */
+function planBatch(version: string, costed: readonly CostedRecord[], locked: Set<string>, stored: readonly StoredResultHead[]): BatchPlan {
+  const current = new Map<string, StoredResultHead>()
+  const restated = new Map<string, StoredResultHead>()
+  const ofVersion = new Set<string>()
+  for (const r of stored) {
+    const id = String(r.recordId)
+    if (r.status === 'current') current.set(id, r)
+    else if (r.status === 'restatement') restated.set(id, r)
+    if (r.version === version) ofVersion.add(id)
+  }
+  const plan: BatchPlan = {
+    rows: [],
+    statuses: [],
+    replaceAll: [],
+    replaceRestatement: [],
+    versionStored: ofVersion.size > 0,
+    fresh: stored.length === 0,
+    changed: 0,
+    restatements: 0,
+    unchanged: 0,
+    touched: [],
+  }
+  const touched = new Set<string>()
+  for (const c of costed) {
+    const id = c.recordId
+    const cur = current.get(id)
+    const rest = restated.get(id)
+    let status: PlannedStatus
+    if (locked.size > 0 && cur && locked.has(`${c.outletId}|${c.month}`)) {
+      status = cur.version === version ? 'unchanged' : 'restatement'
+    } else {
+      status = 'current'
+    }
+    plan.statuses.push(status)
+    if (status === 'unchanged') {
+      plan.unchanged++
+      continue
+    }
+    if (status === 'restatement') {
+      plan.restatements++
+      if (rest && rest.version !== version) plan.replaceRestatement.push({ outletId: c.outletId, recordId: id })
+    } else {
+      if ((cur && cur.version !== version) || (rest && rest.version !== version)) plan.replaceAll.push({ outletId: c.outletId, recordId: id })
+      const key = `${c.outletId}|${c.month}`
+      if (!touched.has(key)) {
+        touched.add(key)
+        plan.touched.push({ outletId: c.outletId, month: c.month })
+      }
+    }
+    if (!cur || !c.co2eKg.eq(cur.co2eKg) || !c.avoidedCo2eKg.eq(cur.avoidedCo2eKg)) plan.changed++
+    plan.rows.push(toResultRow(c, status))
+  }
+  return plan
+}
+
+/**
+ * Writes rows given to it without a result stored for any of their records
+ * (a first computation), e.g. by COPY on a connection of its own. Used only
+ * outside a transaction, where each batch stands alone.
+ */
+export type BulkResultWriter = (recordType: CostedRecordType, version: string, rows: readonly ResultToWrite[]) => Promise<number>
+
+async function writePlan(
+  db: Kysely<Database>,
+  recordType: CostedRecordType,
+  version: string,
+  plan: BatchPlan,
+  options: { bulkWriter?: BulkResultWriter },
+): Promise<{ written: number; superseded: number }> {
+  if (plan.rows.length === 0) return { written: 0, superseded: 0 }
+  if (plan.fresh && options.bulkWriter && !db.isTransaction) {
+    return { written: await options.bulkWriter(recordType, version, plan.rows), superseded: 0 }
+  }
+  const run = async (trx: Kysely<Database>) => {
+    const superseded =
+      (await supersedeResults(trx, recordType, version, plan.replaceAll, ['current', 'restatement'])) +
+      (await supersedeResults(trx, recordType, version, plan.replaceRestatement, ['restatement']))
+    const written = await writeResults(trx, recordType, version, plan.rows, { upsert: plan.versionStored })
+    return { written, superseded }
+  }
+  // Superseding and writing stand or fall together, so that a record never has two current results or none.
+  return db.isTransaction ? run(db) : db.transaction().execute(run)
+}
+
+// ---- recompute -------------------------------------------------------------------
+
+export interface RecomputeOptions {
+  /** A published set; default the set in force. */
+  version?: string
+  outletId?: number
+  /** First day of the first month to recompute (YYYY-MM-01). */
+  fromMonth?: string
+  recordTypes?: readonly CostedRecordType[]
+  batchSize?: number
+  /** Called after each batch with the running totals. */
+  onProgress?: (summary: RecomputeSummary) => void
+  /** For tests and benchmarks that measure the recompute alone. */
+  skipRollups?: boolean
+  /** A faster writer for batches with no stored result yet (scripts pass a COPY writer); ignored inside a transaction. */
+  bulkWriter?: BulkResultWriter
+}
+
+export interface RecomputeSummary {
+  factorSetVersion: string
+  /** Activity records read. */
+  examined: number
+  /** Result rows inserted or updated. */
+  written: number
+  /** Records whose figures differ from the result that counted before (or that had none). */
+  changed: number
+  /** Older results set aside. */
+  superseded: number
+  /** Results stored beside a locked month's current result. */
+  restatements: number
+  /** Locked months already counting a result of this set: left as they were. */
+  unchanged: number
+  /** Records the engine could not cost, by message key. */
+  failed: number
+  failuresByKey: Record<string, number>
+  /** A few failed records to look at. */
+  failureSamples: { recordType: CostedRecordType; recordId: string; error: Message }[]
+  outletMonthsRefreshed: number
+  seconds: number
+  recordsPerSecond: number
+}
+
+export type RecomputeResult = { ok: true; summary: RecomputeSummary } | { ok: false; error: Message }
+
+/**
+ * Recompute stored results for every current activity record (or those of
+ * one outlet, or from a month on) with a published set: open months get the
+ * new result as current and the old one superseded; locked months keep their
+ * current result and gain a restatement. Streams the activity tables in
+ * batches by keyset on (outlet_id, id). Runs in the caller's transaction when
+ * given one.
+ */
+export async function recomputeEmissions(db: Kysely<Database>, options: RecomputeOptions = {}): Promise<RecomputeResult> {
+  const found = await publishedSet(db, options.version)
+  if (!found.ok) return found
+  const set = found.set
+  const started = performance.now()
+  const batchSize = options.batchSize ?? 20_000
+  const summary: RecomputeSummary = {
+    factorSetVersion: set.version,
+    examined: 0,
+    written: 0,
+    changed: 0,
+    superseded: 0,
+    restatements: 0,
+    unchanged: 0,
+    failed: 0,
+    failuresByKey: {},
+    failureSamples: [],
+    outletMonthsRefreshed: 0,
+    seconds: 0,
+    recordsPerSecond: 0,
+  }
+  const touched = new Map<string, { outletId: number; month: string }>()
+  const tick = () => {
+    summary.seconds = (performance.now() - started) / 1000
+    summary.recordsPerSecond = summary.seconds > 0 ? Math.round(summary.examined / summary.seconds) : 0
+  }
+  // One batch is written while the next is read and computed: the engine and
+  // the database then work side by side. Outside a transaction the next read
+  // even runs on a second connection; inside one the queries queue up, but the
+  // computing still overlaps the write.
+  let inflight: Promise<{ written: number; superseded: number }> | null = null
+  const settle = async () => {
+    if (!inflight) return
+    const done = await inflight
+    inflight = null
+    summary.written += done.written
+    summary.superseded += done.superseded
+  }
+
+  for (const recordType of options.recordTypes ?? costedRecordTypes) {
+    const filter: ActivityFilter = { limit: batchSize }
+    if (options.outletId !== undefined) filter.outletId = options.outletId
+    if (options.fromMonth !== undefined) filter.fromMonth = options.fromMonth
+    let next: Promise<CostInput[]> = readActivityBatch(db, recordType, filter)
+    for (;;) {
+      const inputs = await next
+      if (inputs.length === 0) break
+      const last = inputs[inputs.length - 1]!
+      next =
+        inputs.length < batchSize
+          ? Promise.resolve([])
+          : readActivityBatch(db, recordType, { ...filter, after: { outletId: last.outletId, id: String(last.recordId) } })
+      const computed = computeBatch(set, inputs)
+      const plan = planBatch(set.version, computed.costed, ...(await readBatchState(db, recordType, computed)))
+      await settle()
+      inflight = writePlan(db, recordType, set.version, plan, { bulkWriter: options.bulkWriter })
+      // a failed write surfaces at the next settle; keep it from being reported as unhandled meanwhile
+      inflight.catch(() => {})
+
+      summary.examined += inputs.length
+      summary.changed += plan.changed
+      summary.restatements += plan.restatements
+      summary.unchanged += plan.unchanged
+      for (const [recordId, error] of computed.failures) {
+        summary.failed++
+        summary.failuresByKey[error.key] = (summary.failuresByKey[error.key] ?? 0) + 1
+        if (summary.failureSamples.length < 10) summary.failureSamples.push({ recordType, recordId, error })
+      }
+      for (const k of plan.touched) touched.set(`${k.outletId}|${k.month}`, k)
+      tick()
+      options.onProgress?.(summary)
+    }
+    await settle()
+  }
+  if (!options.skipRollups) summary.outletMonthsRefreshed = await refreshRollupsAfterRecompute(db, [...touched.values()])
+  tick()
+  return { ok: true, summary }
+}
+
+/**
+ * The single place where stored emission results hand over to the monthly
+ * rollups: every outlet-month whose current results changed is refreshed.
+ */
+export async function refreshRollupsAfterRecompute(
+  db: Kysely<Database>,
+  keys: readonly { outletId: number; month: string }[],
+): Promise<number> {
+  if (keys.length === 0) return 0
+  const result = await refreshOutletMonths(db, keys)
+  return result.outletMonths
+}

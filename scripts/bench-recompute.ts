@@ -1,0 +1,204 @@
+// Benchmark of the emission recompute on real PostgreSQL, in a database of its own.
+//
+//   npx tsx scripts/bench-recompute.ts [--outlets 5000] [--months 24] [--batch 20000] [--keep]
+//
+// Generates activity for many outlets (facility electricity, vehicle use for
+// four vehicles, four packaging items, per outlet and month: 5,000 outlets ×
+// 24 months × 9 = 1,080,000 records), then
+//   1. computes every record with the published set 2026.1 (no result stored yet),
+//   2. publishes a corrected set and recomputes (old results superseded; locked
+//      months keep theirs and gain a restatement),
+// and prints records per second for each. The rollup refresh is timed apart.
+// Admin connection: BENCH_DATABASE_URL or DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
+import path from 'node:path'
+import { sql, type Kysely } from 'kysely'
+import postgres from 'postgres'
+import { openDatabase } from '#db/client.ts'
+import { migrateToLatest } from '#db/migrate.ts'
+import type { Database } from '#db/schema.ts'
+import { seedEmissions } from '#db/seed-emissions.ts'
+import { copyResults } from '#db/models/emissions.ts'
+import { recomputeEmissions, refreshRollupsAfterRecompute, type RecomputeSummary } from '#app/services/emissions.server.ts'
+import { importFactorSet, publishFactorSet } from '#app/services/factor-sets.server.ts'
+import { readFactorSetFiles } from './lib/factor-files.ts'
+import { runCli } from './lib/cli.ts'
+
+const projectRoot = path.resolve(import.meta.dirname, '..')
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`)
+  if (i < 0) return fallback
+  const v = Number(process.argv[i + 1])
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} needs a whole number above 0`)
+  return v
+}
+
+const DISTRICTS = ['410102', '410104', '410105', '410502', '410611', '411002', '530102', '530103', '530402', '150102', '150105', '330602', '330603']
+
+runCli(async () => {
+  const outlets = option('outlets', 5000)
+  const months = option('months', 24)
+  const batchSize = option('batch', 20_000)
+  const keep = process.argv.includes('--keep')
+  const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+  const name = 'gp_bench_recompute'
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`drop database if exists ${name} with (force)`)
+  await admin.unsafe(`create database ${name}`)
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  const handle = openDatabase({ kind: 'postgres', url: url.toString(), maxConnections: 4 })
+  const db = handle.db
+  // COPY needs a postgres.js instance of its own: the Kysely handle does not expose its pool.
+  const pg = postgres(url.toString(), { max: 1, onnotice: () => {} })
+  try {
+    await migrateToLatest(db)
+    await setUpReference(db, outlets)
+    let t = performance.now()
+    const records = await generateActivity(db, months)
+    console.log(`Generated ${records.toLocaleString('en')} activity records for ${outlets.toLocaleString('en')} outlets × ${months} months in ${seconds(t)} s`)
+    await sql`analyze`.execute(db)
+
+    console.log('\n1. First computation with the published set 2026.1 (no stored results yet)')
+    const first = await recomputeEmissions(db, {
+      skipRollups: true,
+      batchSize,
+      onProgress: progress,
+      bulkWriter: (type, version, rows) => copyResults(pg, type, version, rows),
+    })
+    if (!first.ok) throw new Error(first.error.key)
+    report(first.summary)
+
+    t = performance.now()
+    const touched = await db.selectFrom('emission_results').select(['outlet_id as outletId', 'month']).distinct().where('status', '=', 'current').execute()
+    try {
+      const refreshed = await refreshRollupsAfterRecompute(db, touched)
+      console.log(`   rollup refresh (db/models/rollups.ts) of ${refreshed.toLocaleString('en')} outlet-months: ${seconds(t)} s`)
+    } catch (e) {
+      console.log(`   rollup refresh (db/models/rollups.ts) failed: ${e instanceof Error ? e.message : String(e)}`)
+    }
+
+    console.log('\n2. Publish a corrected set (Central grid 2022: 0.5395 → 0.5400) and recompute')
+    const files = await readFactorSetFiles(path.join(projectRoot, 'factors/emission/2026.1'))
+    const meta = JSON.parse(files.setJson.text) as Record<string, unknown>
+    Object.assign(meta, { version: '2099.1', status: 'draft', contentSha256: null })
+    const draft = await importFactorSet(db, {
+      setJson: { name: 'bench/set.json', text: JSON.stringify(meta) },
+      factorsCsv: { name: 'bench/factors.csv', text: files.factorsCsv.text.replace('grid.central.2022,electricity:grid,generation,0.5395,', 'grid.central.2022,electricity:grid,generation,0.5400,') },
+      gridRegionsCsv: { name: 'bench/grid-regions.csv', text: files.gridRegionsCsv.text },
+    }, { actor: null, as: 'draft', now: new Date() })
+    if (!draft.ok) throw new Error(draft.errors.map(String).join('\n'))
+    t = performance.now()
+    const published = await db.transaction().execute(async (trx) => {
+      // the same work as the admin page's "publish", minus the rollup refresh timed above
+      return publishFactorSet(trx, null, '2099.1', { now: new Date(), skipRollups: true })
+    })
+    if (!published.ok || !published.summary) throw new Error('publish failed')
+    report(published.summary)
+    console.log(`   publish incl. recompute, one transaction: ${seconds(t)} s`)
+
+    const counts = await db
+      .selectFrom('emission_results')
+      .select(['status', 'factor_set_version', (eb) => eb.fn.countAll<string>().as('n')])
+      .groupBy(['status', 'factor_set_version'])
+      .orderBy('factor_set_version')
+      .orderBy('status')
+      .execute()
+    console.log('\nStored results by set and status:')
+    for (const c of counts) console.log(`   ${c.factor_set_version} ${c.status.padEnd(11)} ${Number(c.n).toLocaleString('en')}`)
+    console.log(`\nMachine: ${(await import('node:os')).cpus().length} cores shared with other processes; PostgreSQL ${(await sql<{ server_version: string }>`show server_version`.execute(db)).rows[0]!.server_version}`)
+  } finally {
+    await pg.end()
+    await handle.close()
+    if (!keep) await admin.unsafe(`drop database if exists ${name} with (force)`)
+    await admin.end()
+  }
+})
+
+function seconds(since: number): string {
+  return ((performance.now() - since) / 1000).toFixed(1)
+}
+
+let lastPrint = 0
+function progress(s: RecomputeSummary) {
+  if (performance.now() - lastPrint < 5000) return
+  lastPrint = performance.now()
+  console.log(`   … ${s.examined.toLocaleString('en')} records, ${s.recordsPerSecond.toLocaleString('en')}/s`)
+}
+
+function report(s: RecomputeSummary) {
+  console.log(`   set ${s.factorSetVersion}: examined ${s.examined.toLocaleString('en')}, written ${s.written.toLocaleString('en')}, ` +
+    `figures changed ${s.changed.toLocaleString('en')}, superseded ${s.superseded.toLocaleString('en')}, ` +
+    `restatements ${s.restatements.toLocaleString('en')}, failed ${s.failed.toLocaleString('en')}`)
+  if (s.failed > 0) console.log(`   failures: ${JSON.stringify(s.failuresByKey)}`)
+  console.log(`   ${s.seconds.toFixed(1)} s → ${s.recordsPerSecond.toLocaleString('en')} records/s`)
+}
+
+/** Regions, brands, outlets, packaging catalog and factor sets, inserted directly (no demo users or activity). */
+async function setUpReference(db: Kysely<Database>, outlets: number) {
+  const regions = [
+    ['410000', null, 'province', 'central'], ['410100', '410000', 'city', 'central'], ['410500', '410000', 'city', 'central'],
+    ['410600', '410000', 'city', 'central'], ['411000', '410000', 'city', 'central'], ['530000', null, 'province', 'south'],
+    ['530100', '530000', 'city', 'south'], ['530400', '530000', 'city', 'south'], ['150000', null, 'province', 'north'],
+    ['150100', '150000', 'city', 'north'], ['330000', null, 'province', 'east'], ['330600', '330000', 'city', 'east'],
+  ] as const
+  for (const [code, parent, level, grid] of regions) {
+    await db.insertInto('regions').values({ code, parent_code: parent, level, name_zh: code, name_en: code, grid_region: grid }).execute()
+  }
+  for (const code of DISTRICTS) {
+    const city = `${code.slice(0, 4)}00`
+    const grid = regions.find((r) => r[0] === city)![3]
+    await db.insertInto('regions').values({ code, parent_code: city, level: 'district', name_zh: code, name_en: code, grid_region: grid }).execute()
+  }
+  for (const code of ['ems', 'sf', 'zto', 'yto', 'sto', 'yunda', 'jd', 'jt']) {
+    await db.insertInto('brands').values({ code, name_zh: code, name_en: code }).execute()
+  }
+  await sql`
+    insert into outlets (code, brand_id, region_code, name_zh, name_en, opened_on)
+    select 'B-' || i, 1 + i % 8, (${sql.val(DISTRICTS)}::text[])[1 + i % ${DISTRICTS.length}], 'outlet ' || i, 'outlet ' || i, date '2018-01-01'
+    from generate_series(1, ${outlets}) i`.execute(db)
+  await db.transaction().execute((trx) => seedEmissions(trx, path.join(projectRoot, 'seeds')))
+}
+
+/** Per outlet and month: facility electricity, four vehicles' use, four packaging items. Returns the record count. */
+async function generateActivity(db: Kysely<Database>, months: number): Promise<number> {
+  const monthList = sql`generate_series(date '2022-01-01', date '2022-01-01' + make_interval(months => ${months - 1}), interval '1 month')`
+  const owner = sql.raw(`o.id, o.brand_id, o.region_code`)
+  await sql`
+    insert into facility_electricity (outlet_id, brand_id, region_code, month, electricity_kwh, data_quality, source)
+    select ${owner}, m::date, 400 + (o.id * 37 + extract(month from m)::int * 113) % 2600 + 0.125, 'measured', 'seed'
+    from outlets o cross join ${monthList} m`.execute(db)
+
+  // diesel van (litres), BEV van (kWh), BEV tricycle (kWh), diesel van with distance only (default intensity)
+  await sql`
+    insert into vehicles (outlet_id, brand_id, region_code, plate, vehicle_class, energy, emission_standard, in_service_from, acquisition, data_quality, source)
+    select ${owner}, 'P' || o.id || '-' || k,
+      (array['light_van', 'light_van', 'electric_tricycle', 'light_van'])[k],
+      (array['diesel', 'BEV', 'BEV', 'diesel'])[k],
+      (array['guo6', 'none', 'none', 'guo5'])[k], date '2020-01-01', 'existing', 'measured', 'seed'
+    from outlets o cross join generate_series(1, 4) k`.execute(db)
+  await sql`
+    insert into vehicle_use (outlet_id, brand_id, region_code, vehicle_id, month, distance_km, fuel_litres, electricity_kwh, data_quality, source)
+    select v.outlet_id, v.brand_id, v.region_code, v.id, m::date,
+      900 + (v.id * 53 + extract(month from m)::int * 7) % 1800,
+      case when v.plate like '%-1' then 80 + (v.id * 13 + extract(month from m)::int) % 140 + 0.5 end,
+      case when v.energy = 'BEV' then 120 + (v.id * 29 + extract(month from m)::int * 3) % 500 + 0.25 end,
+      'measured', 'seed'
+    from vehicles v cross join ${monthList} m`.execute(db)
+
+  await sql`
+    insert into packaging_consumption (outlet_id, brand_id, region_code, period_start, period_kind, item_id, item_count, data_quality, source)
+    select ${owner}, m::date, 'month', i.id, 50 + (o.id * 31 + i.id * 17 + extract(month from m)::int) % 900, 'measured', 'seed'
+    from outlets o cross join ${monthList} m
+    join packaging_items i on i.code in ('box_04', 'mailer_pe_s', 'tape_bopp_45', 'pp_box_432')`.execute(db)
+
+  // a tenth of the outlets submitted (locked) their first year
+  await sql`
+    insert into period_submissions (outlet_id, month)
+    select o.id, m::date from outlets o cross join generate_series(date '2022-01-01', date '2022-12-01', interval '1 month') m
+    where o.id % 10 = 0`.execute(db)
+
+  const { rows } = await sql<{ n: string }>`
+    select (select count(*) from facility_electricity) + (select count(*) from vehicle_use) + (select count(*) from packaging_consumption) as n`.execute(db)
+  return Number(rows[0]!.n)
+}
