@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { parseServerKey } from '#app/domain/credits/signing.server.ts'
-import { env, EnvError } from './env.server.ts'
+import { env, EnvError, type Env } from './env.server.ts'
 
 /**
  * The two secrets of the credits area, kept outside the database so that a
@@ -89,14 +89,17 @@ function embeddedKeys(dataDir: string): Record<string, string> {
   return generated
 }
 
-/** Resolve the keys from an environment: pure of caching, for tests of the rules above. */
-export function resolveCreditKeys(source: Record<string, string | undefined>): CreditKeys {
+/** Resolve the keys from an environment, without caching (tests pass their own). */
+export function resolveCreditKeys(
+  source: Record<string, string | undefined>,
+  base: Pick<Env, 'NODE_ENV' | 'DATABASE_URL' | 'DATA_DIR'> = env(),
+): CreditKeys {
   const given = {
     [names.serverKey]: source[names.serverKey]?.trim() || undefined,
     [names.pepper]: source[names.pepper]?.trim() || undefined,
   }
   if (given[names.serverKey] && given[names.pepper]) return parse(given, 'environment')
-  const { NODE_ENV, DATABASE_URL, DATA_DIR } = env()
+  const { NODE_ENV, DATABASE_URL, DATA_DIR } = base
   if (NODE_ENV === 'test') return parse({ ...testValues, ...stripUndefined(given) }, 'test defaults')
   if (!DATABASE_URL) {
     const dataDir = path.resolve(process.cwd(), DATA_DIR)

@@ -390,7 +390,8 @@ export async function listLedgerEntries(db: Db, consumerId: string): Promise<Led
       txtOrNull('reverses_entry_id').as('reverses_entry_id'),
     ])
     .where('consumer_id', '=', consumerId)
-    .orderBy('id')
+    // the table's bigint, not the text alias of the same name: '10' sorts before '9'
+    .orderBy('credit_ledger.id')
     .execute()
   return rows.map((r) => ({
     id: r.id,
@@ -407,11 +408,11 @@ export async function listConsumersWithExpiredLots(db: Db, asOf: IsoDate): Promi
   const rows = await db
     .selectFrom('credit_ledger')
     .select(txt('consumer_id').as('consumer_id'))
-    .distinct()
     .where('kind', '=', 'earn')
     .where('expires_on', '<', asOf)
     .where('points', '>', '0')
-    .orderBy('consumer_id')
+    .groupBy('credit_ledger.consumer_id')
+    .orderBy('credit_ledger.consumer_id')
     .execute()
   return rows.map((r) => r.consumer_id)
 }

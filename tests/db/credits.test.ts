@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import Decimal from 'decimal.js'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -16,7 +19,8 @@ import {
   reverseEntry,
   type AwardRequest,
 } from '#app/services/credits.server.ts'
-import { creditKeys, type CreditKeys } from '#app/utils/credits-env.server.ts'
+import { creditKeys, creditKeysFileName, resolveCreditKeys, type CreditKeys } from '#app/utils/credits-env.server.ts'
+import { EnvError } from '#app/utils/env.server.ts'
 import { verifyPassword } from '#app/utils/password.server.ts'
 import { listLedgerEntries } from '#db/models/credits.ts'
 import { createTestDatabase, type TestDatabase } from '../support/db.ts'
@@ -244,6 +248,27 @@ describe('the ledger', () => {
     expect(await balanceRows(c.id)).toHaveLength(3)
   })
 
+  it('replays entries in id order when ids cross a power of ten (9999, 10000, …)', async () => {
+    const c = await newConsumer()
+    await sql`select setval(pg_get_serial_sequence('credit_ledger', 'id'), 9997)`.execute(t.db)
+    // ids 9998, 9999, 10000, 10001: as text, '10000' would sort before '9998'
+    for (const [i, day] of ['2024-02-01', '2024-03-01', '2024-04-01', '2025-05-01'].entries()) {
+      await award(t.db, { factorSet }, counterAward(c.id, 'carton_returned', `SFH00000000000${i}`, 1, day))
+    }
+    const ids = (await listLedgerEntries(t.db, c.id)).map((e) => e.id)
+    expect(ids).toEqual(['9998', '9999', '10000', '10001'])
+    // three 2024 lots of 37 expire on 2026-01-01; running twice expires them once
+    await expirePoints(t.db, '2026-01-01')
+    await expirePoints(t.db, '2026-01-01')
+    expect((await balanceRows(c.id)).map((r) => [r.kind, r.points, r.balance_after])).toEqual([
+      ['earn', '37', '37'],
+      ['earn', '37', '74'],
+      ['earn', '37', '111'],
+      ['earn', '37', '148'],
+      ['expire', '-111', '37'],
+    ])
+  })
+
   it('redeems only what is available, and takes stock', async () => {
     const c = await newConsumer()
     await claimFor(c, 'redeem.tester')
@@ -360,5 +385,40 @@ describe('claiming an account', () => {
     }
     const sixth = await claimAccount(t.db, keys, { memberCode: c.memberCode, phone: c.phone, username: 'guess.right', password: 'a-long-password', displayName: 'G' }, '10.0.1.9', new Date())
     expect(sixth).toMatchObject({ ok: false, errors: { form: { key: 'creditPages.claim.error.rateLimited' } } })
+  })
+})
+
+describe('credit keys', () => {
+  const hex = 'ab'.repeat(32)
+  const pepper = 'p'.repeat(32)
+  it('takes both from the environment when set, and checks them', () => {
+    const keys = resolveCreditKeys({ PARTNER_SECRET_SERVER_KEY: hex, PHONE_HASH_PEPPER: pepper }, { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', DATA_DIR: 'unused' })
+    expect([keys.serverKey.length, keys.phonePepper]).toEqual([32, pepper])
+    expect(() => resolveCreditKeys({ PARTNER_SECRET_SERVER_KEY: 'abc', PHONE_HASH_PEPPER: 'short' }, { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', DATA_DIR: 'unused' })).toThrow(
+      /PARTNER_SECRET_SERVER_KEY: 须为 32 字节密钥[\s\S]*PHONE_HASH_PEPPER: 至少 32 字节/,
+    )
+  })
+
+  it('requires them on PostgreSQL, naming each missing variable in Chinese and English', () => {
+    const attempt = () => resolveCreditKeys({ PHONE_HASH_PEPPER: pepper }, { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', DATA_DIR: 'unused' })
+    expect(attempt).toThrow(EnvError)
+    expect(attempt).toThrow(/PARTNER_SECRET_SERVER_KEY: 使用 PostgreSQL（DATABASE_URL）时必须设置.*required with DATABASE_URL/)
+    expect(attempt).not.toThrow(/PHONE_HASH_PEPPER:/)
+  })
+
+  it('generates them once for the embedded database and keeps them in its data folder', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gp-keys-'))
+    try {
+      const base = { NODE_ENV: 'production' as const, DATABASE_URL: undefined, DATA_DIR: dir }
+      const first = resolveCreditKeys({}, base)
+      const second = resolveCreditKeys({}, base)
+      expect(Buffer.from(second.serverKey).equals(Buffer.from(first.serverKey))).toBe(true)
+      expect(second.phonePepper).toBe(first.phonePepper)
+      const file = path.join(dir, creditKeysFileName)
+      expect(statSync(file).mode & 0o777).toBe(0o600)
+      expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')))).toEqual(['PARTNER_SECRET_SERVER_KEY', 'PHONE_HASH_PEPPER'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
