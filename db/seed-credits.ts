@@ -6,8 +6,8 @@ import { z } from 'zod'
 import { chinaDay, isCreditAction } from '#app/domain/credits/actions.ts'
 import { phoneIdentity } from '#app/domain/credits/identity.server.ts'
 import { parseMemberCode } from '#app/domain/credits/identity.ts'
-import { readCreditRuleFiles, readPublishedFactorSet } from '#app/services/credit-files.server.ts'
-import { awardInTransaction, loadRuleSets, redeemReward, syncCreditRuleSets } from '#app/services/credits.server.ts'
+import { readCreditRuleFiles } from '#app/services/credit-files.server.ts'
+import { awardInTransaction, factorSetForAwards, loadRuleSets, redeemReward, syncCreditRuleSets } from '#app/services/credits.server.ts'
 import { createPartnerWithKey } from '#app/services/partners.server.ts'
 import { creditKeys } from '#app/utils/credits-env.server.ts'
 import { insertConsumerForUser } from './models/credits.ts'
@@ -45,7 +45,7 @@ export interface CreditSeedSummary {
 }
 
 /**
- * The credits demo: rule sets from factors/credit-rules, the reward
+ * The credits demo (after seedEmissions): rule sets from factors/credit-rules, the reward
  * catalogue, the demo partner (its public demo secret sealed with this
  * server's key), the demo consumer's member code and phone, and a few months
  * of the demo consumer's actions, dated back from today and awarded through
@@ -58,7 +58,8 @@ export async function seedCredits(trx: Transaction<Database>, seedsDir: string):
   const synced = await syncCreditRuleSets(trx, await readCreditRuleFiles(path.join(root, 'factors', 'credit-rules')))
   if (synced.errors.length > 0) throw new Error(`factors/credit-rules: ${JSON.stringify(synced.errors)}`)
   const ruleSets = await loadRuleSets(trx)
-  const factorSet = await readPublishedFactorSet(path.join(root, 'factors', 'emission'))
+  // seedEmissions has stored and published the factor sets earlier in this transaction.
+  const factorSet = await factorSetForAwards(trx)
   const keys = creditKeys()
 
   const rewardRows = await readCsv(seedsDir, 'credit-rewards.csv')

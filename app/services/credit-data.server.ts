@@ -3,8 +3,8 @@ import type { FactorSet } from '#app/domain/factors/factor-set.ts'
 import { creditKeys, type CreditKeys } from '#app/utils/credits-env.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import type { Database } from '#db/schema.ts'
-import { readCreditRuleFiles, readPublishedFactorSet } from './credit-files.server.ts'
-import { syncCreditRuleSets } from './credits.server.ts'
+import { readCreditRuleFiles } from './credit-files.server.ts'
+import { factorSetForAwards, syncCreditRuleSets } from './credits.server.ts'
 
 export interface CreditContext {
   db: Kysely<Database>
@@ -12,23 +12,25 @@ export interface CreditContext {
   keys: CreditKeys
 }
 
-const holder = globalThis as typeof globalThis & { __greenparcelCredits?: Promise<CreditContext> }
+const holder = globalThis as typeof globalThis & { __greenparcelCredits?: Promise<Omit<CreditContext, 'factorSet'>> }
 
 /**
- * What every credits route needs, prepared once per process: the database,
- * the factor set, the keys (checked here, with a message naming the
- * variable), and the rule files loaded into credit_rule_sets.
+ * What every credits route needs: the database and the keys (checked once,
+ * with a message naming the variable), the rule files loaded into
+ * credit_rule_sets once per process, and the factor set in force now (looked
+ * up per request, cached by version and checksum by the emissions service).
  */
-export function creditContext(): Promise<CreditContext> {
+export async function creditContext(): Promise<CreditContext> {
   holder.__greenparcelCredits ??= (async () => {
     const keys = creditKeys()
-    const [db, factorSet, files] = await Promise.all([getDb(), readPublishedFactorSet(), readCreditRuleFiles()])
+    const [db, files] = await Promise.all([getDb(), readCreditRuleFiles()])
     const synced = await syncCreditRuleSets(db, files)
     if (synced.errors.length > 0) throw new Error(`Credit rule files do not load: ${JSON.stringify(synced.errors)}`)
-    return { db, factorSet, keys }
+    return { db, keys }
   })().catch((error: unknown) => {
     holder.__greenparcelCredits = undefined
     throw error
   })
-  return holder.__greenparcelCredits
+  const base = await holder.__greenparcelCredits
+  return { ...base, factorSet: await factorSetForAwards(base.db) }
 }

@@ -47,6 +47,7 @@ import {
 } from '#db/models/credits.ts'
 import { countRecentFailures, recordLoginAttempt } from '#db/models/sessions.ts'
 import type { Database } from '#db/schema.ts'
+import { getFactorSetInForce } from './emissions.server.ts'
 
 type Db = Kysely<Database>
 type Trx = Transaction<Database>
@@ -73,6 +74,17 @@ export const avoidedKindOf: Record<CreditAction, AvoidedKind> = {
   original_packaging_chosen: 'no_repack',
   reduced_packaging_chosen: 'narrow_tape',
   recyclable_box_returned: 'recyclable_trip',
+}
+
+/**
+ * The emission factor set new awards are computed with: the published set in
+ * force in the database (app/services/emissions.server.ts), so a newly
+ * published set applies to the next award and each award names its version.
+ */
+export async function factorSetForAwards(db: Db): Promise<FactorSet> {
+  const found = await getFactorSetInForce(db)
+  if (!found.ok) throw new Error(`Credits need a published emission factor set in the database (${found.error.key}); import one from factors/emission first.`)
+  return found.set
 }
 
 // --- rule sets ---

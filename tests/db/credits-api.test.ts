@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Viewer } from '#app/domain/access.ts'
 import { signRequest } from '#app/domain/credits/signing.server.ts'
 import type { FactorSet } from '#app/domain/factors/factor-set.ts'
-import { readPublishedFactorSet } from '#app/services/credit-files.server.ts'
+import { factorSetForAwards } from '#app/services/credits.server.ts'
 import { createPartner, handleGreenAction, partnersForAdmin, revokePartnerKey, type PartnerApiContext } from '#app/services/partners.server.ts'
 import { creditKeys } from '#app/utils/credits-env.server.ts'
 import { createTestDatabase, type TestDatabase } from '../support/db.ts'
@@ -20,7 +20,7 @@ const nowSeconds = Math.floor(now.getTime() / 1000)
 
 beforeAll(async () => {
   t = await createTestDatabase({ seed: true })
-  factorSet = await readPublishedFactorSet()
+  factorSet = await factorSetForAwards(t.db)
   ctx = { db: t.db, factorSet, keys: creditKeys() }
   admin = await t.db
     .selectFrom('users')

@@ -7,12 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Viewer } from '#app/domain/access.ts'
 import type { CreditAction } from '#app/domain/credits/actions.ts'
 import type { FactorSet } from '#app/domain/factors/factor-set.ts'
-import { readPublishedFactorSet } from '#app/services/credit-files.server.ts'
 import {
   award,
   claimAccount,
   consumerOverview,
   expirePoints,
+  factorSetForAwards,
   findOrCreateConsumer,
   recordAtCounter,
   redeemReward,
@@ -32,7 +32,7 @@ let outlets: Record<string, number>
 
 beforeAll(async () => {
   t = await createTestDatabase({ seed: true })
-  factorSet = await readPublishedFactorSet()
+  factorSet = await factorSetForAwards(t.db)
   keys = creditKeys()
   const rows = await t.db.selectFrom('outlets').select(['id', 'code']).execute()
   outlets = Object.fromEntries(rows.map((r) => [r.code, r.id]))
