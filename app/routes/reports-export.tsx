@@ -18,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return new Response(result.file.text, {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': contentDisposition(result.file.fileName),
+      'Content-Disposition': contentDisposition(result.file.fileName, result.file.asciiName),
       'Cache-Control': 'private, no-store',
     },
   })

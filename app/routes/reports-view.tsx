@@ -109,7 +109,7 @@ export function EvaluationCell({ row, compact = false }: { row: MetricRow; compa
   const t = useT()
   const locale = useLocale()
   const evaluation = row.evaluation
-  if (!evaluation || !row.target) return <span className="muted">{t('reports.target.none')}</span>
+  if (!evaluation || !row.target) return <span className="muted">—</span>
   if (evaluation.kind === 'contribution') {
     return (
       <span className="contribution">
@@ -213,14 +213,14 @@ export function MetricsTable({ report, testId = 'metrics-table' }: { report: Rep
           <tr>
             <th>{t('reports.table.metric')}</th>
             <th className="num">{t('reports.table.value')}</th>
+            {report.benchmarks.map((b) => (
+              <th key={b.regionCode} className="num benchmark-col">{t('reports.table.benchmark', { region: localName(locale, b.name) })}</th>
+            ))}
             <th className="num">{t('reports.table.numerator')}</th>
             <th className="num">{t('reports.table.denominator')}</th>
             <th className="num">{t('reports.table.coverage')}</th>
             <th>{t('reports.table.target')}</th>
             <th>{t('reports.table.status')}</th>
-            {report.benchmarks.map((b) => (
-              <th key={b.regionCode} className="num">{t('reports.table.benchmark', { region: localName(locale, b.name) })}</th>
-            ))}
           </tr>
         </thead>
         <tbody>
@@ -260,6 +260,17 @@ function MetricTableRow({ row, benchmarks }: { row: MetricRow; benchmarks: Bench
         <span className="small muted">{t(keys.definition)}</span>
       </td>
       <td className="num metric-value">{metricValueText(locale, t, row.code, row.value)}</td>
+      {benchmarks.map((b) => (
+        <td key={b.regionCode} className="num benchmark-col" data-benchmark={b.regionCode}>
+          {b.suppressed ? (
+            <span className="suppressed" title={b.reason ? t(b.reason.key, b.reason.params) : undefined}>
+              {t('reports.table.suppressed')}
+            </span>
+          ) : (
+            metricValueText(locale, t, row.code, b.values[row.code] ?? null)
+          )}
+        </td>
+      ))}
       <td className="num">
         {fieldValueText(locale, definition.numerator, row.numerator)}
         <br />
@@ -294,17 +305,6 @@ function MetricTableRow({ row, benchmarks }: { row: MetricRow; benchmarks: Bench
       <td className="status-cell">
         <EvaluationCell row={row} />
       </td>
-      {benchmarks.map((b) => (
-        <td key={b.regionCode} className="num" data-benchmark={b.regionCode}>
-          {b.suppressed ? (
-            <span className="suppressed" title={b.reason ? t(b.reason.key, b.reason.params) : undefined}>
-              {t('reports.table.suppressed')}
-            </span>
-          ) : (
-            metricValueText(locale, t, row.code, b.values[row.code] ?? null)
-          )}
-        </td>
-      ))}
     </tr>
   )
 }

@@ -872,6 +872,8 @@ export function isExportTable(value: unknown): value is ExportTable {
 export interface CsvFile {
   /** In the reader's language, may hold Chinese: send it as filename*=UTF-8''. */
   fileName: string
+  /** For the rare client that reads only the plain filename parameter. */
+  asciiName: string
   text: string
 }
 
@@ -906,7 +908,11 @@ export async function exportReportCsv(
     const scopeName = comparison ? name(comparison.scope.name) : ''
     return {
       ok: true,
-      file: { fileName: `${t('reports.export.fileBrands', { scope: scopeName, period: page.data.period ?? '' })}.csv`, text: toCsv(columns, rows, locale) },
+      file: {
+        fileName: `${t('reports.export.fileBrands', { scope: scopeName, period: page.data.period ?? '' })}.csv`,
+        asciiName: asciiFileName('brands', request, page.data.period),
+        text: toCsv(columns, rows, locale),
+      },
     }
   }
 
@@ -931,7 +937,11 @@ export async function exportReportCsv(
     const metric = report ? t(`metric.${report.metric}.name` as MessageKey) : ''
     return {
       ok: true,
-      file: { fileName: `${t('reports.export.fileChildren', { scope: scopeName, period, metric })}.csv`, text: toCsv(columns, rows, locale) },
+      file: {
+        fileName: `${t('reports.export.fileChildren', { scope: scopeName, period, metric })}.csv`,
+        asciiName: asciiFileName('children', request, period),
+        text: toCsv(columns, rows, locale),
+      },
     }
   }
 
@@ -956,7 +966,11 @@ export async function exportReportCsv(
   ]
   return {
     ok: true,
-    file: { fileName: `${t('reports.export.fileMetrics', { scope: scopeName, period })}.csv`, text: toCsv(columns, rows, locale) },
+    file: {
+      fileName: `${t('reports.export.fileMetrics', { scope: scopeName, period })}.csv`,
+      asciiName: asciiFileName('metrics', request, period),
+      text: toCsv(columns, rows, locale),
+    },
   }
 }
 
@@ -1028,9 +1042,13 @@ function metricCsvCells(row: MetricRow, t: (key: MessageKey, params?: Record<str
   }
 }
 
+function asciiFileName(table: ExportTable, request: ScopeRequest, period: string | null): string {
+  return `greenparcel_${table}_${scopeParam(request).replace(':', '-')}_${period ?? 'none'}.csv`
+}
+
 /** `attachment` with an ASCII fallback name and the real one as RFC 5987 UTF-8, which every current browser reads. */
-export function contentDisposition(fileName: string): string {
-  const fallback = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+export function contentDisposition(fileName: string, asciiName: string): string {
+  const fallback = asciiName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
   const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`
 }

@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { isMetricCode } from '#app/domain/metrics/definitions.ts'
 import type { Target, TargetSet } from '#app/domain/metrics/targets.ts'
 import type { Database } from '../schema.ts'
@@ -16,7 +16,14 @@ export interface StoredTargetSet extends TargetSet {
 export async function listTargetSets(db: Kysely<Database>): Promise<StoredTargetSet[]> {
   const [sets, targets] = await Promise.all([
     db.selectFrom('target_sets').selectAll().orderBy('region_code').orderBy('id').execute(),
-    db.selectFrom('targets').selectAll().orderBy('target_set_id').orderBy('deadline').orderBy('id').execute(),
+    db
+      .selectFrom('targets')
+      // As text: the embedded driver hands dates back as Date objects.
+      .select(['id', 'target_set_id', 'metric', 'comparison', 'value', sql<string>`deadline::text`.as('deadline'), 'kind', 'note'])
+      .orderBy('target_set_id')
+      .orderBy('deadline')
+      .orderBy('id')
+      .execute(),
   ])
   const bySet = new Map<string, (Target & { id: number })[]>()
   for (const row of targets) {
