@@ -212,9 +212,10 @@ interface BatchPlan {
   versionStored: boolean
   /** No result of any version is stored for these records: nothing to supersede or conflict with. */
   fresh: boolean
+  /** Records whose figure differs from the one that stood in the same place before (or that had none). */
   changed: number
+  /** Restatements that are new or carry new figures. */
   restatements: number
-  unchanged: number
   touched: { outletId: number; month: string }[]
 }
 
@@ -228,12 +229,12 @@ interface BatchPlan {
 function planBatch(version: string, costed: readonly CostedRecord[], locked: Set<string>, stored: readonly StoredResultHead[]): BatchPlan {
   const current = new Map<string, StoredResultHead>()
   const restated = new Map<string, StoredResultHead>()
-  const ofVersion = new Set<string>()
+  const ofVersion = new Map<string, StoredResultHead>()
   for (const r of stored) {
     const id = String(r.recordId)
     if (r.status === 'current') current.set(id, r)
     else if (r.status === 'restatement') restated.set(id, r)
-    if (r.version === version) ofVersion.add(id)
+    if (r.version === version) ofVersion.set(id, r)
   }
   const plan: BatchPlan = {
     rows: [],
@@ -244,10 +245,11 @@ function planBatch(version: string, costed: readonly CostedRecord[], locked: Set
     fresh: stored.length === 0,
     changed: 0,
     restatements: 0,
-    unchanged: 0,
     touched: [],
   }
   const touched = new Set<string>()
+  const differs = (c: CostedRecord, r: StoredResultHead | undefined) =>
+    !r || !c.co2eKg.eq(r.co2eKg) || !c.avoidedCo2eKg.eq(r.avoidedCo2eKg)
   for (const c of costed) {
     const id = c.recordId
     const cur = current.get(id)
@@ -259,13 +261,12 @@ function planBatch(version: string, costed: readonly CostedRecord[], locked: Set
       status = 'current'
     }
     plan.statuses.push(status)
-    if (status === 'unchanged') {
-      plan.unchanged++
-      continue
-    }
+    if (status === 'unchanged') continue
     if (status === 'restatement') {
-      plan.restatements++
       if (rest && rest.version !== version) plan.replaceRestatement.push({ outletId: c.outletId, recordId: id })
+      if (differs(c, ofVersion.get(id))) plan.restatements++
+      // a restatement changes the figure shown beside the locked one
+      if (differs(c, rest ?? cur)) plan.changed++
     } else {
       if ((cur && cur.version !== version) || (rest && rest.version !== version)) plan.replaceAll.push({ outletId: c.outletId, recordId: id })
       const key = `${c.outletId}|${c.month}`
@@ -273,8 +274,8 @@ function planBatch(version: string, costed: readonly CostedRecord[], locked: Set
         touched.add(key)
         plan.touched.push({ outletId: c.outletId, month: c.month })
       }
+      if (differs(c, cur)) plan.changed++
     }
-    if (!cur || !c.co2eKg.eq(cur.co2eKg) || !c.avoidedCo2eKg.eq(cur.avoidedCo2eKg)) plan.changed++
     plan.rows.push(toResultRow(c, status))
   }
   return plan
@@ -333,13 +334,13 @@ export interface RecomputeSummary {
   examined: number
   /** Result rows inserted or updated. */
   written: number
-  /** Records whose figures differ from the result that counted before (or that had none). */
+  /** Records whose figure (CO2e or avoided) differs from the one that stood before in the same place, or that had none. */
   changed: number
   /** Older results set aside. */
   superseded: number
-  /** Results stored beside a locked month's current result. */
+  /** Restatements stored (new, or with new figures) beside a locked month's current result. */
   restatements: number
-  /** Locked months already counting a result of this set: left as they were. */
+  /** Records costed whose stored result already said the same: nothing written. */
   unchanged: number
   /** Records the engine could not cost, by message key. */
   failed: number
@@ -397,6 +398,7 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
     const done = await inflight
     inflight = null
     summary.written += done.written
+    summary.unchanged -= done.written
     summary.superseded += done.superseded
   }
 
@@ -423,7 +425,7 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
       summary.examined += inputs.length
       summary.changed += plan.changed
       summary.restatements += plan.restatements
-      summary.unchanged += plan.unchanged
+      summary.unchanged += computed.costed.length
       for (const [recordId, error] of computed.failures) {
         summary.failed++
         summary.failuresByKey[error.key] = (summary.failuresByKey[error.key] ?? 0) + 1

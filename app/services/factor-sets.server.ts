@@ -6,6 +6,7 @@ import type { FactorSetFiles } from '#app/domain/factors/types.ts'
 import type { Message } from '#app/i18n/index.ts'
 import { appendAudit } from '#db/models/audit.ts'
 import {
+  compareVersions,
   deleteDraftSet,
   findStoredFactorSet,
   findVersionInForce,
@@ -97,6 +98,8 @@ export type PublishResult = { ok: true; summary: RecomputeSummary | null } | { o
 
 /**
  * draft → published, and every stored result recomputed with the new set,
+ * which must be a higher version than the set in force (versions only go up,
+ * so the set in force is always the highest published one),
  * all in one transaction: either the set is in force and every figure
  * follows it, or nothing changed. Audited with the recompute's counts.
  */
@@ -111,6 +114,10 @@ export async function publishFactorSet(
     if (!stored) return { ok: false, error: { key: 'emissions.error.unknownFactorSet', params: { version } } }
     if (stored.status !== 'draft') {
       return { ok: false, error: { key: 'factorSets.error.notDraft', params: { version, status: stored.status } } }
+    }
+    const inForce = await findVersionInForce(trx)
+    if (inForce !== undefined && compareVersions(version, inForce) <= 0) {
+      return { ok: false, error: { key: 'factorSets.error.versionNotNewer', params: { version, inForce } } }
     }
     const loaded = loadFactorSet(stored.files)
     if (!loaded.ok || loaded.set.contentSha256 !== stored.contentSha256) {

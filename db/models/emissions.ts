@@ -114,9 +114,10 @@ export async function readActivityBatch(
 
 /** Submitted (locked) months of the outlets in [lo, hi], as 'outletId|YYYY-MM-01'. */
 export async function readLockedMonths(db: Kysely<Database>, outletLo: number, outletHi: number): Promise<Set<string>> {
+  // month as text: inside a PGlite transaction a date may otherwise come back as a Date
   const rows = await db
     .selectFrom('period_submissions')
-    .select(['outlet_id', 'month'])
+    .select(['outlet_id', sql<string>`month::text`.as('month')])
     .where('outlet_id', '>=', outletLo)
     .where('outlet_id', '<=', outletHi)
     .execute()
@@ -278,7 +279,7 @@ export async function listResultsForRecords(
       'record_type as recordType',
       'record_id as recordId',
       'factor_set_version as factorSetVersion',
-      'month',
+      sql<string>`month::text`.as('month'),
       'category',
       'co2e_kg as co2eKg',
       'avoided_co2e_kg as avoidedCo2eKg',

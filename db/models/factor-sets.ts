@@ -18,8 +18,8 @@ export interface FactorSetSummary {
   retiredAt: Date | null
 }
 
-/** Newest publication first; a tie (sets seeded in one transaction) goes to the higher version. */
-const inForceOrder = sql`published_at desc, split_part(version, '.', 1)::int desc, split_part(version, '.', 2)::int desc`
+/** Versions compare as numbers: 2026.10 comes after 2026.9. */
+const versionDesc = sql`split_part(version, '.', 1)::int desc, split_part(version, '.', 2)::int desc`
 
 export async function listFactorSets(db: Kysely<Database>): Promise<FactorSetSummary[]> {
   return db
@@ -43,13 +43,23 @@ export async function listFactorSets(db: Kysely<Database>): Promise<FactorSetSum
     .execute()
 }
 
-/** The published set reports and new records use: the one published last. */
+/** -1, 0, 1 as version a is below, equal to or above version b (YYYY.N, compared as numbers). */
+export function compareVersions(a: string, b: string): number {
+  const [ay, an] = a.split('.').map(Number) as [number, number]
+  const [by, bn] = b.split('.').map(Number) as [number, number]
+  return Math.sign(ay - by || an - bn)
+}
+
+/**
+ * The published set reports and new records use: the highest published
+ * version (a set can only be published above the one in force).
+ */
 export async function findVersionInForce(db: Kysely<Database>): Promise<string | undefined> {
   const row = await db
     .selectFrom('factor_sets')
     .select('version')
     .where('status', '=', 'published')
-    .orderBy(inForceOrder)
+    .orderBy(versionDesc)
     .limit(1)
     .executeTakeFirst()
   return row?.version
