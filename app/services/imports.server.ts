@@ -121,6 +121,8 @@ export interface ImportReport {
   co2eKg: string
   avoidedCo2eKg: string
   seconds: number
+  /** Seconds per phase (database statements and the whole pass). */
+  timings: ImportTimings
 }
 
 export interface ImportProgress {
@@ -164,6 +166,18 @@ export interface CommitOptions {
 }
 
 const defaultChunkRows = 10_000
+
+/** Seconds spent per phase of one import: what a benchmark prints. */
+export type ImportTimings = Record<string, number>
+
+async function timed<T>(timings: ImportTimings, phase: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now()
+  try {
+    return await work()
+  } finally {
+    timings[phase] = (timings[phase] ?? 0) + (performance.now() - started) / 1000
+  }
+}
 // A cell this long is an unclosed quote swallowing the file; stop carrying it.
 const maxCarriedText = 1 << 20
 
@@ -307,6 +321,7 @@ async function runPipeline(
     co2eKg: '0',
     avoidedCo2eKg: '0',
     seconds: 0,
+    timings: {},
   }
   const state: PipelineState = { report, touched: new Map(), vehicleStarts: new Map(), co2eKg: new Decimal(0), avoidedCo2eKg: new Decimal(0), written: 0 }
   // The same file twice is refused whole in a commit: its rows are all duplicates anyway.
@@ -370,7 +385,7 @@ async function runPipeline(
   }
 
   const processChunk = async (batch: PendingRow[]): Promise<void> => {
-    const existing = await findExistingRows(lookupDb, spec, batch.map((p) => p.record))
+    const existing = await timed(report.timings, 'lookup', () => findExistingRows(lookupDb, spec, batch.map((p) => p.record)))
     const write: { p: PendingRow; replaces: ExistingRow | null; locked: boolean }[] = []
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i]!
@@ -403,7 +418,8 @@ async function runPipeline(
       write.push({ p, replaces: found, locked })
     }
 
-    const ids = writer.kind === 'none' ? write.map((_, i) => `preview-${i}`) : await reserveIds(writer.trx, spec.table, write.length)
+    const ids = writer.kind === 'none' ? write.map((_, i) => `preview-${i}`) : await timed(report.timings, 'reserveIds', () => reserveIds(writer.trx, spec.table, write.length))
+    const costStarted = performance.now()
     const results: ResultToWrite[] = []
     const keep: { row: RowToWrite; replaces: ExistingRow | null; locked: boolean; p: PendingRow }[] = []
     for (let i = 0; i < write.length; i++) {
@@ -453,6 +469,7 @@ async function runPipeline(
         if (!known || from < known) state.vehicleStarts.set(p.record.owner.outletId, from)
       }
     }
+    report.timings.costing = (report.timings.costing ?? 0) + (performance.now() - costStarted) / 1000
     await rejected.flush()
     if (writer.kind === 'none' || keep.length === 0) return
 
@@ -468,8 +485,8 @@ async function runPipeline(
     ]
     for (const group of groups) {
       if (group.rows.length === 0) continue
-      if (writer.kind === 'copy') await writer.copy.copyIn(copyStatement(spec), copyChunks(group.rows, group.provenance))
-      else await insertRows(trx, spec, group.rows, group.provenance)
+      if (writer.kind === 'copy') await timed(report.timings, 'copy', () => writer.copy.copyIn(copyStatement(spec), copyChunks(group.rows, group.provenance)))
+      else await timed(report.timings, 'insert', () => insertRows(trx, spec, group.rows, group.provenance))
     }
     if (replaced.length > 0) {
       await retireEmissionResults(trx, recordCode, replaced.map((k) => ({ outletId: k.replaces!.outletId, id: k.replaces!.id })))
@@ -480,7 +497,11 @@ async function runPipeline(
       })
     }
     if (set && results.length > 0 && isCosted(recordCode)) {
-      await writeResults(trx, recordCode, set.version, results, { upsert: false })
+      if (writer.kind === 'copy') {
+        await timed(report.timings, 'emissionResults', () => writer.copy.copyIn(`copy emission_results (${resultColumns}) from stdin`, resultCopyChunks(recordCode, set.version, results)))
+      } else {
+        await timed(report.timings, 'emissionResults', () => writeResults(trx, recordCode, set.version, results, { upsert: false }))
+      }
     }
     state.written += keep.length
     if (options.failAfterRows !== undefined && state.written >= options.failAfterRows) {
@@ -598,13 +619,11 @@ function decodeIssue(error: CsvDecodeError): FileIssue {
 function costInputMaker(spec: TableSpec, scope: ScopeData): (record: DbRecord, id: string) => CostInput {
   const at = new Map(spec.columns.map((c, i) => [c.column, i]))
   const index = (column: string) => at.get(column) ?? -1
-  const quality = index('data_quality')
   const str = (value: unknown) => (value === null || value === undefined ? null : String(value))
   const base = (record: DbRecord, id: string) => ({
     recordId: id,
     outletId: record.owner.outletId,
     regionCode: record.owner.regionCode,
-    activityQuality: String(record.values[quality]),
   })
   switch (spec.recordCode) {
     case 'shipment_stats': {
@@ -675,6 +694,31 @@ function costInputMaker(spec: TableSpec, scope: ScopeData): (record: DbRecord, i
   }
 }
 
+// ---- costing many records ------------------------------------------------------------
+
+
+const resultColumns =
+  'outlet_id, record_type, record_id, factor_set_version, month, category, co2e_kg, avoided_co2e_kg, ttw_kg, wtt_kg, electricity_kg, method, data_quality, provenance, status'
+
+function copyValue(value: string | number | null): string {
+  if (value === null) return '\\N'
+  if (typeof value === 'number') return String(value)
+  return /[\\\t\n\r]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : value
+}
+
+/** Emission results as COPY text (the same rows writeResults would insert, status current). */
+function* resultCopyChunks(recordType: string, version: string, rows: readonly ResultToWrite[]): Iterable<string> {
+  let text = ''
+  for (const r of rows) {
+    text += `${r.outletId}\t${recordType}\t${r.recordId}\t${copyValue(version)}\t${r.month}\t${r.category}\t${r.co2eKg}\t${r.avoidedCo2eKg}\t${copyValue(r.ttwKg)}\t${copyValue(r.wttKg)}\t${copyValue(r.electricityKg)}\t${copyValue(r.method)}\t${r.dataQuality}\t${copyValue(r.provenance)}\t${r.status}\n`
+    if (text.length > 256 * 1024) {
+      yield text
+      text = ''
+    }
+  }
+  if (text) yield text
+}
+
 // ---- preview and commit ------------------------------------------------------------------
 
 /** Read, check and cost a file without writing anything: what a commit would do. */
@@ -730,11 +774,13 @@ export async function commitImport(db: Kysely<Database>, request: ImportRequest,
     const refused = report.alreadyImported !== null || report.fileIssues.some((i) => i.severity === 'error')
     if (refused) throw new NothingToCommit({ ok: false, batchId: options.batchId ?? null, report })
     const spec = tableSpecs[request.recordCode]
-    await refreshAfterWrite(
-      trx,
-      spec,
-      [...state.touched.values()],
-      [...state.vehicleStarts.entries()].map(([outletId, fromMonth]) => ({ outletId, fromMonth })),
+    await timed(report.timings, 'rollups', () =>
+      refreshAfterWrite(
+        trx,
+        spec,
+        [...state.touched.values()],
+        [...state.vehicleStarts.entries()].map(([outletId, fromMonth]) => ({ outletId, fromMonth })),
+      ),
     )
     report.committed = true
     await finishBatch(trx, batchId, {
