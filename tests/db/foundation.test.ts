@@ -107,6 +107,7 @@ describe('migrations', () => {
           '0003_emissions': { up: async () => {} },
           '0004_credits': { up: async () => {} },
           '0005_reports': { up: async () => {} },
+          '0006_imports': { up: async () => {} },
         }),
       },
     })
