@@ -35,6 +35,7 @@ import {
   listHistoryForViewer,
   listLedgerEntries,
   listRedemptionsForViewer,
+  listRuleSetHeads,
   listRuleSetRows,
   lockConsumer,
   markClaimed,
@@ -124,14 +125,21 @@ export async function syncCreditRuleSets(db: Db, files: readonly RuleFile[]): Pr
   return { loaded, errors }
 }
 
+// Parsed rule sets by version and content hash: a stored version's content never changes.
+const parsedRuleSets = new Map<string, CreditRuleSet>()
+
 /** The stored rule sets, with the status the database holds (an admin may have published or retired one). */
 export async function loadRuleSets(db: Db): Promise<CreditRuleSet[]> {
-  const rows = await listRuleSetRows(db)
-  return rows.map((row) => {
-    const parsed = parseCreditRuleSet(JSON.stringify(row.content), `${row.version}.json`)
-    if (!parsed.ok) throw new Error(`Stored credit rule set ${row.version} no longer parses: ${JSON.stringify(parsed.errors)}`)
-    return { ...parsed.ruleSet, status: row.status, fileName: row.fileName }
-  })
+  const heads = await listRuleSetHeads(db)
+  const missing = heads.filter((head) => !parsedRuleSets.has(`${head.version}:${head.contentSha256}`))
+  if (missing.length > 0) {
+    for (const row of await listRuleSetRows(db)) {
+      const parsed = parseCreditRuleSet(JSON.stringify(row.content), `${row.version}.json`)
+      if (!parsed.ok) throw new Error(`Stored credit rule set ${row.version} no longer parses: ${JSON.stringify(parsed.errors)}`)
+      parsedRuleSets.set(`${row.version}:${row.contentSha256}`, { ...parsed.ruleSet, fileName: row.fileName })
+    }
+  }
+  return heads.map((head) => ({ ...parsedRuleSets.get(`${head.version}:${head.contentSha256}`)!, status: head.status }))
 }
 
 // --- consumers ---

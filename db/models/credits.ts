@@ -68,6 +68,16 @@ export async function listRuleSetRows(db: Db): Promise<RuleSetRow[]> {
   }))
 }
 
+/** Version, status and content hash only: enough to tell whether a cached parse is still good. */
+export async function listRuleSetHeads(db: Db): Promise<{ version: string; status: RuleSetStatus; contentSha256: string }[]> {
+  return db
+    .selectFrom('credit_rule_sets')
+    .select(['version', 'status', 'content_sha256 as contentSha256'])
+    .orderBy('effective_from')
+    .orderBy('version')
+    .execute()
+}
+
 // --- consumers ---
 
 export interface ConsumerRow {

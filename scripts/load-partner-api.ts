@@ -1,0 +1,333 @@
+// Load test of the partner API (POST /api/partner/v1/green-actions) with
+// deliberate duplicates, then a check in SQL that the ledger holds exactly one
+// award per unique (consumer, waybill, action) and that every balance equals
+// the sum of its entries.
+//
+// Self-contained (default): needs a built app (`npm run build`) and a
+// PostgreSQL server. It creates a throwaway database, migrates and seeds it,
+// starts the built server on a free port against it, creates its own partner
+// key, sends the requests, checks, stops the server and drops the database.
+//   npx tsx scripts/load-partner-api.ts [--requests 10000] [--concurrency 32]
+//     [--admin-url postgres://postgres@127.0.0.1:5432/postgres] [--keep]
+//
+// Against an app you started yourself on real PostgreSQL (npm run build, then
+// DATABASE_URL=… PARTNER_SECRET_SERVER_KEY=… PHONE_HASH_PEPPER=… npm run serve):
+//   npx tsx scripts/load-partner-api.ts --app-url http://localhost:3000 \
+//     --key-id gpk_… --secret gpsk_… --database-url postgres://…/that_database
+// (a partner key made on /admin/partners with a rate limit above the load;
+// the demo key allows only 20 requests per second).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { createServer } from 'node:net'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { sql } from 'kysely'
+import postgres from 'postgres'
+import { partnerActions } from '#app/domain/credits/actions.ts'
+import { parseServerKey, signRequest } from '#app/domain/credits/signing.server.ts'
+import { createPartnerWithKey } from '#app/services/partners.server.ts'
+import { openDatabase, type DatabaseHandle } from '#db/client.ts'
+import { migrateToLatest } from '#db/migrate.ts'
+import { seedDemoData } from '#db/seed.ts'
+import { runCli } from './lib/cli.ts'
+
+const apiPath = '/api/partner/v1/green-actions'
+const root = path.resolve(import.meta.dirname, '..')
+
+const { values: opts } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '10000' },
+    concurrency: { type: 'string', default: '32' },
+    'admin-url': { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    keep: { type: 'boolean', default: false },
+    'app-url': { type: 'string' },
+    'key-id': { type: 'string' },
+    secret: { type: 'string' },
+    'database-url': { type: 'string' },
+  },
+})
+
+// A small seeded generator, so that a run's workload can be repeated exactly.
+function mulberry32(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+interface UniqueAction {
+  index: number
+  key: string
+  body: string
+}
+
+type Send =
+  | { kind: 'original'; action: UniqueAction }
+  | { kind: 'retry'; action: UniqueAction; offset: number }
+  | { kind: 'duplicate'; action: UniqueAction; key: string; body: string }
+
+interface Outcome {
+  kind: Send['kind'] | 'replay'
+  status: number
+  code: string
+  replayed: boolean
+  ms: number
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))))
+    })
+  })
+}
+
+async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
+  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the app did not start:\n${output}`)), 180_000)
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      if (output.includes(`http://localhost:${port}`)) {
+        clearTimeout(timer)
+        resolve()
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`the app exited with ${code}:\n${output}`))
+    })
+  })
+  return child
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+runCli(async () => {
+  const total = Number(opts.requests)
+  const concurrency = Number(opts.concurrency)
+  if (!Number.isInteger(total) || total < 100) throw new Error('--requests must be a whole number ≥ 100')
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 512) throw new Error('--concurrency must be 1 to 512')
+
+  const external = opts['app-url'] !== undefined
+  let baseUrl: string
+  let keyId: string
+  let secret: string
+  let handle: DatabaseHandle
+  let server: ChildProcess | undefined
+  let cleanup = async () => {}
+
+  if (external) {
+    if (!opts['key-id'] || !opts.secret || !opts['database-url']) throw new Error('--app-url needs --key-id, --secret and --database-url (the app’s database, for the check)')
+    baseUrl = opts['app-url']!.replace(/\/$/, '')
+    keyId = opts['key-id']!
+    secret = opts.secret!
+    handle = openDatabase({ kind: 'postgres', url: opts['database-url']!, maxConnections: 4 })
+    cleanup = () => handle.close()
+  } else {
+    if (!existsSync(path.join(root, 'build/server/index.js'))) throw new Error('No built app: run `npm run build` first.')
+    const adminUrl = opts['admin-url']!
+    const dbName = `gp_load_${randomBytes(5).toString('hex')}`
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+    await admin.unsafe(`create database ${dbName}`)
+    await admin.end()
+    const dbUrl = new URL(adminUrl)
+    dbUrl.pathname = `/${dbName}`
+    handle = openDatabase({ kind: 'postgres', url: dbUrl.toString(), maxConnections: 4 })
+    cleanup = async () => {
+      await handle.close()
+      if (opts.keep) {
+        console.log(`Database kept: ${dbUrl.toString()}`)
+        return
+      }
+      const a = postgres(adminUrl, { max: 1, onnotice: () => {} })
+      await a.unsafe(`drop database if exists ${dbName} with (force)`)
+      await a.end()
+    }
+    try {
+      const started = performance.now()
+      await migrateToLatest(handle.db)
+      await seedDemoData(handle.db, path.join(root, 'seeds'))
+      console.log(`Throwaway database ${dbName} migrated and seeded in ${Math.round(performance.now() - started)} ms`)
+
+      const serverKeyHex = randomBytes(32).toString('hex')
+      const pepper = randomBytes(32).toString('hex')
+      keyId = `gpk_${randomBytes(12).toString('hex')}`
+      secret = `gpsk_${randomBytes(32).toString('base64url')}`
+      // A partner of its own, with a limit above the load: this measures the API, not the limiter's refusals.
+      await createPartnerWithKey(handle.db, { serverKey: parseServerKey(serverKeyHex), phonePepper: pepper }, { name: `Load test ${dbName}`, ratePerSecond: '100000', burst: 100000, keyId, secret })
+
+      const port = await freePort()
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        DATABASE_URL: dbUrl.toString(),
+        PARTNER_SECRET_SERVER_KEY: serverKeyHex,
+        PHONE_HASH_PEPPER: pepper,
+      }
+      server = await startServer(env, port)
+      baseUrl = `http://127.0.0.1:${port}`
+      const previous = cleanup
+      cleanup = async () => {
+        await new Promise<void>((resolve) => {
+          server!.once('exit', () => resolve())
+          server!.kill('SIGTERM')
+        })
+        await previous()
+      }
+    } catch (error) {
+      await cleanup()
+      throw error
+    }
+  }
+
+  try {
+    // --- the workload: 60% unique actions, 20% retries (same key, same body, signed again),
+    // 18% duplicates (same consumer, waybill and action under a new key), 2% exact replays.
+    const run = randomBytes(3).toString('hex').toUpperCase()
+    const random = mulberry32(20261122)
+    const uniqueCount = Math.round(total * 0.6)
+    const retryCount = Math.round(total * 0.2)
+    const replayCount = Math.round(total * 0.02)
+    const duplicateCount = total - uniqueCount - retryCount - replayCount
+    const consumers = 1000
+    const occurredAt = new Date().toISOString()
+    const unique: UniqueAction[] = Array.from({ length: uniqueCount }, (_, index) => {
+      const phone = `158${String(index % consumers).padStart(8, '0')}`
+      return {
+        index,
+        key: `load-${run}-${index}`,
+        body: JSON.stringify({
+          partnerOrderId: `LOAD-${run}-${index}`,
+          waybillNo: `LT${run}${String(index).padStart(8, '0')}`,
+          consumer: { phone },
+          action: partnerActions[Math.floor(random() * partnerActions.length)],
+          quantity: 1 + Math.floor(random() * 3),
+          occurredAt,
+        }),
+      }
+    })
+    const sends: Send[] = unique.map((action) => ({ kind: 'original', action }))
+    for (let i = 0; i < retryCount; i++) sends.push({ kind: 'retry', action: unique[Math.floor(random() * uniqueCount)]!, offset: 1 + (i % 250) })
+    for (let i = 0; i < duplicateCount; i++) {
+      const action = unique[Math.floor(random() * uniqueCount)]!
+      const body = JSON.parse(action.body) as Record<string, unknown>
+      body.partnerOrderId = `${body.partnerOrderId}-DUP${i}`
+      sends.push({ kind: 'duplicate', action, key: `load-${run}-dup-${i}`, body: JSON.stringify(body) })
+    }
+    // Shuffled, so duplicates and retries race their originals.
+    for (let i = sends.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1))
+      ;[sends[i], sends[j]] = [sends[j]!, sends[i]!]
+    }
+
+    const sentOriginals: { headers: Record<string, string>; body: string }[] = []
+    const outcomes: Outcome[] = []
+    const post = async (kind: Outcome['kind'], headers: Record<string, string>, body: string) => {
+      const started = performance.now()
+      const res = await fetch(`${baseUrl}${apiPath}`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body })
+      const json = (await res.json()) as { error?: { code: string } }
+      outcomes.push({ kind, status: res.status, code: json.error?.code ?? '', replayed: res.headers.get('Idempotent-Replayed') === 'true', ms: performance.now() - started })
+    }
+    const sign = (body: string, idempotencyKey: string, offset = 0) =>
+      signRequest({ method: 'POST', path: apiPath, timestamp: Math.floor(Date.now() / 1000) - offset, body, keyId, secret, idempotencyKey }).headers
+
+    const pool = async (items: Send[]) => {
+      let next = 0
+      const worker = async () => {
+        while (next < items.length) {
+          const send = items[next++]!
+          if (send.kind === 'original') {
+            const headers = sign(send.action.body, send.action.key)
+            if (sentOriginals.length < replayCount) sentOriginals.push({ headers, body: send.action.body })
+            await post('original', headers, send.action.body)
+          } else if (send.kind === 'retry') {
+            await post('retry', sign(send.action.body, send.action.key, send.offset), send.action.body)
+          } else {
+            await post('duplicate', sign(send.body, send.key), send.body)
+          }
+        }
+      }
+      await Promise.all(Array.from({ length: concurrency }, worker))
+    }
+
+    console.log(`Sending ${total} signed requests (${uniqueCount} unique actions for ${consumers} consumers, ${retryCount} retries, ${duplicateCount} duplicates under new keys, ${replayCount} exact replays) at concurrency ${concurrency} to ${baseUrl}`)
+    const started = performance.now()
+    await pool(sends)
+    // Exact replays: the very same signed request again.
+    let r = 0
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, replayCount) }, async () => {
+        while (r < sentOriginals.length) {
+          const original = sentOriginals[r++]!
+          await post('replay', original.headers, original.body)
+        }
+      }),
+    )
+    const seconds = (performance.now() - started) / 1000
+
+    // --- the check, in SQL ---
+    const db = handle.db
+    const prefix = `LT${run}%`
+    const [actions, duplicateKeys, earnsNotOne, chainBreaks, balanceMismatch] = await Promise.all([
+      sql<{ n: string }>`select count(*)::text as n from credit_actions where waybill_no like ${prefix}`.execute(db),
+      sql<{ n: string }>`select count(*)::text as n from (select 1 from credit_actions where waybill_no like ${prefix} group by consumer_id, waybill_no, action having count(*) > 1) d`.execute(db),
+      sql<{ n: string }>`select count(*)::text as n from credit_actions a
+        where a.waybill_no like ${prefix}
+          and (select count(*) from credit_ledger e where e.consumer_id = a.consumer_id and e.action_id = a.id and e.kind = 'earn') <> 1`.execute(db),
+      sql<{ n: string }>`select count(*)::text as n from (
+          select balance_after, sum(points) over (partition by consumer_id order by id) as running from credit_ledger
+        ) x where balance_after <> running`.execute(db),
+      sql<{ n: string }>`select count(*)::text as n from consumers c
+        where coalesce((select balance_after from credit_ledger l where l.consumer_id = c.id order by l.id desc limit 1), 0)
+           <> coalesce((select sum(points) from credit_ledger l where l.consumer_id = c.id), 0)`.execute(db),
+    ])
+    const n = (rows: { rows: { n: string }[] }) => Number(rows.rows[0]!.n)
+
+    const tally = new Map<string, number>()
+    for (const o of outcomes) {
+      const label = `${o.kind} → ${o.status}${o.code ? ` ${o.code}` : ''}${o.replayed ? ' (stored answer)' : ''}`
+      tally.set(label, (tally.get(label) ?? 0) + 1)
+    }
+    const fresh201 = outcomes.filter((o) => o.status === 201 && !o.replayed).length
+    const unexpected = outcomes.filter(
+      (o) => !(o.status === 201 || (o.status === 409 && (o.code === 'already_awarded' || o.code === 'request_replayed'))),
+    ).length
+    const latencies = outcomes.map((o) => o.ms).sort((a, b) => a - b)
+
+    console.log('')
+    console.log(`Requests: ${outcomes.length} in ${seconds.toFixed(1)} s = ${(outcomes.length / seconds).toFixed(0)} requests/second`)
+    console.log(`Latency ms: p50 ${percentile(latencies, 50).toFixed(1)}, p95 ${percentile(latencies, 95).toFixed(1)}, p99 ${percentile(latencies, 99).toFixed(1)}, max ${latencies.at(-1)!.toFixed(1)}`)
+    console.log('Answers:')
+    for (const [label, count] of [...tally.entries()].sort()) console.log(`  ${String(count).padStart(6)}  ${label}`)
+    const checks = [
+      [`unique actions sent = awards stored (${uniqueCount})`, n(actions) === uniqueCount, n(actions)],
+      [`new awards answered 201 = unique actions (${uniqueCount})`, fresh201 === uniqueCount, fresh201],
+      ['(consumer, waybill, action) with more than one award', n(duplicateKeys) === 0, n(duplicateKeys)],
+      ['awards without exactly one earn entry', n(earnsNotOne) === 0, n(earnsNotOne)],
+      ['ledger entries whose balance_after ≠ running sum', n(chainBreaks) === 0, n(chainBreaks)],
+      ['consumers whose balance ≠ sum of their entries', n(balanceMismatch) === 0, n(balanceMismatch)],
+      ['answers other than 201 / already_awarded / request_replayed', unexpected === 0, unexpected],
+    ] as const
+    console.log('Ledger check:')
+    for (const [label, ok, value] of checks) console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${label}: ${value}`)
+    const passed = checks.every(([, ok]) => ok)
+    console.log(passed ? 'RESULT: PASS — one award per unique action; every balance equals the sum of its entries.' : 'RESULT: FAIL')
+    if (!passed) process.exitCode = 1
+  } finally {
+    await cleanup()
+  }
+  if (process.exitCode === 1) throw new Error('ledger check failed')
+})
