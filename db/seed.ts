@@ -5,7 +5,8 @@ import Papa from 'papaparse'
 import { isRole } from '#app/domain/access.ts'
 import { hashPassword } from '#app/utils/password.server.ts'
 import type { Database, GridRegion, RegionLevel } from './schema.ts'
-import { seedEmissions } from './seed-emissions.ts'
+import { seedActivity } from './seed-activity.ts'
+import { costSeededActivity, seedEmissions } from './seed-emissions.ts'
 import { seedTargets } from './seed-targets.ts'
 import { seedCredits } from './seed-credits.ts'
 
@@ -132,8 +133,11 @@ export async function seedDemoData(
         .execute()
     }
     await seedEmissions(trx, seedsDir)
-    await seedCredits(trx, seedsDir)
     await seedTargets(trx, path.join(seedsDir, '..', 'factors', 'targets'))
+    await seedCredits(trx, seedsDir)
+    // Keep last: it rebuilds the report rollups from everything seeded before it.
+    if (options.activity !== false) await seedActivity(trx, seedsDir)
+    if (options.activity !== false) await costSeededActivity(trx)
     return { regions: regions!.length, brands: brands!.length, outlets: outlets!.length, users: users!.length }
   })
 }
