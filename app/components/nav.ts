@@ -8,11 +8,15 @@ import type { MessageKey } from '#app/i18n/index.ts'
 export const navLinks: Record<Role, readonly { to: string; label: MessageKey }[]> = {
   outlet_operator: [
     { to: '/outlet', label: 'nav.home' },
+    { to: '/activity', label: 'nav.activity' },
+    { to: '/imports', label: 'nav.imports' },
     { to: '/reports', label: 'nav.reports' },
     { to: '/counter', label: 'creditPages.nav.counter' },
   ],
   carrier_admin: [
     { to: '/brand', label: 'nav.home' },
+    { to: '/activity', label: 'nav.activity' },
+    { to: '/imports', label: 'nav.imports' },
     { to: '/reports', label: 'nav.reports' },
   ],
   consumer: [{ to: '/me', label: 'nav.home' }],

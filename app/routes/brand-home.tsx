@@ -1,9 +1,12 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { OutletTable } from '#app/components/outlet-table.tsx'
+import { isRecordCode, recordDefinitions } from '#app/domain/activity/definitions.ts'
+import { formatDateTime, formatDecimal } from '#app/i18n/format.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { listBatches } from '#db/models/imports.ts'
 import { listVisibleOutlets } from '#db/models/outlets.ts'
 import { findBrand } from '#db/models/reference.ts'
 
@@ -12,20 +15,48 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getDb()
   const brand = await findBrand(db, viewer.brandId!)
   if (!brand) throw new Response('Not found', { status: 404 })
-  const outlets = await listVisibleOutlets(db, viewer)
-  return { brand: { nameZh: brand.name_zh, nameEn: brand.name_en }, outlets }
+  const [outlets, batches] = await Promise.all([listVisibleOutlets(db, viewer), listBatches(db, viewer, 5)])
+  return {
+    brand: { nameZh: brand.name_zh, nameEn: brand.name_en },
+    outlets,
+    batches: batches.map((b) => ({ id: String(b.id), recordType: b.record_type, fileName: b.file_name, status: b.status, createdAt: b.created_at.toISOString(), accepted: b.rows_accepted })),
+  }
 }
 
 export default function BrandHome() {
-  const { brand, outlets } = useLoaderData<typeof loader>()
+  const { brand, outlets, batches } = useLoaderData<typeof loader>()
   const t = useT()
   const locale = useLocale()
   const provinces = new Set(outlets.map((o) => o.provinceCode)).size
   return (
-    <section className="card" data-testid="home-carrier_admin">
-      <h1>{t('brandHome.title', { brand: localName(locale, brand) })}</h1>
-      <p className="muted">{t('brandHome.outletCount', { count: outlets.length, provinces })}</p>
-      <OutletTable outlets={outlets} showBrand={false} />
-    </section>
+    <>
+      <section className="card" data-testid="home-carrier_admin">
+        <h1>{t('brandHome.title', { brand: localName(locale, brand) })}</h1>
+        <p className="muted">{t('brandHome.outletCount', { count: outlets.length, provinces })}</p>
+        <OutletTable outlets={outlets} showBrand={false} />
+      </section>
+      <section className="card" data-testid="brand-activity">
+        <h2>{t('brandHome.activity')}</h2>
+        <p>
+          <Link className="button" to="/imports/new">
+            {t('activityPages.upload')}
+          </Link>{' '}
+          <Link to="/activity">{t('activityPages.title')} →</Link> · <Link to="/activity/vehicles/new">{t('activity.record.vehicles')} →</Link>
+        </p>
+        <h2>{t('brandHome.uploads')}</h2>
+        {batches.length === 0 ? (
+          <p className="muted">{t('importPages.noBatches')}</p>
+        ) : (
+          <ul className="record-list">
+            {batches.map((b) => (
+              <li key={b.id}>
+                <Link to={`/imports/${b.id}`}>{b.fileName}</Link> · {isRecordCode(b.recordType) ? t(recordDefinitions[b.recordType].label) : b.recordType} ·{' '}
+                {t(`importPages.status.${b.status}`)} · {formatDecimal(locale, b.accepted)} · {formatDateTime(locale, b.createdAt)}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
   )
 }

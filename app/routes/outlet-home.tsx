@@ -1,29 +1,83 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { OutletCard } from '#app/components/outlet-table.tsx'
-import { useT } from '#app/i18n/react.ts'
+import { recordCodes, recordDefinitions } from '#app/domain/activity/definitions.ts'
+import { formatDecimal } from '#app/i18n/format.ts'
+import { useLocale, useT } from '#app/i18n/react.ts'
+import { recentRecords, todayShipment } from '#app/services/activity.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { findVisibleOutlet } from '#db/models/outlets.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, ['outlet_operator'])
-  const outlet = await findVisibleOutlet(await getDb(), viewer, viewer.outletId!)
+  const db = await getDb()
+  const outlet = await findVisibleOutlet(db, viewer, viewer.outletId!)
   if (!outlet) throw new Response('Not found', { status: 404 })
-  return { outlet }
+  const [today, recent] = await Promise.all([todayShipment(db, viewer, outlet.id), recentRecords(db, viewer, 6)])
+  return { outlet, today, recent }
 }
 
 export default function OutletHome() {
-  const { outlet } = useLoaderData<typeof loader>()
+  const { outlet, today, recent } = useLoaderData<typeof loader>()
   const t = useT()
+  const locale = useLocale()
+  const entry = today.record
   return (
-    <section className="card" data-testid="home-outlet_operator">
-      <h1>{t('outletHome.title')}</h1>
-      <p className="muted">{t('outletHome.intro')}</p>
-      <OutletCard outlet={outlet} />
-      <p>
-        <Link to={`/outlets/${outlet.id}`}>{t('outlet.history')} →</Link>
-      </p>
-    </section>
+    <>
+      <section className="card" data-testid="today-entry">
+        <h2>{t('outletHome.today', { date: today.today })}</h2>
+        {entry ? (
+          <>
+            <p>{t('outletHome.todayDone', { parcels: formatDecimal(locale, entry.values.parcels), eWaybill: formatDecimal(locale, entry.values.eWaybillParcels) })}</p>
+            <Link className="button" to={`/activity/shipment_stats/${entry.id}/edit`}>
+              {t('outletHome.editToday')}
+            </Link>
+          </>
+        ) : (
+          <>
+            <p className="muted">{t('outletHome.todayMissing')}</p>
+            <Link className="button" to={`/activity/shipment_stats/new?outletCode=${encodeURIComponent(outlet.code)}&date=${today.today}`} data-testid="enter-today">
+              {t('outletHome.enterToday')}
+            </Link>
+          </>
+        )}
+      </section>
+      <section className="card" data-testid="home-outlet_operator">
+        <h1>{t('outletHome.title')}</h1>
+        <p className="muted">{t('outletHome.intro')}</p>
+        <OutletCard outlet={outlet} />
+        <p>
+          <Link to={`/outlets/${outlet.id}`}>{t('outlet.history')} →</Link>
+        </p>
+      </section>
+      <section className="card">
+        <h2>{t('outletHome.forms')}</h2>
+        <ul className="link-grid">
+          {recordCodes.map((code) => (
+            <li key={code}>
+              <Link to={`/activity/${code}/new?outletCode=${encodeURIComponent(outlet.code)}&siteCode=${encodeURIComponent(outlet.code)}`}>{t(recordDefinitions[code].label)}</Link>
+            </li>
+          ))}
+        </ul>
+        <p>
+          <Link to="/activity">{t('activityPages.title')} →</Link> · <Link to="/imports/new">{t('activityPages.upload')} →</Link>
+        </p>
+        <h2>{t('outletHome.recent')}</h2>
+        {recent.length === 0 ? (
+          <p className="muted">{t('common.none')}</p>
+        ) : (
+          <ul className="record-list">
+            {recent.map((r) => (
+              <li key={`${r.recordType}-${r.id}`}>
+                <Link to={`/activity/${r.recordType}/${r.id}`}>
+                  {t(recordDefinitions[r.recordType].label)} · {r.values.date ?? r.values.month ?? r.values.period ?? r.values.asOfDate ?? r.values.plate}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
   )
 }

@@ -44,6 +44,18 @@ import { costRecords } from './emissions.server.ts'
 /** Who may write activity: each within its scope (outletVisibleTo). Bureaus only read. */
 export const activityWriterRoles: readonly Role[] = ['outlet_operator', 'carrier_admin', 'admin']
 
+/** Thrown when a role that may not write activity reaches a write (the routes refuse it first). */
+export class ForbiddenWrite extends Error {
+  constructor(role: Role) {
+    super(`role ${role} may not write activity`)
+    this.name = 'ForbiddenWrite'
+  }
+}
+
+export function assertWriter(viewer: Viewer): void {
+  if (!activityWriterRoles.includes(viewer.role)) throw new ForbiddenWrite(viewer.role)
+}
+
 /** Today's date in China (`2024-03-31`): no activity may be dated after it. */
 export function chinaToday(now: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: displayTimeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
@@ -133,6 +145,7 @@ export async function saveRecordFromForm(
   form: FormData | Record<string, unknown>,
   options: SaveOptions = {},
 ): Promise<SaveResult> {
+  assertWriter(viewer)
   const values = formText(form)
   const definition = recordDefinitions[recordCode]
   const spec = tableSpecs[recordCode]
@@ -382,7 +395,7 @@ export async function formOptions(db: Kysely<Database>, viewer: Viewer, recordCo
   return {
     outlets: [...scope.outlets.values()].map((o) => ({ code: o.code, nameZh: o.nameZh, nameEn: o.nameEn, kind: o.kind })),
     items: [...scope.items.values()].map((i) => ({ code: i.code, nameZh: i.nameZh, nameEn: i.nameEn, category: i.category })),
-    vehicles: [...scope.vehicles.values()].map((v) => ({ plate: v.plate, vehicleClass: v.vehicleClass, energy: v.energy })),
+    vehicles: [...scope.vehicles.values()].map((v) => ({ plate: v.plate, vehicleClass: v.vehicleClass, energy: v.energy, inServiceFrom: v.inServiceFrom, inServiceTo: v.inServiceTo })),
   }
 }
 
@@ -411,11 +424,20 @@ export type SubmitResult = { ok: true } | { ok: false; error: Message }
 
 /** Lock an outlet's month: later changes are restatements with a reason. */
 export async function submitOutletMonth(db: Kysely<Database>, viewer: Viewer, outletId: number, month: string, today = chinaToday()): Promise<SubmitResult> {
+  assertWriter(viewer)
   const outlet = await findVisibleOutlet(db, viewer, outletId)
   if (!outlet) return { ok: false, error: { key: 'activityPages.error.notFound' } }
   if (month > today.slice(0, 7)) return { ok: false, error: { key: 'activityPages.error.futureMonth', params: { month } } }
   const done = await db.transaction().execute((trx) => submitMonth(trx, outletId, month, viewer.userId))
   return done ? { ok: true } : { ok: false, error: { key: 'activityPages.error.alreadySubmitted', params: { month } } }
+}
+
+/** Today's shipment statistics of an outlet, if entered: the operator's first question at the counter. */
+export async function todayShipment(db: Kysely<Database>, viewer: Viewer, outletId: number, today = chinaToday()) {
+  const spec = tableSpecs.shipment_stats
+  const rows = await listRecords(db, viewer, spec, { outletId, month: today.slice(0, 7), limit: 1 })
+  const found = rows.map((r) => present(spec, r)).find((r) => r.values.date === today)
+  return { today, record: found ?? null }
 }
 
 /** Records the viewer wrote or can see most recently, across types: the home pages' list. */

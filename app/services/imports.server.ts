@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline'
 import { Readable } from 'node:stream'
 import Decimal from 'decimal.js'
 import type { Kysely } from 'kysely'
+import { unstable_composeUploadHandlers, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
 import Papa from 'papaparse'
 import type { Role, Viewer } from '#app/domain/access.ts'
 import type { ActivityContext } from '#app/domain/activity/context.ts'
@@ -58,7 +59,7 @@ import {
 } from '#db/models/imports.ts'
 import type { Database } from '#db/schema.ts'
 import { costActivity, type CostInput } from './emission-costing.ts'
-import { activityContext, chinaToday, isCosted, loadValidation, refreshAfterWrite, scopeNeeds, vehicleRanges } from './activity.server.ts'
+import { activityContext, activityWriterRoles, assertWriter, chinaToday, isCosted, loadValidation, refreshAfterWrite, scopeNeeds, vehicleRanges } from './activity.server.ts'
 import { getFactorSetInForce } from './emissions.server.ts'
 
 /**
@@ -76,7 +77,7 @@ import { getFactorSetInForce } from './emissions.server.ts'
  */
 
 /** Who may upload: each only for the outlets it may write to. Bureaus never. */
-export const uploaderRoles: readonly Role[] = ['outlet_operator', 'carrier_admin', 'admin']
+export const uploaderRoles: readonly Role[] = activityWriterRoles
 
 export type ImportIssueCode = RowIssueCode | 'month_locked' | 'cannot_cost'
 
@@ -280,6 +281,7 @@ async function runPipeline(
   writer: Writer,
   options: { batchId: string | null; chunkRows: number; failAfterRows?: number },
 ): Promise<PipelineState> {
+  assertWriter(request.viewer)
   const started = performance.now()
   const recordCode = request.recordCode
   const definition = recordDefinitions[recordCode]
@@ -747,6 +749,7 @@ export type CommitResult = { ok: true; batchId: string; report: ImportReport } |
  * file-level errors, or one already committed, writes nothing.
  */
 export async function commitImport(db: Kysely<Database>, request: ImportRequest, options: CommitOptions = {}): Promise<CommitResult> {
+  assertWriter(request.viewer)
   const fileSha256 = request.fileSha256 ?? (await sha256Of(request.source))
   const req = { ...request, fileSha256 }
   const url = await copyUrlFor(db, options.pgUrl)
@@ -957,6 +960,48 @@ export async function createUpload(db: Kysely<Database>, viewer: Viewer, input: 
   return batchId
 }
 
+export type UploadResult = { ok: true; batchId: string } | { ok: false; field: 'file' | 'recordType'; error: Message; recordType: string }
+
+/**
+ * The multipart upload form: the file part streams to the uploads folder
+ * (hashed on the way), the small fields are read into memory. On success the
+ * batch exists and its preview has started.
+ */
+export async function receiveUpload(db: Kysely<Database>, viewer: Viewer, request: Request): Promise<UploadResult> {
+  assertWriter(viewer)
+  let stored: StoredUpload | null = null
+  let tooLarge = false
+  const fileHandler = async ({ name, filename, data }: { name: string; filename?: string; data: AsyncIterable<Uint8Array> }) => {
+    if (name !== 'file' || !filename) return undefined
+    try {
+      stored = await storeUpload(data, filename)
+    } catch (error) {
+      if (!(error instanceof UploadTooLarge)) throw error
+      tooLarge = true
+      // Drain the rest of the part so the parser can go on to the other fields.
+      for await (const _ of data) void _
+    }
+    return stored?.storedName ?? ''
+  }
+  const form = await unstable_parseMultipartFormData(request, unstable_composeUploadHandlers(fileHandler, unstable_createMemoryUploadHandler({ maxPartSize: 64 * 1024 })))
+  const recordType = String(form.get('recordType') ?? '')
+  const upload = stored as StoredUpload | null
+  const discard = async () => upload && (await rm(storedPath(upload.storedName), { force: true }))
+  if (!isRecordCode(recordType)) {
+    await discard()
+    return { ok: false, field: 'recordType', error: { key: 'importPages.error.recordType' }, recordType }
+  }
+  if (tooLarge) return { ok: false, field: 'file', error: { key: 'importPages.error.tooLarge', params: { max: maxUploadBytes / 1024 / 1024 } }, recordType }
+  if (!upload) return { ok: false, field: 'file', error: { key: 'importPages.error.noFile' }, recordType }
+  if (upload.bytes === 0) {
+    await discard()
+    return { ok: false, field: 'file', error: { key: 'importPages.error.emptyFile' }, recordType }
+  }
+  const reason = String(form.get('reason') ?? '').trim().slice(0, 500) || null
+  const batchId = await createUpload(db, viewer, { recordCode: recordType, upload, replace: form.get('replace') === 'on', reason })
+  return { ok: true, batchId }
+}
+
 interface JobState {
   promise: Promise<void>
   progress: ImportProgress
@@ -1111,7 +1156,10 @@ export async function batchRejectedCsv(db: Kysely<Database>, viewer: Viewer, bat
   const report = batch.report as ImportReport | null
   const chunks = rejectedCsvChunks(rejectedPathOf(batch.stored_name), report?.headerCells ?? [], locale)
   const name = `${path.parse(batch.file_name).name}-rejected.csv`
-  return { name, stream: Readable.toWeb(Readable.from(chunks)) as ReadableStream<Uint8Array> }
+  const encoded = (async function* () {
+    for await (const chunk of chunks) yield Buffer.from(chunk, 'utf8')
+  })()
+  return { name, stream: Readable.toWeb(Readable.from(encoded)) as ReadableStream<Uint8Array> }
 }
 
 export function parseRecordType(value: unknown): RecordCode | null {
