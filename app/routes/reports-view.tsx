@@ -257,7 +257,7 @@ function MetricTableRow({ row, benchmarks }: { row: MetricRow; benchmarks: Bench
       <td>
         <strong>{t(keys.name)}</strong>
         <br />
-        <span className="small muted">{t(keys.definition)}</span>
+        <span className="small muted metric-def">{t(keys.definition)}</span>
       </td>
       <td className="num metric-value">{metricValueText(locale, t, row.code, row.value)}</td>
       {benchmarks.map((b) => (

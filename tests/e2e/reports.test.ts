@@ -1,0 +1,161 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { launchBrowser, signIn, startApp, type RunningApp } from './support/app.ts'
+
+// The app boots on a fresh embedded database with the demo data, including
+// 24 months of demo activity ending October 2026 (seeds/activity-profile.json).
+
+let app: RunningApp
+let browser: Browser
+let context: BrowserContext
+
+beforeAll(async () => {
+  app = await startApp()
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+})
+beforeEach(async () => {
+  context = await browser.newContext({ acceptDownloads: true })
+})
+afterEach(async () => {
+  await context.close()
+})
+
+async function switchLanguage(page: Page) {
+  const url = page.url()
+  await Promise.all([page.waitForURL(url), page.getByTestId('switch-language').click()])
+}
+
+describe('a bureau officer reads its jurisdiction', () => {
+  it('overview → city → district → outlet, in Chinese, then English', async () => {
+    const page = await context.newPage()
+    await signIn(page, app.url, 'bureau.zhengzhou')
+    // The overview: each target in force with value, status (as text) and coverage.
+    const overview = page.getByTestId('targets-overview')
+    await overview.waitFor()
+    expect(await overview.locator('tr[data-metric="e_waybill_rate"]').textContent()).toContain('电子运单使用率')
+    expect(await overview.locator('[data-status]').count()).toBeGreaterThan(3)
+    expect(await overview.textContent()).toMatch(/已达标|未达标|数据不足/)
+
+    await Promise.all([page.waitForURL(/\/reports\/region\/410100/), page.getByTestId('full-report-link').click()])
+    await expect.poll(() => page.locator('h1').textContent()).toBe('郑州市')
+    expect(await page.getByTestId('report-factor-set').textContent()).toBe('2026.1')
+    const cities = page.getByTestId('drilldown-table')
+    expect(await cities.locator('tbody tr').count()).toBe(3)
+
+    await Promise.all([page.waitForURL(/\/reports\/region\/410105/), cities.getByRole('link', { name: /金水区/ }).click()])
+    await expect.poll(() => page.locator('h1').textContent()).toBe('金水区')
+    expect(await page.getByTestId('breadcrumbs').textContent()).toContain('郑州市')
+    const outlets = page.getByTestId('drilldown-table')
+    expect(await outlets.locator('tbody tr').count()).toBe(8)
+
+    await Promise.all([page.waitForURL(/\/reports\/outlet\/\d+/), outlets.getByRole('link', { name: /顺丰速运郑州市金水区花园路营业部/ }).click()])
+    await expect.poll(() => page.locator('h1').textContent()).toBe('顺丰速运郑州市金水区花园路营业部')
+    // A bureau sees the outlet's cross-brand benchmarks unsuppressed.
+    expect(await page.locator('th.benchmark-col').count()).toBe(2)
+    expect(await page.locator('td.benchmark-col .suppressed').count()).toBe(0)
+
+    await switchLanguage(page)
+    await expect.poll(() => page.locator('h1').textContent()).toBe('SF Express Jinshui No.1 outlet')
+    expect(await page.getByTestId('metrics-table').locator('tr[data-metric="no_repack_rate"]').textContent()).toContain('E-commerce parcels not re-packed')
+    await page.goto(`${app.url}/reports/region/410100`)
+    expect(await page.locator('h1').textContent()).toBe('Zhengzhou')
+    expect(await page.getByTestId('drilldown').locator('h2').textContent()).toBe('By District')
+  })
+
+  it('draws the charts once the page is live', async () => {
+    const page = await context.newPage()
+    await signIn(page, app.url, 'bureau.zhengzhou')
+    await page.goto(`${app.url}/reports`)
+    for (const id of ['chart-trend', 'chart-energy', 'chart-emissions', 'chart-materials', 'chart-avoided']) {
+      await page.getByTestId(id).locator('svg.recharts-surface').first().waitFor({ timeout: 15_000 })
+    }
+  })
+
+  it('picks a quarter and compares brands', async () => {
+    const page = await context.newPage()
+    await signIn(page, app.url, 'bureau.zhengzhou')
+    await page.goto(`${app.url}/reports`)
+    await page.getByTestId('period-picker').locator('select').selectOption('2026-Q3')
+    await Promise.all([page.waitForURL(/period=2026-Q3/), page.getByTestId('period-picker').getByRole('button').click()])
+    await expect.poll(() => page.locator('.report > p.muted').first().textContent()).toContain('2026年第3季度')
+    await Promise.all([page.waitForURL(/\/reports\/brands/), page.getByTestId('brands-link').click()])
+    await expect.poll(() => page.locator('h1').textContent()).toBe('郑州市 · 品牌对比')
+    expect(await page.getByTestId('brand-table').locator('thead th').count()).toBe(9) // metric + 8 brands
+  })
+
+  it('prints: A4 page with jurisdiction, period, factor set and generation time, in both languages', async () => {
+    const page = await context.newPage()
+    await signIn(page, app.url, 'bureau.zhengzhou')
+    await page.goto(`${app.url}/reports/region/410105?period=2026`)
+    await Promise.all([page.waitForURL(/\/reports\/print\?/), page.getByTestId('print-link').click()])
+    await expect.poll(() => page.getByTestId('print-scope').textContent()).toBe('金水区')
+    expect(await page.getByTestId('print-period').textContent()).toContain('2026年')
+    expect(await page.getByTestId('print-period').textContent()).toContain('2026年10月')
+    expect(await page.getByTestId('print-factor-set').textContent()).toBe('2026.1')
+    expect(await page.getByTestId('print-generated').textContent()).toMatch(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}$/)
+    expect(await page.getByTestId('print-metrics-table').locator('tbody tr[data-metric]').count()).toBe(18)
+    // The print stylesheet: no header bar, no toolbar, an A4 page.
+    await page.emulateMedia({ media: 'print' })
+    expect(await page.locator('.topbar').isVisible()).toBe(false)
+    expect(await page.locator('.print-toolbar').isVisible()).toBe(false)
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true })
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-')
+    await page.emulateMedia({ media: 'screen' })
+
+    await switchLanguage(page)
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Express packaging and carbon compliance report')
+    expect(await page.getByTestId('print-scope').textContent()).toBe('Jinshui District')
+    expect(await page.getByTestId('print-period').textContent()).toContain('2026 (Data through October 2026)')
+  })
+
+  it('exports the table as CSV with a Chinese file name', async () => {
+    const page = await context.newPage()
+    await signIn(page, app.url, 'bureau.zhengzhou')
+    await page.goto(`${app.url}/reports?period=2026-10`)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-metrics').click()])
+    expect(download.suggestedFilename()).toBe('合规报表_郑州市_2026-10.csv')
+    const stream = await download.createReadStream()
+    const chunks: Buffer[] = []
+    for await (const chunk of stream) chunks.push(chunk as Buffer)
+    const bytes = Buffer.concat(chunks)
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    expect(bytes.toString('utf8')).toContain('e_waybill_rate')
+  })
+
+  it('cannot open another city', async () => {
+    const page = await context.newPage()
+    await signIn(page, app.url, 'bureau.zhengzhou')
+    expect((await page.goto(`${app.url}/reports/region/410600`))?.status()).toBe(404)
+    expect(await page.getByTestId('error-page').count()).toBe(1)
+    expect((await page.goto(`${app.url}/reports/region/410000`))?.status()).toBe(404)
+    const csv = await page.request.get(`${app.url}/reports/export.csv?table=metrics&scope=region:410600`)
+    expect(csv.status()).toBe(404)
+  })
+})
+
+describe('brands and outlets see their own figures beside a benchmark', () => {
+  it('an outlet operator: own outlet with district and city benchmarks', async () => {
+    const page = await context.newPage()
+    await signIn(page, app.url, 'outlet.sf')
+    await Promise.all([page.waitForURL(/\/reports/), page.getByRole('link', { name: '合规报表' }).click()])
+    await expect.poll(() => page.locator('h1').textContent()).toBe('顺丰速运郑州市金水区花园路营业部')
+    const headers = await page.locator('th.benchmark-col').allTextContents()
+    expect(headers).toEqual(['基准：金水区', '基准：郑州市'])
+    expect(await page.locator('td.benchmark-col .suppressed').count()).toBe(0)
+    expect((await page.goto(`${app.url}/reports/region/410105`))?.status()).toBe(403)
+  })
+
+  it('a brand admin: a district with 2 other-brand outlets has its benchmark hidden', async () => {
+    const page = await context.newPage()
+    await signIn(page, app.url, 'carrier.sf')
+    await page.goto(`${app.url}/reports/region/410104`)
+    expect(await page.locator('h1').textContent()).toBe('顺丰速运 · 管城回族区')
+    expect(await page.locator('td.benchmark-col .suppressed').count()).toBe(18)
+    expect(await page.getByTestId('benchmark-suppressed').textContent()).toContain('其他品牌网点少于3个')
+    expect((await page.goto(`${app.url}/reports/brands`))?.status()).toBe(403)
+  })
+})
