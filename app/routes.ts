@@ -16,6 +16,7 @@ export default [
   route('counter', 'routes/counter.tsx'),
   route('claim', 'routes/claim.tsx'),
   route('admin/partners', 'routes/admin-partners.tsx'),
+  route('admin/credit-rules', 'routes/admin-credit-rules.tsx'),
   route('api/partner/v1/green-actions', 'routes/api.partner.v1.green-actions.ts'),
   route('api/openapi.json', 'routes/api.openapi.ts'),
   route('reports', 'routes/reports.tsx'),

@@ -31,5 +31,6 @@ export const navLinks: Record<Role, readonly { to: string; label: MessageKey }[]
     { to: '/reports', label: 'nav.reports' },
     { to: '/admin/targets', label: 'nav.targets' },
     { to: '/admin/partners', label: 'creditPages.nav.partners' },
+    { to: '/admin/credit-rules', label: 'creditPages.nav.rules' },
   ],
 }

@@ -35,6 +35,7 @@ import {
   listHistoryForViewer,
   listLedgerEntries,
   listRedemptionsForViewer,
+  countAwardsByRuleSet,
   listRuleSetHeads,
   listRuleSetRows,
   lockConsumer,
@@ -42,6 +43,7 @@ import {
   monthlyAvoidedForViewer,
   sumEarnedOn,
   takeRewardStock,
+  updateRuleSetStatus,
   usernameTaken,
   type AwardRow,
   type ConsumerRow,
@@ -140,6 +142,70 @@ export async function loadRuleSets(db: Db): Promise<CreditRuleSet[]> {
     }
   }
   return heads.map((head) => ({ ...parsedRuleSets.get(`${head.version}:${head.contentSha256}`)!, status: head.status }))
+}
+
+/** The rule sets for the admin page: each with its rules, sources and the awards it has made. */
+export async function ruleSetsForAdmin(db: Db) {
+  const [ruleSets, awards] = await Promise.all([loadRuleSets(db), countAwardsByRuleSet(db)])
+  return ruleSets.map((set) => ({
+    version: set.version,
+    status: set.status,
+    effectiveFrom: set.effectiveFrom,
+    expiry: set.expiry,
+    summary: set.source.summary,
+    awards: awards.get(set.version) ?? 0,
+    actions: Object.entries(set.actions).map(([action, rule]) => ({
+      action: action as CreditAction,
+      pointsPerGram: rule.pointsPerGram.toString(),
+      rounding: rule.rounding,
+      dailyCapPoints: rule.dailyCapPoints.toString(),
+      maxQuantityPerAward: rule.maxQuantityPerAward,
+    })),
+  }))
+}
+
+export type RuleSetChange = { ok: true } | { ok: false; error: Message }
+
+/**
+ * Publish a draft rule set (it governs actions from its effectiveFrom on, which
+ * may not be in the past: awards already made keep the set that made them,
+ * and late-reported actions must not change rules retroactively) or retire a
+ * published one. Audited.
+ */
+export async function changeRuleSetStatus(
+  db: Db,
+  actor: Viewer,
+  input: { version: string; to: 'published' | 'retired' },
+  now: Date,
+): Promise<RuleSetChange> {
+  const today = chinaDay(now)
+  return inTransaction(db, async (trx): Promise<RuleSetChange> => {
+    const sets = await loadRuleSets(trx)
+    const target = sets.find((set) => set.version === input.version)
+    if (!target) return { ok: false, error: { key: 'creditPages.rules.error.notFound', params: { version: input.version } } }
+    const from = input.to === 'published' ? 'draft' : 'published'
+    if (target.status !== from) {
+      return { ok: false, error: { key: 'creditPages.rules.error.wrongStatus', params: { version: input.version, status: target.status } } }
+    }
+    if (input.to === 'published') {
+      if (target.effectiveFrom < today) {
+        return { ok: false, error: { key: 'creditPages.rules.error.inThePast', params: { version: input.version, date: target.effectiveFrom } } }
+      }
+      const clash = checkCreditRuleSets(sets.map((set) => (set.version === input.version ? { ...set, status: 'published' as const } : set)))
+      if (clash.length > 0) return { ok: false, error: toMessage(clash[0]!) }
+    }
+    const changed = await updateRuleSetStatus(trx, input.version, from, input.to, actor.userId, now)
+    if (!changed) return { ok: false, error: { key: 'creditPages.rules.error.wrongStatus', params: { version: input.version, status: '?' } } }
+    await appendAudit(trx, {
+      actorUserId: actor.userId,
+      action: input.to === 'published' ? 'credits.rules.publish' : 'credits.rules.retire',
+      entityType: 'credit_rule_set',
+      entityId: input.version,
+      before: { status: from },
+      after: { status: input.to },
+    })
+    return { ok: true }
+  })
 }
 
 // --- consumers ---

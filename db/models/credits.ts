@@ -78,6 +78,27 @@ export async function listRuleSetHeads(db: Db): Promise<{ version: string; statu
     .execute()
 }
 
+/** Move a rule set from one status to another; undefined when it was not in `from` (changed meanwhile). */
+export async function updateRuleSetStatus(trx: Trx, version: string, from: RuleSetStatus, to: RuleSetStatus, by: number, at: Date) {
+  return trx
+    .updateTable('credit_rule_sets')
+    .set({ status: to, status_changed_at: at, status_changed_by: by })
+    .where('version', '=', version)
+    .where('status', '=', from)
+    .returning('version')
+    .executeTakeFirst()
+}
+
+/** Awards made under each rule set, for the admin's view of what a set has already governed. */
+export async function countAwardsByRuleSet(db: Db): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('credit_actions')
+    .select(['rule_set_version', sql<string>`count(*)::text`.as('n')])
+    .groupBy('rule_set_version')
+    .execute()
+  return new Map(rows.map((r) => [r.rule_set_version, Number(r.n)]))
+}
+
 // --- consumers ---
 
 export interface ConsumerRow {

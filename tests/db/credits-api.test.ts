@@ -138,6 +138,9 @@ describe('signatures', () => {
     expect(listed.keys[0]!.fingerprint).toHaveLength(12)
     const stored = await t.db.selectFrom('partner_keys').selectAll().where('key_id', '=', keyId).executeTakeFirstOrThrow()
     expect(JSON.stringify(stored)).not.toContain(secret)
+    // both the creation and the revocation are in the audit log
+    const audit = await t.db.selectFrom('audit_log').select('action').where('entity_type', '=', 'partner').where('entity_id', '=', String(created.issued.partnerId)).orderBy('id').execute()
+    expect(audit.map((a) => a.action)).toEqual(['partner.create', 'partner.key.revoke'])
   })
 })
 

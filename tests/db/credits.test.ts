@@ -9,12 +9,14 @@ import type { CreditAction } from '#app/domain/credits/actions.ts'
 import type { FactorSet } from '#app/domain/factors/factor-set.ts'
 import {
   award,
+  changeRuleSetStatus,
   claimAccount,
   consumerOverview,
   expirePoints,
   factorSetForAwards,
   findOrCreateConsumer,
   recordAtCounter,
+  syncCreditRuleSets,
   redeemReward,
   reverseEntry,
   type AwardRequest,
@@ -420,5 +422,43 @@ describe('credit keys', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('rule sets', () => {
+  it('applies a newly published set from its effective date; earlier awards keep theirs', async () => {
+    const admin = await viewerFor('admin')
+    const file = JSON.parse(readFileSync('factors/credit-rules/2024.1.json', 'utf8'))
+    file.version = '2027.1'
+    file.status = 'draft'
+    file.effectiveFrom = '2027-01-01'
+    file.actions.carton_returned.pointsPerGram = '2'
+    const synced = await syncCreditRuleSets(t.db, [{ fileName: '2027.1.json', text: JSON.stringify(file) }])
+    expect(synced).toEqual({ loaded: ['2027.1'], errors: [] })
+
+    const c = await newConsumer()
+    const before = await award(t.db, { factorSet }, counterAward(c.id, 'carton_returned', 'SFJ000000000001', 2, '2027-01-05'))
+    expect(before.ok && [before.award.ruleSetVersion, before.award.points]).toEqual(['2024.1', '74'])
+
+    const published = await changeRuleSetStatus(t.db, admin, { version: '2027.1', to: 'published' }, new Date('2026-11-22T02:00:00Z'))
+    expect(published).toEqual({ ok: true })
+    // 2 cartons × 37 g × 2 points per gram = 148
+    const after = await award(t.db, { factorSet }, counterAward(c.id, 'carton_returned', 'SFJ000000000002', 2, '2027-01-06'))
+    expect(after.ok && [after.award.ruleSetVersion, after.award.points]).toEqual(['2027.1', '148'])
+    const stored = await t.db.selectFrom('credit_actions').select(['waybill_no', 'rule_set_version']).where('consumer_id', '=', c.id).orderBy('waybill_no').execute()
+    expect(stored.map((r) => r.rule_set_version)).toEqual(['2024.1', '2027.1'])
+
+    expect(await changeRuleSetStatus(t.db, admin, { version: '2027.1', to: 'published' }, new Date())).toMatchObject({ ok: false, error: { key: 'creditPages.rules.error.wrongStatus' } })
+    const audit = await t.db.selectFrom('audit_log').select('action').where('entity_id', '=', '2027.1').execute()
+    expect(audit.map((a) => a.action)).toEqual(['credits.rules.publish'])
+  })
+
+  it('refuses to publish a set whose effective date has passed', async () => {
+    const admin = await viewerFor('admin')
+    const file = JSON.parse(readFileSync('factors/credit-rules/2024.1.json', 'utf8'))
+    Object.assign(file, { version: '2026.9', status: 'draft', effectiveFrom: '2026-06-01' })
+    await syncCreditRuleSets(t.db, [{ fileName: '2026.9.json', text: JSON.stringify(file) }])
+    const refused = await changeRuleSetStatus(t.db, admin, { version: '2026.9', to: 'published' }, new Date('2026-11-22T02:00:00Z'))
+    expect(refused).toEqual({ ok: false, error: { key: 'creditPages.rules.error.inThePast', params: { version: '2026.9', date: '2026-06-01' } } })
   })
 })
