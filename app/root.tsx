@@ -61,6 +61,7 @@ function Header({ user }: { user: RootData['user'] }) {
             {user.displayName} · {t(`role.${user.role as Role}`)}
           </span>
         )}
+        <Link to="/methodology">{t('nav.methodology')}</Link>
         <Form method="post" action="/lang" className="inline">
           <input type="hidden" name="redirectTo" value={here} />
           <button type="submit" name="locale" value={t('nav.switchTo') === 'English' ? 'en' : 'zh-CN'} className="linkish" data-testid="switch-language">

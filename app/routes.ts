@@ -12,6 +12,8 @@ export default [
   route('me', 'routes/consumer-home.tsx'),
   route('admin', 'routes/admin-home.tsx'),
   route('admin/users', 'routes/admin-users.tsx'),
+  route('admin/factors', 'routes/admin-factors.tsx'),
+  route('methodology', 'routes/methodology.tsx'),
   route('outlets/:outletId', 'routes/outlet-detail.tsx'),
   route('counter', 'routes/counter.tsx'),
   route('claim', 'routes/claim.tsx'),

@@ -30,6 +30,7 @@ export const navLinks: Record<Role, readonly { to: string; label: MessageKey }[]
     { to: '/admin/users', label: 'adminHome.users' },
     { to: '/reports', label: 'nav.reports' },
     { to: '/admin/targets', label: 'nav.targets' },
+    { to: '/admin/factors', label: 'adminFactors.nav' },
     { to: '/admin/partners', label: 'creditPages.nav.partners' },
     { to: '/admin/credit-rules', label: 'creditPages.nav.rules' },
   ],

@@ -1,5 +1,11 @@
+import Decimal from 'decimal.js'
 import type { Kysely } from 'kysely'
 import type { Viewer } from '#app/domain/access.ts'
+import { avoidedEmissions } from '#app/domain/emissions/avoided.ts'
+import { facilityEmissions } from '#app/domain/emissions/facility.ts'
+import { fleetEmissions } from '#app/domain/emissions/fleet.ts'
+import { packagingEmissions } from '#app/domain/emissions/packaging.ts'
+import type { FactorFallback, FactorSet } from '#app/domain/factors/factor-set.ts'
 import { factorLoadError, type FactorLoadError } from '#app/domain/factors/errors.ts'
 import { loadFactorSet } from '#app/domain/factors/load.ts'
 import type { FactorSetFiles } from '#app/domain/factors/types.ts'
@@ -11,11 +17,15 @@ import {
   findStoredFactorSet,
   findVersionInForce,
   insertDraftSet,
+  listFactorRows,
+  listFactorSets,
+  listGridRegionRows,
   publishStoredSet,
   retireStoredSet,
+  type FactorRowView,
 } from '#db/models/factor-sets.ts'
 import type { Database } from '#db/schema.ts'
-import { recomputeEmissions, type RecomputeSummary } from './emissions.server.ts'
+import { getFactorSet, recomputeEmissions, type RecomputeSummary } from './emissions.server.ts'
 
 type Actor = Pick<Viewer, 'userId'> | null
 
@@ -193,4 +203,157 @@ export async function retireFactorSet(
 /** Whether a database error is the factor-set immutability trigger refusing a change. */
 export function isFrozenSetError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'GPF01'
+}
+
+// ---- the methodology page -----------------------------------------------------------
+
+export interface WorkedExampleLine {
+  /** Activity amount and its unit, e.g. 1000 kWh. */
+  amount: string
+  amountUnit: string
+  factorId: string
+  factorValue: string
+  factorUnit: string
+  /** Which part of the figure the line gives, where the figure has parts. */
+  part: 'ttw' | 'wtt' | null
+  resultKg: string
+}
+
+export interface WorkedExampleFallback {
+  factorId: string
+  kinds: ('region' | 'year')[]
+  requestedRegion: string | null
+  requestedYear: number
+  /** The factor's region: 'CN', 'grid:<grid>' or a province code. */
+  usedRegion: string
+  usedYear: number
+}
+
+export interface WorkedExample {
+  key: 'facilityHenan' | 'facilityYunnan' | 'fleetDiesel' | 'packagingParcel' | 'avoidedCartons'
+  lines: WorkedExampleLine[]
+  totalKg: string
+  fallbacks: WorkedExampleFallback[]
+}
+
+export interface MethodologyData {
+  set: {
+    version: string
+    status: 'published' | 'retired'
+    releaseDate: string
+    title: { zh: string; en: string }
+    notes: { zh: string; en: string }
+    contentSha256: string
+    publishedAt: string | null
+    inForce: boolean
+  }
+  versions: { version: string; status: string }[]
+  factors: FactorRowView[]
+  gridRegions: { code: string; nameZh: string; nameEn: string; grid: string; note: string }[]
+  examples: WorkedExample[]
+}
+
+/**
+ * Everything the public methodology page shows for a published (or retired)
+ * set: its factors and grid mapping as stored, and worked examples computed
+ * live by the engine with that set, so the page and the figures cannot drift
+ * apart. Undefined when the version is unknown, a draft, or no set is published.
+ */
+export async function methodologyData(db: Kysely<Database>, version?: string): Promise<MethodologyData | undefined> {
+  const inForce = await findVersionInForce(db)
+  const wanted = version ?? inForce
+  if (!wanted) return undefined
+  const head = await db
+    .selectFrom('factor_sets')
+    .select(['version', 'status', 'release_date', 'title_zh', 'title_en', 'notes_zh', 'notes_en', 'content_sha256', 'published_at'])
+    .where('version', '=', wanted)
+    .where('status', '<>', 'draft')
+    .executeTakeFirst()
+  if (!head) return undefined
+  const found = await getFactorSet(db, head.version)
+  if (!found.ok) return undefined
+  const [factors, gridRegions, all] = await Promise.all([
+    listFactorRows(db, head.version),
+    listGridRegionRows(db, head.version),
+    listFactorSets(db),
+  ])
+  return {
+    set: {
+      version: head.version,
+      status: head.status as 'published' | 'retired',
+      releaseDate: head.release_date,
+      title: { zh: head.title_zh, en: head.title_en },
+      notes: { zh: head.notes_zh, en: head.notes_en },
+      contentSha256: head.content_sha256,
+      publishedAt: head.published_at ? new Date(head.published_at).toISOString() : null,
+      inForce: head.version === inForce,
+    },
+    versions: all.filter((s) => s.status !== 'draft').map((s) => ({ version: s.version, status: s.status })),
+    factors,
+    gridRegions,
+    examples: workedExamples(found.set),
+  }
+}
+
+const d = (v: string | number) => new Decimal(v)
+
+function line(set: FactorSet, factorId: string, amount: Decimal, amountUnit: string, resultKg: Decimal, part: 'ttw' | 'wtt' | null = null): WorkedExampleLine {
+  const factor = set.byId.get(factorId)!
+  return {
+    amount: amount.toFixed(),
+    amountUnit,
+    factorId,
+    factorValue: factor.value.toFixed(),
+    factorUnit: factor.unit,
+    part,
+    resultKg: resultKg.toFixed(),
+  }
+}
+
+function fallbacksOf(fallbacks: readonly FactorFallback[]): WorkedExampleFallback[] {
+  return fallbacks.map((f) => ({
+    factorId: f.factorId,
+    kinds: [...f.kinds],
+    requestedRegion: f.requested.regionCode,
+    requestedYear: f.requested.year,
+    usedRegion: f.used.region,
+    usedYear: f.used.year,
+  }))
+}
+
+/** The same engine calls the stored figures come from; an example the set cannot compute is left out. */
+function workedExamples(set: FactorSet): WorkedExample[] {
+  const out: WorkedExample[] = []
+  for (const [key, regionCode] of [['facilityHenan', '410100'], ['facilityYunnan', '530100']] as const) {
+    const r = facilityEmissions(set, { regionCode, year: 2022, electricityKwh: d(1000) })
+    if (r.ok) {
+      out.push({ key, lines: [line(set, r.factorIds[0]!, d(1000), 'kWh', r.co2eKg)], totalKg: r.co2eKg.toFixed(), fallbacks: fallbacksOf(r.fallbacks) })
+    }
+  }
+  const fleet = fleetEmissions(set, { vehicleClass: 'light_van', energy: 'diesel', regionCode: '410100', year: 2022, fuelAmount: d(100), fuelUnit: 'L', distanceKm: d(1500) })
+  if (fleet.ok && fleet.ttwKg && fleet.wttKg) {
+    out.push({
+      key: 'fleetDiesel',
+      lines: [line(set, fleet.factorIds[0]!, d(100), 'L', fleet.ttwKg, 'ttw'), line(set, fleet.factorIds[1]!, d(100), 'L', fleet.wttKg, 'wtt')],
+      totalKg: fleet.co2eKg.toFixed(),
+      fallbacks: fallbacksOf(fleet.fallbacks),
+    })
+  }
+  // The average box parcel of the Greenpeace 2019 survey: 304 g board, 16.8 g film, 2.7 g tape, 4.5 g waybill.
+  const parcel: [string, string][] = [['corrugated_virgin', '0.304'], ['pe_film', '0.0168'], ['pp_tape', '0.0027'], ['paper', '0.0045']]
+  const parts = parcel.map(([material, massKg]) => packagingEmissions(set, { material, count: d(1), unitMassKg: d(massKg), year: 2022 }))
+  if (parts.every((p) => p.ok)) {
+    const ok = parts as Extract<(typeof parts)[number], { ok: true }>[]
+    out.push({
+      key: 'packagingParcel',
+      lines: ok.map((p, i) => line(set, p.factorIds[0]!, d(parcel[i]![1]), 'kg', p.co2eKg)),
+      totalKg: ok.reduce((sum, p) => sum.plus(p.co2eKg), d(0)).toFixed(),
+      fallbacks: [],
+    })
+  }
+  const cartons = avoidedEmissions(set, { kind: 'carton_reused', count: d(100), year: 2022 })
+  if (cartons.ok) {
+    out.push({ key: 'avoidedCartons', lines: [line(set, cartons.factorIds[0]!, d(100), 'item', cartons.avoidedCo2eKg)], totalKg: cartons.avoidedCo2eKg.toFixed(), fallbacks: [] })
+  }
+  return out
 }

@@ -1,0 +1,268 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { z } from 'zod'
+import type { FactorSetFiles } from '#app/domain/factors/types.ts'
+import { formatDateTime, formatDecimal } from '#app/i18n/format.ts'
+import type { Message, MessageKey, MessageParams } from '#app/i18n/index.ts'
+import { useLocale, useT } from '#app/i18n/react.ts'
+import { importFactorSet, publishFactorSet, retireFactorSet } from '#app/services/factor-sets.server.ts'
+import { requireRole } from '#app/utils/auth.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { findVersionInForce, listFactorSets } from '#db/models/factor-sets.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, ['admin'])
+  const db = await getDb()
+  const [sets, inForce] = await Promise.all([listFactorSets(db), findVersionInForce(db)])
+  return { sets, inForce: inForce ?? null }
+}
+
+const fileFields = ['setJson', 'factorsCsv', 'gridRegionsCsv'] as const
+type FileField = (typeof fileFields)[number]
+const standardNames: Record<FileField, string> = { setJson: 'set.json', factorsCsv: 'factors.csv', gridRegionsCsv: 'grid-regions.csv' }
+const maxFileMb = 4
+
+interface LoadErrorView {
+  file: string
+  row: number | null
+  field: string | null
+  key: MessageKey
+  params: MessageParams
+}
+
+type ActionResult =
+  | { ok: true; notice: Message }
+  | { ok: false; form?: Message; fields?: Partial<Record<FileField, Message>>; loadErrors?: LoadErrorView[] }
+
+const versionSchema = z.string().regex(/^\d{4}\.\d+$/)
+
+export async function action({ request }: ActionFunctionArgs) {
+  const actor = await requireRole(request, ['admin'])
+  if (Number(request.headers.get('content-length') ?? 0) > 3 * maxFileMb * 1024 * 1024 + 64 * 1024) {
+    return data<ActionResult>({ ok: false, form: { key: 'adminFactors.error.tooLarge', params: { max: maxFileMb } } }, { status: 413 })
+  }
+  const db = await getDb()
+  const form = await request.formData()
+  const intent = form.get('intent')
+  const now = new Date()
+
+  if (intent === 'upload') {
+    const fields: Partial<Record<FileField, Message>> = {}
+    const files: Partial<FactorSetFiles> = {}
+    for (const field of fileFields) {
+      const file = form.get(field)
+      if (!(file instanceof File) || file.size === 0) {
+        fields[field] = { key: 'adminFactors.error.fileMissing', params: { file: standardNames[field] } }
+        continue
+      }
+      if (file.size > maxFileMb * 1024 * 1024) {
+        fields[field] = { key: 'adminFactors.error.tooLarge', params: { max: maxFileMb } }
+        continue
+      }
+      let text: string
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer())
+      } catch {
+        fields[field] = { key: 'adminFactors.error.notText' }
+        continue
+      }
+      // errors name the file as the admin chose it, so it is the one to open
+      files[field] = { name: file.name || standardNames[field], text }
+    }
+    if (Object.keys(fields).length > 0) return data<ActionResult>({ ok: false, fields }, { status: 400 })
+    const result = await importFactorSet(db, files as FactorSetFiles, { actor, as: 'draft', now })
+    if (!result.ok) {
+      const loadErrors = result.errors.map((e) => ({ file: e.file, row: e.row, field: e.field, key: e.key, params: e.params }))
+      return data<ActionResult>(
+        { ok: false, form: { key: 'adminFactors.refused', params: { count: loadErrors.length } }, loadErrors },
+        { status: 400 },
+      )
+    }
+    return data<ActionResult>({
+      ok: true,
+      notice: result.unchanged
+        ? { key: 'adminFactors.unchanged', params: { version: result.version } }
+        : { key: 'adminFactors.stored', params: { version: result.version, sha: result.contentSha256.slice(0, 12) } },
+    })
+  }
+
+  const version = versionSchema.safeParse(form.get('version'))
+  if (!version.success) throw new Response('Bad request', { status: 400 })
+  if (intent === 'publish') {
+    const result = await publishFactorSet(db, actor, version.data, { now })
+    if (!result.ok) return data<ActionResult>({ ok: false, form: result.error }, { status: 400 })
+    const s = result.summary
+    return data<ActionResult>({
+      ok: true,
+      notice: {
+        key: 'adminFactors.published',
+        params: {
+          version: version.data,
+          examined: s?.examined ?? 0,
+          changed: s?.changed ?? 0,
+          superseded: s?.superseded ?? 0,
+          restatements: s?.restatements ?? 0,
+          failed: s?.failed ?? 0,
+          seconds: (s?.seconds ?? 0).toFixed(1),
+        },
+      },
+    })
+  }
+  if (intent === 'retire') {
+    const result = await retireFactorSet(db, actor, version.data, { now })
+    if (!result.ok) return data<ActionResult>({ ok: false, form: result.error }, { status: 400 })
+    return data<ActionResult>({ ok: true, notice: { key: 'adminFactors.retired', params: { version: version.data } } })
+  }
+  throw new Response('Unknown intent', { status: 400 })
+}
+
+export default function AdminFactors() {
+  const { sets, inForce } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const navigation = useNavigation()
+  const busy = navigation.state === 'submitting'
+  const t = useT()
+  const locale = useLocale()
+  const failed = result && !result.ok ? result : null
+  const n = (v: string | number) => formatDecimal(locale, v)
+  const notice = result?.ok
+    ? {
+        ...result.notice,
+        params: Object.fromEntries(
+          Object.entries(result.notice.params ?? {}).map(([k, v]) => [k, typeof v === 'number' ? n(v) : v]),
+        ),
+      }
+    : null
+  const fieldError = (field: FileField) =>
+    failed?.fields?.[field] ? (
+      <span className="field-error" id={`${field}-error`}>
+        {t(failed.fields[field]!.key, failed.fields[field]!.params)}
+      </span>
+    ) : null
+
+  return (
+    <section className="card" data-testid="admin-factors">
+      <h1>{t('adminFactors.title')}</h1>
+      <p className="muted">{t('adminFactors.intro')}</p>
+      {notice && (
+        <p className="notice" role="status" data-testid="factor-notice">
+          {t(notice.key, notice.params)}
+        </p>
+      )}
+      {failed?.form && (
+        <p className="error-banner" role="alert" data-testid="factor-error">
+          {t(failed.form.key, failed.form.params)}
+        </p>
+      )}
+      {failed?.loadErrors && (
+        <div className="table-wrap">
+          <table data-testid="factor-load-errors">
+            <thead>
+              <tr>
+                <th>{t('adminFactors.errors.file')}</th>
+                <th className="num">{t('adminFactors.errors.row')}</th>
+                <th>{t('adminFactors.errors.field')}</th>
+                <th>{t('adminFactors.errors.message')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {failed.loadErrors.map((e, i) => (
+                <tr key={i}>
+                  <td className="mono">{e.file}</td>
+                  <td className="num">{e.row ?? '—'}</td>
+                  <td className="mono">{e.field ?? '—'}</td>
+                  <td>{t(e.key, e.params)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {sets.length === 0 ? (
+        <p>{t('adminFactors.none')}</p>
+      ) : (
+        <div className="table-wrap">
+          <table data-testid="factor-sets">
+            <thead>
+              <tr>
+                <th>{t('adminFactors.col.version')}</th>
+                <th>{t('adminFactors.col.status')}</th>
+                <th>{t('adminFactors.col.releaseDate')}</th>
+                <th className="num">{t('adminFactors.col.factors')}</th>
+                <th>{t('adminFactors.col.checksum')}</th>
+                <th>{t('adminFactors.col.published')}</th>
+                <th>{t('common.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sets.map((s) => (
+                <tr key={s.version} data-version={s.version}>
+                  <td className="mono">{s.version}</td>
+                  <td>
+                    <span className={`set-badge ${s.status}`}>{t(`adminFactors.status.${s.status}`)}</span>
+                    {s.version === inForce && <> <span className="set-badge">{t('adminFactors.inForce')}</span></>}
+                  </td>
+                  <td>{s.releaseDate}</td>
+                  <td className="num">{s.factorCount}</td>
+                  <td className="mono small break">{s.contentSha256}</td>
+                  <td className="small">
+                    {s.publishedAt ? formatDateTime(locale, s.publishedAt) : '—'}
+                    {s.publishedBy && <div className="muted">{s.publishedBy}</div>}
+                  </td>
+                  <td>
+                    {s.status === 'draft' && (
+                      <Form method="post" className="inline">
+                        <input type="hidden" name="version" value={s.version} />
+                        <button type="submit" name="intent" value="publish" className="primary" disabled={busy}>
+                          {t('adminFactors.publish')}
+                        </button>
+                      </Form>
+                    )}
+                    {s.status === 'published' && s.version !== inForce && (
+                      <Form method="post" className="inline">
+                        <input type="hidden" name="version" value={s.version} />
+                        <button type="submit" name="intent" value="retire" className="secondary" disabled={busy}>
+                          {t('adminFactors.retire')}
+                        </button>
+                      </Form>
+                    )}
+                    {s.status !== 'draft' && (
+                      <div>
+                        <Link to={`/methodology?version=${s.version}`}>{t('adminFactors.view')}</Link>
+                      </div>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2>{t('adminFactors.upload')}</h2>
+      <p className="hint">{t('adminFactors.upload.hint')}</p>
+      <Form method="post" encType="multipart/form-data" className="form-grid" noValidate data-testid="factor-upload">
+        <input type="hidden" name="intent" value="upload" />
+        {fileFields.map((field) => (
+          <label className="field" key={field}>
+            <span>{t(`adminFactors.upload.${field}`)}</span>
+            <input
+              type="file"
+              name={field}
+              accept={field === 'setJson' ? '.json,application/json' : '.csv,text/csv'}
+              aria-invalid={failed?.fields?.[field] ? true : undefined}
+              aria-describedby={failed?.fields?.[field] ? `${field}-error` : undefined}
+            />
+            {fieldError(field)}
+          </label>
+        ))}
+        <div>
+          <button type="submit" className="primary" disabled={busy}>
+            {t('adminFactors.upload.submit')}
+          </button>
+        </div>
+      </Form>
+    </section>
+  )
+}
