@@ -149,6 +149,9 @@ describe('credits in a real browser', () => {
     const refused = await postAction(keyId, secret, 'e2e-new-0002', { ...body, waybillNo: 'YT8000000000003' })
     expect(refused).toMatchObject({ status: 401, json: { error: { code: 'key_revoked' } } })
 
+    await page.goto(`${app.url}/admin/credit-rules`)
+    expect(await page.getByTestId('admin-credit-rules').locator('h2').first().textContent()).toBe('2024.1 · 已发布')
+
     const openapi = await fetch(`${app.url}/api/openapi.json`)
     expect((await openapi.json()).openapi).toBe('3.1.0')
   })
