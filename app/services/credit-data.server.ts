@@ -17,8 +17,8 @@ const holder = globalThis as typeof globalThis & { __greenparcelCredits?: Promis
 /**
  * What every credits route needs: the database and the keys (checked once,
  * with a message naming the variable), the rule files loaded into
- * credit_rule_sets once per process, and the factor set in force now (looked
- * up per request, cached by version and checksum by the emissions service).
+ * credit_rule_sets once per process, and the factor set in force (looked up
+ * again every 10 seconds; parsed sets are cached by the emissions service).
  */
 export async function creditContext(): Promise<CreditContext> {
   holder.__greenparcelCredits ??= (async () => {
@@ -32,5 +32,14 @@ export async function creditContext(): Promise<CreditContext> {
     throw error
   })
   const base = await holder.__greenparcelCredits
-  return { ...base, factorSet: await factorSetForAwards(base.db) }
+  const now = Date.now()
+  if (!factorSetCache || now - factorSetCache.at > factorSetRecheckMs) {
+    factorSetCache = { at: now, set: await factorSetForAwards(base.db) }
+  }
+  return { ...base, factorSet: factorSetCache.set }
 }
+
+// The set in force is looked up again after this long: a newly published
+// factor set applies to awards within seconds, without two queries per request.
+const factorSetRecheckMs = 10_000
+let factorSetCache: { at: number; set: FactorSet } | undefined
