@@ -326,8 +326,9 @@ async function runPipeline(
     timings: {},
   }
   const state: PipelineState = { report, touched: new Map(), vehicleStarts: new Map(), co2eKg: new Decimal(0), avoidedCo2eKg: new Decimal(0), written: 0 }
-  // The same file twice is refused whole in a commit: its rows are all duplicates anyway.
-  if (mode === 'commit' && already) return finish()
+  // The same file twice is refused whole in a commit (its rows are all duplicates anyway),
+  // unless the user chose to replace: then rows changed since are replaced, the rest skipped.
+  if (mode === 'commit' && already && !replace) return finish()
 
   const rejected = new RejectedRows(request.rejectedPath ?? null, request.maxErrors ?? 200)
   await rejected.start()
@@ -492,7 +493,7 @@ async function runPipeline(
     }
     if (replaced.length > 0) {
       await retireEmissionResults(trx, recordCode, replaced.map((k) => ({ outletId: k.replaces!.outletId, id: k.replaces!.id })))
-      await auditReplacements(trx, spec, replaced.map((k) => ({ outletId: k.row.owner.outletId, newId: k.row.id })), {
+      await auditReplacements(trx, spec, replaced.map((k) => ({ outletId: k.row.owner.outletId, newId: k.row.id, oldOutletId: k.replaces!.outletId })), {
         actorUserId: request.viewer.userId,
         action: keep.some((k) => k.locked) ? 'import.restate' : 'import.replace',
         reason,
@@ -774,7 +775,8 @@ export async function commitImport(db: Kysely<Database>, request: ImportRequest,
       }))
     const state = await runPipeline(trx, req, writer, { batchId, chunkRows, failAfterRows: options.failAfterRows })
     const report = state.report
-    const refused = report.alreadyImported !== null || report.fileIssues.some((i) => i.severity === 'error')
+    // Nothing written is nothing committed: no batch is left to say the file was imported.
+    const refused = (report.alreadyImported !== null && !request.replace) || report.fileIssues.some((i) => i.severity === 'error') || report.accepted === 0
     if (refused) throw new NothingToCommit({ ok: false, batchId: options.batchId ?? null, report })
     const spec = tableSpecs[request.recordCode]
     await timed(report.timings, 'rollups', () =>

@@ -805,18 +805,18 @@ export async function retireEmissionResults(
 export async function auditReplacements(
   db: Kysely<Database>,
   spec: TableSpec,
-  entries: readonly { outletId: number; newId: string }[],
+  entries: readonly { outletId: number; newId: string; oldOutletId: number }[],
   audit: { actorUserId: number | null; action: string; reason: string | null },
 ): Promise<void> {
   for (let start = 0; start < entries.length; start += rowsPerStatement) {
-    const chunk = entries.slice(start, start + rowsPerStatement).map((e) => ({ o: e.outletId, id: e.newId }))
+    const chunk = entries.slice(start, start + rowsPerStatement).map((e) => ({ outlet: e.outletId, id: e.newId, old_outlet: e.oldOutletId }))
     await sql`
       insert into audit_log (actor_user_id, action, entity_type, entity_id, outlet_id, region_code, reason, before, after)
       select ${audit.actorUserId}, ${audit.action}, ${spec.table}, n.id::text, n.outlet_id, n.region_code, ${audit.reason},
-        to_jsonb(o) - 'superseded_at' - 'superseded_by' - 'updated_at', to_jsonb(n)
-      from json_to_recordset(cast(${JSON.stringify(chunk)}::text as json)) as e(o integer, id bigint)
-      join ${sql.table(spec.table)} n on n.outlet_id = e.o and n.id = e.id
-      join ${sql.table(spec.table)} o on o.outlet_id = n.outlet_id and o.superseded_by = n.id`.execute(db)
+        to_jsonb(old) - 'superseded_at' - 'superseded_by' - 'updated_at', to_jsonb(n)
+      from json_to_recordset(cast(${JSON.stringify(chunk)}::text as json)) as e(outlet integer, id bigint, old_outlet integer)
+      join ${sql.table(spec.table)} n on n.outlet_id = e.outlet and n.id = e.id
+      join ${sql.table(spec.table)} old on old.outlet_id = e.old_outlet and old.superseded_by = n.id`.execute(db)
   }
 }
 
