@@ -1,0 +1,181 @@
+// Import a CSV file of activity records for a brand: the nightly batch of a
+// courier's head office. The same decoding, validation, duplicate checks,
+// costing and one-transaction commit as the web upload.
+//
+//   npx tsx scripts/import-csv.ts --type shipment_stats --brand sf [--as username] [--replace] [--reason "…"] [--dry-run] [--lang zh-CN|en] file.csv
+//
+// --type     record type: shipment_stats, packaging_consumption, recovery_bins, recovery_collections,
+//            reusable_assets, vehicles, vehicle_use, facility_electricity
+// --brand    brand code; rows for outlets of other brands are rejected
+// --as       the user the import is recorded under (a brand admin of the brand, one of its outlet
+//            operators, or an admin); default: the brand's first brand admin
+// --replace  rows whose key is stored with other figures replace the stored rows (audited)
+// --reason   required to write into submitted (locked) months; recorded with each such row
+// --dry-run  check and report, write nothing
+// --lang     language of the messages (default: both Chinese and English)
+//
+// Works on the embedded database (DATA_DIR; stop the app first, one process at a
+// time may open it) and on PostgreSQL (DATABASE_URL). Rejected rows are written
+// beside the file as <file>.rejected.csv with a reason column.
+// Exit code 0: no row was rejected and the file could be read (every row is
+// now stored: imported, or already there; a rerun of last night's file is 0);
+// 1: rows were rejected (the others are committed), or the file could not be read.
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { Viewer } from '#app/domain/access.ts'
+import { isRecordCode, recordCodes } from '#app/domain/activity/definitions.ts'
+import { issueMessage } from '#app/domain/activity/messages.ts'
+import { translate } from '#app/i18n/index.ts'
+import { isLocale, type Locale } from '#app/i18n/locales.ts'
+import { commitImport, previewImport, writeRejectedCsv, type ImportReport, type ImportRequest } from '#app/services/imports.server.ts'
+import { describeLocation, openFromEnv } from '#app/utils/db.server.ts'
+import { migrateToLatest } from '#db/migrate.ts'
+import type { Database } from '#db/schema.ts'
+import type { Kysely } from 'kysely'
+import { runCli } from './lib/cli.ts'
+
+interface Args {
+  type: string
+  brand: string
+  as: string | null
+  replace: boolean
+  reason: string | null
+  dryRun: boolean
+  locales: Locale[]
+  file: string
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Partial<Args> & { locales: Locale[] } = { replace: false, dryRun: false, as: null, reason: null, locales: ['zh-CN', 'en'] }
+  const rest: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    const value = () => {
+      const next = argv[++i]
+      if (next === undefined || next.startsWith('--')) throw new Error(`${arg} 需要一个值 / ${arg} needs a value`)
+      return next
+    }
+    if (arg === '--type') args.type = value()
+    else if (arg === '--brand') args.brand = value()
+    else if (arg === '--as') args.as = value()
+    else if (arg === '--reason') args.reason = value()
+    else if (arg === '--replace') args.replace = true
+    else if (arg === '--dry-run') args.dryRun = true
+    else if (arg === '--lang') {
+      const lang = value()
+      if (!isLocale(lang)) throw new Error(`--lang 只能是 zh-CN 或 en / --lang must be zh-CN or en`)
+      args.locales = [lang]
+    } else if (arg.startsWith('--')) throw new Error(`未知参数 ${arg} / unknown option ${arg}`)
+    else rest.push(arg)
+  }
+  if (!args.type || !isRecordCode(args.type)) throw new Error(`--type 须为 / --type must be one of: ${recordCodes.join(', ')}`)
+  if (!args.brand) throw new Error('缺少 --brand（品牌代码，如 sf） / --brand is required (a brand code such as sf)')
+  if (rest.length !== 1) throw new Error('请给出一个 CSV 文件 / give exactly one CSV file')
+  return { ...(args as Args), file: rest[0]! }
+}
+
+/** The viewer the import runs as: scoped to the brand whoever the user is. */
+async function importViewer(db: Kysely<Database>, brandCode: string, username: string | null): Promise<{ viewer: Viewer; username: string }> {
+  const brand = await db.selectFrom('brands').select('id').where('code', '=', brandCode).executeTakeFirst()
+  if (!brand) throw new Error(`没有品牌 ${brandCode} / no brand ${brandCode}`)
+  let query = db
+    .selectFrom('users')
+    .innerJoin('memberships', 'memberships.user_id', 'users.id')
+    .leftJoin('outlets', 'outlets.id', 'memberships.outlet_id')
+    .select(['users.id', 'users.username', 'memberships.role', 'memberships.outlet_id', 'memberships.brand_id', 'outlets.brand_id as outletBrandId'])
+    .where('users.disabled_at', 'is', null)
+  query = username ? query.where('users.username', '=', username.toLowerCase()) : query.where('memberships.role', '=', 'carrier_admin').where('memberships.brand_id', '=', brand.id)
+  const user = await query.orderBy('users.id').executeTakeFirst()
+  if (!user) {
+    throw new Error(username ? `没有可用的用户 ${username} / no active user ${username}` : `品牌 ${brandCode} 没有管理员，请用 --as 指定用户 / brand ${brandCode} has no brand admin; name a user with --as`)
+  }
+  if (user.role === 'admin') {
+    // An admin imports for the named brand only.
+    return { viewer: { userId: user.id, role: 'carrier_admin', outletId: null, brandId: brand.id, regionCode: null }, username: user.username }
+  }
+  if (user.role === 'carrier_admin' && user.brand_id === brand.id) {
+    return { viewer: { userId: user.id, role: 'carrier_admin', outletId: null, brandId: brand.id, regionCode: null }, username: user.username }
+  }
+  if (user.role === 'outlet_operator' && user.outletBrandId === brand.id) {
+    return { viewer: { userId: user.id, role: 'outlet_operator', outletId: user.outlet_id, brandId: null, regionCode: null }, username: user.username }
+  }
+  throw new Error(`用户 ${user.username}（${user.role}）不能为品牌 ${brandCode} 导入数据 / user ${user.username} (${user.role}) may not import for brand ${brandCode}`)
+}
+
+function words(locales: readonly Locale[], message: (locale: Locale) => string): string {
+  return locales.map(message).join(' / ')
+}
+
+function printReport(report: ImportReport, locales: readonly Locale[], dryRun: boolean): void {
+  const t = (key: Parameters<typeof translate>[1], params?: Parameters<typeof translate>[2]) => words(locales, (l) => translate(l, key, params))
+  console.log(`${t('importPages.encoding', { encoding: report.encoding ?? '—', delimiter: JSON.stringify(report.delimiter) })}`)
+  for (const issue of report.fileIssues) {
+    console.log(`  [${issue.severity}] ${issue.code}: ${words(locales, (l) => issueMessage(issue, l))}`)
+  }
+  if (report.alreadyImported) console.log(t('importPages.alreadyImported', { date: report.alreadyImported.committedAt.slice(0, 10), id: report.alreadyImported.batchId }))
+  console.log(`${t('importPages.counts.rows')}: ${report.rows}`)
+  console.log(`${t(dryRun || !report.committed ? 'importPages.counts.accepted' : 'importPages.counts.acceptedDone')}: ${report.accepted} (${t('importPages.counts.replaced')} ${report.replaced}, ${t('importPages.counts.restated')} ${report.restated})`)
+  console.log(`${t('importPages.counts.duplicates')}: ${report.duplicates}`)
+  console.log(`${t('importPages.counts.rejected')}: ${report.rejected}`)
+  if (report.factorSetVersion) {
+    console.log(t('importPages.emissions', { co2e: report.co2eKg, avoided: report.avoidedCo2eKg, version: report.factorSetVersion }))
+  }
+  if (report.errors.length > 0) {
+    console.log(`${t('importPages.row')}\t${t('importPages.column')}\t${t('importPages.code')}\t${t('importPages.message')}`)
+    for (const e of report.errors) console.log(`${e.row}\t${e.column ?? '—'}\t${e.code}\t${words(locales, (l) => issueMessage(e, l))}`)
+    if (report.errorsTruncated) console.log(t('importPages.errorsTruncated', { count: report.errors.length }))
+  }
+}
+
+runCli(async () => {
+  const args = parseArgs(process.argv.slice(2))
+  const file = path.resolve(args.file)
+  await stat(file).catch(() => {
+    throw new Error(`找不到文件 ${file} / file not found: ${file}`)
+  })
+  const handle = openFromEnv()
+  const work = await mkdtemp(path.join(tmpdir(), 'gp-import-'))
+  let exitCode = 1
+  try {
+    await migrateToLatest(handle.db)
+    const { viewer, username } = await importViewer(handle.db, args.brand, args.as)
+    console.log(`${describeLocation()} · ${args.type} · ${args.brand} · ${username}${args.dryRun ? ' · dry run' : ''}`)
+    const rejectedPath = path.join(work, 'rejected.ndjson')
+    let last = 0
+    const request: ImportRequest = {
+      viewer,
+      recordCode: args.type as ImportRequest['recordCode'],
+      source: { path: file },
+      fileName: path.basename(file),
+      replace: args.replace,
+      reason: args.reason,
+      rejectedPath,
+      maxErrors: 100,
+      onProgress: (p) => {
+        const now = Date.now()
+        if (now - last > 5_000) {
+          last = now
+          process.stderr.write(`  … ${p.rows} rows\n`)
+        }
+      },
+    }
+    let report: ImportReport
+    if (args.dryRun) {
+      report = await previewImport(handle.db, request)
+    } else {
+      report = (await commitImport(handle.db, request)).report
+    }
+    printReport(report, args.locales, args.dryRun)
+    if (report.rejected > 0) {
+      const out = path.join(path.dirname(file), `${path.parse(file).name}.rejected.csv`)
+      await writeRejectedCsv(rejectedPath, report.headerCells, args.locales[0]!, out)
+      console.log(words(args.locales, (l) => translate(l, 'importPages.rejectedWritten', { path: out })))
+    }
+    exitCode = report.rejected === 0 && !report.fileIssues.some((i) => i.severity === 'error') ? 0 : 1
+  } finally {
+    await rm(work, { recursive: true, force: true })
+    await handle.close()
+  }
+  if (exitCode !== 0) process.exit(exitCode)
+})
