@@ -489,5 +489,12 @@ function nextMonth(month: string): string {
 }
 
 async function inTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db) : db.transaction().execute(fn)
+  const run = async (trx: Kysely<Database>) => {
+    // These statements are estimated expensive (many CTEs), so PostgreSQL
+    // would JIT-compile them: seconds of LLVM work for a query that runs in
+    // milliseconds. Off until the end of this transaction only.
+    await sql`set local jit = off`.execute(trx)
+    return fn(trx)
+  }
+  return db.isTransaction ? run(db) : db.transaction().execute(run)
 }
