@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises'
+import type { Browser, BrowserContext } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser, signIn, startApp, type RunningApp } from './support/app.ts'
+
+let app: RunningApp
+let browser: Browser
+let context: BrowserContext
+
+beforeAll(async () => {
+  app = await startApp()
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await app?.stop()
+})
+afterEach(async () => {
+  await context?.close()
+})
+
+describe('CSV upload in a real browser', () => {
+  it('previews a file with a bad row (row and column named), commits the good rows, and hands back the rejected row with its reason', async () => {
+    context = await browser.newContext({ acceptDownloads: true })
+    const page = await context.newPage()
+    await signIn(page, app.url, 'outlet.sf')
+    await page.goto(`${app.url}/imports/new?recordType=shipment_stats`)
+    expect(await page.getByTestId('template-links').locator('a').first().getAttribute('href')).toBe('/templates/shipment_stats.csv?lang=zh-CN')
+
+    // UTF-8 with BOM, Chinese headers as the template has them; row 3 has more e-waybills than parcels.
+    const csv = '\uFEFF网点编码,日期,收寄件数,电子运单件数,纸质运单件数,数据质量\r\nSF-410105-01,2026/11/1,"1,200",1150,50,实测\r\nSF-410105-01,2026-11-02,900,950,0,实测\r\nSF-410105-01,2026年11月3日,800,780,20,估算\r\n'
+    await page.getByLabel(/CSV 文件/).setInputFiles({ name: 'november.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') })
+    await Promise.all([page.waitForURL(/\/imports\/\d+$/), page.getByTestId('upload').click()])
+
+    const detail = page.getByTestId('import-detail')
+    // A 2-core machine shared with other suites: the first preview loads the factor set, give it time.
+    await expect.poll(() => detail.getAttribute('data-status'), { timeout: 90_000 }).toBe('validated')
+    expect(await page.getByTestId('count-rows').locator('.stat-value').textContent()).toBe('3')
+    expect(await page.getByTestId('count-accepted').locator('.stat-value').textContent()).toBe('2')
+    expect(await page.getByTestId('count-rejected').locator('.stat-value').textContent()).toBe('1')
+    const errorRow = page.getByTestId('import-errors').locator('tbody tr')
+    expect(await errorRow.count()).toBe(1)
+    expect(await errorRow.locator('td').allTextContents()).toEqual([
+      '3',
+      '电子运单件数',
+      'part_exceeds_whole',
+      '“电子运单件数”（950）不能大于“收寄件数”（900），请核对这两个数。',
+    ])
+
+    await page.getByTestId('commit').click()
+    await expect.poll(() => detail.getAttribute('data-status'), { timeout: 60_000 }).toBe('committed')
+    expect(await page.getByTestId('import-committed').textContent()).toContain('已导入 2 行')
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-rejected').click()])
+    const text = await readFile((await download.path())!, 'utf8')
+    expect(text.startsWith('\uFEFF')).toBe(true)
+    const lines = text.slice(1).trim().split('\r\n')
+    expect(lines).toEqual([
+      '网点编码,日期,收寄件数,电子运单件数,纸质运单件数,数据质量,错误原因',
+      'SF-410105-01,2026-11-02,900,950,0,实测,第 3 行；电子运单件数：“电子运单件数”（950）不能大于“收寄件数”（900），请核对这两个数。',
+    ])
+
+    // The committed rows are there, each with its CO2e, and today's entry on the home page is still open.
+    await page.goto(`${app.url}/activity?month=2026-11`)
+    expect(await page.getByTestId('records-shipment_stats').locator('.record-list li').count()).toBe(2)
+    await page.getByTestId('records-shipment_stats').locator('.record-list a').last().click()
+    await page.waitForURL(/\/activity\/shipment_stats\/\d+$/)
+    expect(await page.getByTestId('record-results').textContent()).toContain('减排')
+  }, 240_000)
+})
+
+describe('forms', () => {
+  it('work without JavaScript: the server names the field in error, then saves', async () => {
+    context = await browser.newContext({ javaScriptEnabled: false })
+    const page = await context.newPage()
+    await signIn(page, app.url, 'outlet.sf')
+    await page.goto(`${app.url}/activity/recovery_collections/new?outletCode=SF-410105-01&date=2026-11-05`)
+    await page.fill('[name=cartonsCollected]', '50')
+    await page.fill('[name=cartonsReused]', '60')
+    await page.selectOption('[name=dataQuality]', 'measured')
+    await Promise.all([page.waitForLoadState('load'), page.getByTestId('save').click()])
+    expect(await page.getByTestId('error-cartonsReused').textContent()).toBe('“复用纸箱数”（60）不能大于“回收纸箱数”（50），请核对这两个数。')
+    expect(await page.inputValue('[name=cartonsCollected]')).toBe('50')
+    await page.fill('[name=cartonsReused]', '40')
+    await Promise.all([page.waitForURL(/\/activity\/recovery_collections\/\d+\?saved=created$/), page.getByTestId('save').click()])
+    expect(await page.getByRole('status').textContent()).toBe('已保存。')
+  })
+
+  it('with JavaScript the same schema refuses before anything is sent, in English after the switch', async () => {
+    context = await browser.newContext()
+    const page = await context.newPage()
+    await signIn(page, app.url, 'outlet.sf')
+    await page.goto(`${app.url}/activity/shipment_stats/new?outletCode=SF-410105-01&date=2026-11-06`)
+    await Promise.all([page.waitForURL(/\/activity\/shipment_stats\/new/), page.getByTestId('switch-language').click()])
+    await page.fill('[name=parcels]', '100')
+    await page.fill('[name=eWaybillParcels]', '60')
+    await page.fill('[name=paperWaybillParcels]', '30')
+    await page.selectOption('[name=dataQuality]', 'estimated')
+    const posts: string[] = []
+    page.on('request', (request) => {
+      if (request.method() === 'POST') posts.push(request.url())
+    })
+    await page.getByTestId('save').click()
+    expect(await page.getByTestId('error-eWaybillParcels').textContent()).toBe('“Parcels with e-waybill”, “Parcels with paper waybill” add up to 90 but must equal “Parcels handled” (100). Check the figures.')
+    expect(posts).toEqual([])
+  })
+})
