@@ -318,6 +318,28 @@ function avoided(set: FactorSet, input: CostInput, counts: readonly [AvoidedKind
   }
 }
 
+const PLAIN = /^[\w .:/-]*$/
+
+/**
+ * JSON of a calculator input, as JSON.stringify would write it with absent
+ * (null) fields left out, written directly: this runs for every record of a
+ * recompute, and JSON.stringify calling Decimal#toJSON field by field is the
+ * slower way to the same text.
+ */
+function inputsJson(input: Record<string, unknown>): string {
+  let out = '{'
+  for (const key in input) {
+    const value = input[key]
+    if (value === null || value === undefined) continue
+    out += out.length === 1 ? `"${key}":` : `,"${key}":`
+    if (typeof value === 'number') out += String(value)
+    else if (typeof value === 'string') out += PLAIN.test(value) ? `"${value}"` : JSON.stringify(value)
+    else if (value instanceof Decimal) out += `"${value.toString()}"`
+    else out += JSON.stringify(value)
+  }
+  return `${out}}`
+}
+
 // Most of a provenance is shared by every record costed with the same factors:
 // the JSON of a fallback is made once per fallback object (the factor lookup
 // memoizes them) and of a list of factor ids once per list.
@@ -351,7 +373,7 @@ function factorIdsJson(ids: readonly string[]): string {
  *   omissions  only when a part could not be computed: { part: 'wtt' | 'avoided', quantity }
  */
 export function provenanceJson(p: Provenance): string {
-  let json = `{"inputs":${JSON.stringify(p.inputs)},"factorIds":${factorIdsJson(p.factorIds)}`
+  let json = `{"inputs":${inputsJson(p.inputs as Record<string, unknown>)},"factorIds":${factorIdsJson(p.factorIds)}`
   if (p.fallbacks.length > 0) json += `,"fallbacks":[${p.fallbacks.map(compactFallback).join(',')}]`
   if (p.omissions.length > 0) {
     json += `,"omissions":${JSON.stringify(p.omissions.map((o) => ({ part: o.part, quantity: o.quantity })))}`
@@ -366,8 +388,8 @@ export function toResultRow(c: CostedRecord, status: 'current' | 'restatement'):
     recordId: c.recordId,
     month: c.month,
     category: c.category,
-    co2eKg: c.co2eKg.toFixed(),
-    avoidedCo2eKg: c.avoidedCo2eKg.toFixed(),
+    co2eKg: c.co2eKg === ZERO ? '0' : c.co2eKg.toFixed(),
+    avoidedCo2eKg: c.avoidedCo2eKg === ZERO ? '0' : c.avoidedCo2eKg.toFixed(),
     ttwKg: c.ttwKg === null ? null : c.ttwKg.toFixed(),
     wttKg: c.wttKg === null ? null : c.wttKg.toFixed(),
     electricityKg: c.electricityKg === null ? null : c.electricityKg.toFixed(),

@@ -1,3 +1,4 @@
+import Decimal from 'decimal.js'
 import type { Kysely } from 'kysely'
 import type { FactorSet } from '#app/domain/factors/factor-set.ts'
 import { loadFactorSet } from '#app/domain/factors/load.ts'
@@ -130,7 +131,7 @@ export async function costRecords(
   const inputs = await readActivityBatch(trx, recordType, { recordIds })
   const byId = new Map(inputs.map((i) => [String(i.recordId), i]))
   const computed = computeBatch(set, inputs)
-  const plan = planBatch(set.version, computed.costed, ...(await readBatchState(trx, recordType, computed)))
+  const plan = planBatch(set.version, computed.costed, ...(await readBatchState(trx, recordType, computed, true)))
   await writePlan(trx, recordType, set.version, plan, {})
 
   const results: RecordCost[] = recordIds.map((recordId) => {
@@ -191,12 +192,17 @@ async function readBatchState(
   db: Kysely<Database>,
   recordType: CostedRecordType,
   batch: ComputedBatch,
+  exactIds: boolean,
 ): Promise<[Set<string>, StoredResultHead[]]> {
   if (batch.costed.length === 0) return [new Set(), []]
-  return Promise.all([
+  const [locked, stored] = await Promise.all([
     readLockedMonths(db, batch.outletLo, batch.outletHi),
-    readStoredResults(db, recordType, batch.costed),
+    readStoredResults(db, recordType, batch.outletLo, batch.outletHi, exactIds ? batch.costed.map((c) => c.recordId) : undefined),
   ])
+  if (exactIds || stored.length === 0) return [locked, stored]
+  // The range also holds other batches' records at the first and last outlet.
+  const ids = new Set(batch.costed.map((c) => c.recordId))
+  return [locked, stored.filter((r) => ids.has(r.recordId))]
 }
 
 type PlannedStatus = 'current' | 'restatement' | 'unchanged'
@@ -248,8 +254,14 @@ function planBatch(version: string, costed: readonly CostedRecord[], locked: Set
     touched: [],
   }
   const touched = new Set<string>()
-  const differs = (c: CostedRecord, r: StoredResultHead | undefined) =>
-    !r || !c.co2eKg.eq(r.co2eKg) || !c.avoidedCo2eKg.eq(r.avoidedCo2eKg)
+  let lastOutlet = -1
+  let lastMonth = ''
+  // Stored figures come back as written (the same decimal text), so equal text
+  // settles most comparisons without making Decimals of them.
+  const differs = (row: ResultToWrite, r: StoredResultHead | undefined) =>
+    !r ||
+    (row.co2eKg !== r.co2eKg && !new Decimal(row.co2eKg).eq(r.co2eKg)) ||
+    (row.avoidedCo2eKg !== r.avoidedCo2eKg && !new Decimal(row.avoidedCo2eKg).eq(r.avoidedCo2eKg))
   for (const c of costed) {
     const id = c.recordId
     const cur = current.get(id)
@@ -262,21 +274,29 @@ function planBatch(version: string, costed: readonly CostedRecord[], locked: Set
     }
     plan.statuses.push(status)
     if (status === 'unchanged') continue
-    if (status === 'restatement') {
+    const row = toResultRow(c, status)
+    plan.rows.push(row)
+    if (plan.fresh) {
+      plan.changed++
+    } else if (status === 'restatement') {
       if (rest && rest.version !== version) plan.replaceRestatement.push({ outletId: c.outletId, recordId: id })
-      if (differs(c, ofVersion.get(id))) plan.restatements++
+      if (differs(row, ofVersion.get(id))) plan.restatements++
       // a restatement changes the figure shown beside the locked one
-      if (differs(c, rest ?? cur)) plan.changed++
+      if (differs(row, rest ?? cur)) plan.changed++
     } else {
       if ((cur && cur.version !== version) || (rest && rest.version !== version)) plan.replaceAll.push({ outletId: c.outletId, recordId: id })
+      if (differs(row, cur)) plan.changed++
+    }
+    if (status === 'current' && (c.outletId !== lastOutlet || c.month !== lastMonth)) {
+      // rows come by outlet, so a repeat of the previous outlet-month is the common case
+      lastOutlet = c.outletId
+      lastMonth = c.month
       const key = `${c.outletId}|${c.month}`
       if (!touched.has(key)) {
         touched.add(key)
         plan.touched.push({ outletId: c.outletId, month: c.month })
       }
-      if (differs(c, cur)) plan.changed++
     }
-    plan.rows.push(toResultRow(c, status))
   }
   return plan
 }
@@ -416,7 +436,7 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
           ? Promise.resolve([])
           : readActivityBatch(db, recordType, { ...filter, after: { outletId: last.outletId, id: String(last.recordId) } })
       const computed = computeBatch(set, inputs)
-      const plan = planBatch(set.version, computed.costed, ...(await readBatchState(db, recordType, computed)))
+      const plan = planBatch(set.version, computed.costed, ...(await readBatchState(db, recordType, computed, false)))
       await settle()
       inflight = writePlan(db, recordType, set.version, plan, { bulkWriter: options.bulkWriter })
       // a failed write surfaces at the next settle; keep it from being reported as unhandled meanwhile

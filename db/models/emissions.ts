@@ -132,25 +132,34 @@ export interface StoredResultHead {
   avoidedCo2eKg: string
 }
 
-/** Every stored result (all versions and statuses) of the given records: what a recompute decides from. */
+/**
+ * Every stored result (all versions and statuses) of records of one type at
+ * the outlets in [lo, hi]: what a recompute decides from. The caller keeps
+ * those of its own records; a range read costs nothing where no result is
+ * stored yet, which is the common case of a first computation.
+ */
 export async function readStoredResults(
   db: Kysely<Database>,
   recordType: CostedRecordType,
-  records: readonly { outletId: number; recordId: string }[],
+  outletLo: number,
+  outletHi: number,
+  recordIds?: readonly string[],
 ): Promise<StoredResultHead[]> {
-  if (records.length === 0) return []
-  let lo = Infinity
-  let hi = -Infinity
-  for (const r of records) {
-    if (r.outletId < lo) lo = r.outletId
-    if (r.outletId > hi) hi = r.outletId
-  }
-  const { rows } = await sql<StoredResultHead>`
-    select r.record_id as "recordId", r.factor_set_version as "version", r.status,
-      r.co2e_kg as "co2eKg", r.avoided_co2e_kg as "avoidedCo2eKg"
-    from unnest(${pgArray(records.map((r) => r.outletId))}::int[], ${pgArray(records.map((r) => r.recordId))}::bigint[]) as u(outlet_id, record_id)
-    join emission_results r on r.outlet_id = u.outlet_id and r.record_type = ${recordType} and r.record_id = u.record_id
-    where r.outlet_id between ${lo} and ${hi}`.execute(db)
+  let query = db
+    .selectFrom('emission_results')
+    .select([
+      'record_id as recordId',
+      'factor_set_version as version',
+      'status',
+      'co2e_kg as co2eKg',
+      'avoided_co2e_kg as avoidedCo2eKg',
+    ])
+    .where('outlet_id', '>=', outletLo)
+    .where('outlet_id', '<=', outletHi)
+    .where('record_type', '=', recordType)
+  if (recordIds) query = query.where(sql<boolean>`record_id = any(${pgArray(recordIds)}::bigint[])`)
+  const rows = await query.execute()
+  for (const r of rows) r.recordId = String(r.recordId)
   return rows
 }
 
@@ -215,6 +224,8 @@ export async function writeResults(
 ): Promise<number> {
   if (rows.length === 0) return 0
   const column = <K extends keyof ResultToWrite>(k: K) => pgArray(rows.map((r) => r[k] as string | number | null))
+  // Provenance JSON never holds a raw newline (JSON escapes it), so the list
+  // travels newline-separated: no array quoting of text full of quotes.
   const conflict = options.upsert
     ? sql`on conflict (outlet_id, record_type, record_id, factor_set_version) do update set
         month = excluded.month, category = excluded.category, co2e_kg = excluded.co2e_kg,
@@ -238,8 +249,8 @@ export async function writeResults(
       ${column('outletId')}::int[], ${column('recordId')}::bigint[], ${column('month')}::date[],
       ${column('category')}::text[], ${column('co2eKg')}::numeric[], ${column('avoidedCo2eKg')}::numeric[],
       ${column('ttwKg')}::numeric[], ${column('wttKg')}::numeric[], ${column('electricityKg')}::numeric[],
-      ${column('method')}::text[], ${column('dataQuality')}::smallint[], ${column('provenance')}::text[],
-      ${column('status')}::text[]
+      ${column('method')}::text[], ${column('dataQuality')}::smallint[],
+      string_to_array(${rows.map((r) => r.provenance).join('\n')}, E'\\n'), ${column('status')}::text[]
     ) as u(outlet_id, record_id, month, category, co2e_kg, avoided_co2e_kg, ttw_kg, wtt_kg, electricity_kg,
            method, data_quality, provenance, status)
     ${conflict}`.execute(db)
