@@ -252,7 +252,7 @@ function Example({ example, data }: { example: WorkedExample; data: MethodologyD
             {example.lines.map((l) => (
               <tr key={l.factorId}>
                 <td className="num">
-                  {exact(locale, l.amount)} {l.amountUnit}
+                  {exact(locale, l.amount)} {l.amountUnit === 'item' ? t('methodology.unit.item') : l.amountUnit}
                 </td>
                 <td>
                   × {exact(locale, l.factorValue)} {l.factorUnit} <span className="mono small">({l.factorId})</span>
@@ -289,7 +289,7 @@ function Example({ example, data }: { example: WorkedExample; data: MethodologyD
         ),
       )}
       <p data-testid={`example-${example.key}-total`}>
-        <strong>{t('methodology.example.totalLine', { total: exact(locale, example.totalKg), shown: formatDecimal(locale, example.totalKg, 1) })}</strong>
+        <strong>{t('methodology.example.totalLine', { total: exact(locale, example.totalKg), shown: formatDecimal(locale, example.totalKg, Math.abs(Number(example.totalKg)) >= 10 ? 1 : 3) })}</strong>
       </p>
     </div>
   )
