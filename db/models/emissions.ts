@@ -73,10 +73,8 @@ export async function readActivityBatch(
         where ${condition} order by t.outlet_id, t.id ${limit}`
       break
     case 'packaging_consumption':
-      query = sql`select ${common}, t.item_count as "itemCount", i.code as "itemCode", i.material,
-          i.unit_mass_kg as "unitMassKg", i.design_life_uses as "designLifeUses"
-        from packaging_consumption t join packaging_items i on i.id = t.item_id
-        where ${condition} order by t.outlet_id, t.id ${limit}`
+      query = sql`select ${common}, t.item_count as "itemCount", t.item_id as "itemId"
+        from packaging_consumption t where ${condition} order by t.outlet_id, t.id ${limit}`
       break
     case 'shipment_stats':
       query = sql`select ${common}, t.e_waybill_parcels as "eWaybillParcels",
@@ -94,15 +92,16 @@ export async function readActivityBatch(
       break
   }
   const { rows } = await query.execute(db)
-  if (recordType === 'packaging_consumption') {
-    for (const r of rows) {
-      r.item = {
-        code: r.itemCode,
-        material: r.material,
-        unitMassKg: r.unitMassKg,
-        designLifeUses: r.designLifeUses,
-      }
-    }
+  if (recordType === 'packaging_consumption' && rows.length > 0) {
+    // The catalog is small: each item's facts are read once per batch and shared by its rows.
+    const ids = [...new Set(rows.map((r) => Number(r.itemId)))]
+    const items = await db
+      .selectFrom('packaging_items')
+      .select(['id', 'code', 'material', 'unit_mass_kg as unitMassKg', 'design_life_uses as designLifeUses'])
+      .where('id', 'in', ids)
+      .execute()
+    const byId = new Map(items.map((i) => [Number(i.id), { code: i.code, material: i.material, unitMassKg: i.unitMassKg, designLifeUses: i.designLifeUses }]))
+    for (const r of rows) r.item = byId.get(Number(r.itemId))
   }
   for (const r of rows) {
     r.recordType = recordType
@@ -323,11 +322,15 @@ export function pgArray(values: readonly (string | number | null | undefined)[])
     const v = values[i]
     if (v === null || v === undefined) out += 'NULL'
     else if (typeof v === 'number') out += String(v)
+    else if (BARE.test(v) && !NULL_WORD.test(v)) out += v
     else out += `"${escapeArrayElement(v)}"`
   }
   return `${out}}`
 }
 
+/** Elements PostgreSQL reads unquoted: digits, dates, decimals, plain codes (never the word NULL). */
+const BARE = /^[\w.:-]+$/
+const NULL_WORD = /^null$/i
 const NEEDS_ESCAPE = /["\\]/
 const ESCAPES = /["\\]/g
 function escapeArrayElement(s: string): string {

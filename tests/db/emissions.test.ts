@@ -9,7 +9,7 @@ import { roundParts } from '#app/domain/emissions/rounding.ts'
 import { costRecords, getFactorSet, getFactorSetInForce } from '#app/services/emissions.server.ts'
 import { importFactorSet, isFrozenSetError, publishFactorSet, retireFactorSet } from '#app/services/factor-sets.server.ts'
 import { findStoredFactorSet, listFactorRows, listGridRegionRows } from '#db/models/factor-sets.ts'
-import { listResultsForRecords } from '#db/models/emissions.ts'
+import { listResultsForRecords, pgArray } from '#db/models/emissions.ts'
 import { seedEmissions } from '#db/seed-emissions.ts'
 import { readFactorSetFiles } from '../../scripts/lib/factor-files.ts'
 import { createTestDatabase, type TestDatabase } from '../support/db.ts'
@@ -260,6 +260,14 @@ describe('costing records with the published set', () => {
     expect(shown.total.toFixed(1)).toBe('0.9')
     expect(shown.parts.map((p) => p.toFixed(1))).toEqual(['0.6', '0.3', '0.0'])
     expect(shown.parts.reduce((a, b) => a.plus(b), new Decimal(0)).toFixed(1)).toBe(shown.total.toFixed(1))
+  })
+})
+
+describe('batches travel as array literals', () => {
+  it('every text survives the trip: commas, quotes, backslashes, braces, spaces, the word NULL, empty and null', async () => {
+    const values = ['a,b', 'NULL', 'null', 'x"y', 'back\\slash', '', '{}', ' spaced ', '2022-05-01', '0.5395', null, '{"inputs":{"a":"1"}}']
+    const { rows } = await sql<{ v: string | null }>`select unnest(${pgArray(values)}::text[]) as v`.execute(t.db)
+    expect(rows.map((r) => r.v)).toEqual(values)
   })
 })
 
