@@ -5,6 +5,7 @@ import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { readDemoSignIns } from '#db/seed.ts'
+import { checkCreditsEnv } from './utils/credits-env.server.ts'
 import { boot as bootDatabase, projectRoot } from './utils/db.server.ts'
 import { env } from './utils/env.server.ts'
 
@@ -14,6 +15,7 @@ const ABORT_DELAY = 5_000
 export async function boot(): Promise<{ port: number; lines: string[] }> {
   const { PORT } = env()
   const info = await bootDatabase()
+  checkCreditsEnv()
   const lines = [
     `数据库 Database: ${info.kind === 'pglite' ? '内置 embedded PGlite' : 'PostgreSQL'} (${info.location})`,
   ]

@@ -38,7 +38,10 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
     const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: sql }) })
     return { db, kind: 'postgres', close: () => db.destroy() }
   }
-  const pglite = new PGlite(config.dataDir, {
+  // Options go in the one-argument form: PGlite(undefined, options) ignores them,
+  // which would give in-memory databases other types than on-disk ones.
+  const pglite = new PGlite({
+    dataDir: config.dataDir,
     parsers: { [OID_INT8]: asText, [OID_NUMERIC]: asText, [OID_DATE]: asText },
   })
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })

@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import type { Message } from '#app/i18n/index.ts'
 import { useT } from '#app/i18n/react.ts'
@@ -92,6 +92,9 @@ export default function Login() {
           {t('login.submit')}
         </button>
       </Form>
+      <p>
+        <Link to="/claim">{t('creditPages.claim.link')}</Link>
+      </p>
       <p className="muted small">{t('login.demoHint')}</p>
     </section>
   )
