@@ -38,6 +38,9 @@ const rowsWanted = Number(option('rows', '1000000'))
 const outletCount = Number(option('outlets', '5000'))
 const serverUrl = option('url', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
 const keep = process.argv.includes('--keep')
+// V8 old-space cap for the import process, in MB (0: node's default). A batch job's heap is an
+// operator's setting (NODE_OPTIONS=--max-old-space-size=…); the figure printed says which was used.
+const heapCapMb = Number(option('heap', '0'))
 const databaseName = 'gp_bench_import'
 
 /** mulberry32: the same file every run. */
@@ -151,9 +154,10 @@ async function childMain(): Promise<void> {
     let lastPrinted = performance.now()
     const onProgress = (p: ImportProgress) => {
       const now = performance.now()
-      if (now - lastPrinted > 10_000) {
+      if (now - lastPrinted > 5_000) {
         lastPrinted = now
-        process.stderr.write(`  … ${p.rows.toLocaleString('en-US')} rows read, RSS ${mb(process.memoryUsage().rss)}\n`)
+        const m = process.memoryUsage()
+        process.stderr.write(`  … ${p.rows.toLocaleString('en-US')} rows read, RSS ${mb(m.rss)} (V8 heap ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, buffers ${mb(m.arrayBuffers)})\n`)
       }
     }
     const file = option('file', '')
@@ -174,7 +178,8 @@ async function childMain(): Promise<void> {
 
 function runChild(args: string[]): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const flags = heapCapMb > 0 ? [`--max-old-space-size=${heapCapMb}`] : []
+    const child = spawn(process.execPath, [...flags, ...process.execArgv, process.argv[1]!, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.on('error', reject)
@@ -241,7 +246,8 @@ else runCli(async () => {
         }
       })(),
     )
-    // The same rows in COPY text format, owner columns resolved as the import resolves them.
+    // The same rows in COPY text format, as the import writes them: owner columns resolved, the
+    // uploader in created_by (a foreign key the import's rows are checked against too).
     written = 0
     const copyBytes = await writeStream(
       copyFile,
@@ -249,7 +255,7 @@ else runCli(async () => {
         for (const r of generateRows(codes, days)) {
           if (written++ >= rowsWanted) return
           const o = outlets[r.outlet]!
-          yield `${o.id}\t${brand.id}\t${o.region_code}\t${r.date}\t${r.parcels}\t${r.eWaybill}\t${r.paper}\t${r.ecommerce}\t${r.original}\t${r.recyclable}\t${r.box}\t${r.narrow}\t${r.bags}\t${r.recyclableBags}\tmeasured\tcsv\n`
+          yield `${o.id}\t${brand.id}\t${o.region_code}\t${r.date}\t${r.parcels}\t${r.eWaybill}\t${r.paper}\t${r.ecommerce}\t${r.original}\t${r.recyclable}\t${r.box}\t${r.narrow}\t${r.bags}\t${r.recyclableBags}\tmeasured\tcsv\t${user.id}\n`
         }
       })(),
     )
@@ -289,7 +295,7 @@ else runCli(async () => {
     for (const fk of foreignKeys) await sql.raw(`alter table bench_copy add ${fk.definition}`).execute(db)
     const copyStarted = performance.now()
     await sql.raw(
-      `copy bench_copy (outlet_id, brand_id, region_code, stat_date, parcels, e_waybill_parcels, paper_waybill_parcels, ecommerce_parcels, ecommerce_original_parcels, recyclable_packaging_parcels, box_parcels, narrow_tape_box_parcels, transit_bags, recyclable_transit_bags, data_quality, source) from '${copyFile}'`,
+      `copy bench_copy (outlet_id, brand_id, region_code, stat_date, parcels, e_waybill_parcels, paper_waybill_parcels, ecommerce_parcels, ecommerce_original_parcels, recyclable_packaging_parcels, box_parcels, narrow_tape_box_parcels, transit_bags, recyclable_transit_bags, data_quality, source, created_by) from '${copyFile}'`,
     ).execute(db)
     const copySeconds = (performance.now() - copyStarted) / 1000
 
@@ -299,7 +305,7 @@ else runCli(async () => {
     console.log(`导入 Import (commitImport, one transaction): ${rows.toLocaleString('en-US')} rows in ${importSeconds.toFixed(1)} s = ${importRate.toLocaleString('en-US')} rows/s`)
     console.log(`  phases (s): ${Object.entries(report.timings).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`)
     console.log(`  written ${Number(counted!.rows).toLocaleString('en-US')} rows and ${Number(counted!.results).toLocaleString('en-US')} emission results; rollups refreshed`)
-    console.log(`  peak memory: RSS high-water (sampled every 25 ms) ${mb(rssPeak)} (before: ${mb(rssBefore)}); process maxRSS ${mb(maxRssKb * 1024)}`)
+    console.log(`  peak memory: RSS high-water (sampled every 25 ms) ${mb(rssPeak)} (before: ${mb(rssBefore)}); process maxRSS ${mb(maxRssKb * 1024)}; V8 heap cap ${heapCapMb > 0 ? `${heapCapMb} MB` : 'node default'}`)
     console.log(`PostgreSQL COPY of the same rows into a fresh copy of shipment_stats (its indexes, checks and ${foreignKeys.length} foreign keys): ${copySeconds.toFixed(1)} s = ${copyRate.toLocaleString('en-US')} rows/s`)
     console.log(`Import rate / COPY rate = ${((importRate / copyRate) * 100).toFixed(0)}% (target ≥ 50%); peak memory target < 300 MB`)
   } finally {

@@ -6,7 +6,6 @@ import { createInterface } from 'node:readline'
 import { Readable } from 'node:stream'
 import Decimal from 'decimal.js'
 import type { Kysely } from 'kysely'
-import { unstable_composeUploadHandlers, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
 import Papa from 'papaparse'
 import type { Role, Viewer } from '#app/domain/access.ts'
 import type { ActivityContext } from '#app/domain/activity/context.ts'
@@ -182,6 +181,11 @@ async function timed<T>(timings: ImportTimings, phase: string, work: () => Promi
 // A cell this long is an unclosed quote swallowing the file; stop carrying it.
 const maxCarriedText = 1 << 20
 
+interface Prepared {
+  keep: { row: RowToWrite; replaces: ExistingRow | null; locked: boolean; p: PendingRow }[]
+  results: ResultToWrite[]
+}
+
 interface PendingRow {
   row: number
   cells: readonly string[]
@@ -339,8 +343,38 @@ async function runPipeline(
   let stopped = false
   let bytes = 0
   let pending: PendingRow[] = []
-  let inflight: Promise<void> | null = null
+  // Two stages per chunk: prepare (duplicate lookup, ids, costing: mostly this
+  // process's CPU) and write (COPY: the server's). Chunk k is written while
+  // chunk k+1 is prepared and chunk k+2 parsed; at most one of each at a time.
+  let preparing: Promise<void> | null = null
+  let writing: Promise<void> = Promise.resolve()
+  let failure: unknown = null
+  const hand = (batch: PendingRow[]) => {
+    const previousWrite = writing
+    const prepared = prepareChunk(batch)
+    writing = (async () => {
+      const chunk = await prepared
+      await previousWrite
+      if (chunk) await writeChunk(chunk)
+    })()
+    writing.catch((error: unknown) => {
+      failure ??= error
+      stopped = true
+    })
+    // The next chunk may be prepared once this one is, and written once this one is.
+    preparing = prepared.then(() => previousWrite).then(
+      () => undefined,
+      () => undefined,
+    )
+  }
   let headerOf = new Map<string, string>()
+
+  // Ids are reserved 50,000 at a time: one round trip per five chunks, not one per chunk.
+  let spareIds: string[] = []
+  const takeIds = async (n: number): Promise<string[]> => {
+    if (spareIds.length < n) spareIds = spareIds.concat(await reserveIds(lookupDb, spec.table, Math.max(n - spareIds.length, 50_000)))
+    return spareIds.splice(0, n)
+  }
 
   const fileIssue = (issue: FileIssue) => {
     report.fileIssues.push(issue)
@@ -375,11 +409,11 @@ async function runPipeline(
           }
           pending.push({ row: outcome.row, cells, record })
           if (pending.length >= options.chunkRows) {
-            // Hand the chunk over and keep parsing while the database works on it.
-            if (inflight) await inflight
+            // Hand the chunk over and keep parsing while it is prepared and written.
+            if (preparing) await preparing
             const batch = pending
             pending = []
-            inflight = processChunk(batch)
+            hand(batch)
           }
           break
         }
@@ -387,7 +421,7 @@ async function runPipeline(
     }
   }
 
-  const processChunk = async (batch: PendingRow[]): Promise<void> => {
+  const prepareChunk = async (batch: PendingRow[]): Promise<Prepared | null> => {
     const existing = await timed(report.timings, 'lookup', () => findExistingRows(lookupDb, spec, batch.map((p) => p.record)))
     const write: { p: PendingRow; replaces: ExistingRow | null; locked: boolean }[] = []
     for (let i = 0; i < batch.length; i++) {
@@ -421,7 +455,8 @@ async function runPipeline(
       write.push({ p, replaces: found, locked })
     }
 
-    const ids = writer.kind === 'none' ? write.map((_, i) => `preview-${i}`) : await timed(report.timings, 'reserveIds', () => reserveIds(writer.trx, spec.table, write.length))
+    // Sequences are outside transactions: the ids may come from the lookup connection.
+    const ids = writer.kind === 'none' ? write.map((_, i) => `preview-${i}`) : await timed(report.timings, 'reserveIds', () => takeIds(write.length))
     const costStarted = performance.now()
     const results: ResultToWrite[] = []
     const keep: { row: RowToWrite; replaces: ExistingRow | null; locked: boolean; p: PendingRow }[] = []
@@ -474,8 +509,12 @@ async function runPipeline(
     }
     report.timings.costing = (report.timings.costing ?? 0) + (performance.now() - costStarted) / 1000
     await rejected.flush()
-    if (writer.kind === 'none' || keep.length === 0) return
+    if (writer.kind === 'none' || keep.length === 0) return null
+    return { keep, results }
+  }
 
+  const writeChunk = async ({ keep, results }: Prepared): Promise<void> => {
+    if (writer.kind === 'none') return
     const trx = writer.trx
     const replaced = keep.filter((k) => k.replaces !== null)
     if (replaced.length > 0) {
@@ -488,8 +527,12 @@ async function runPipeline(
     ]
     for (const group of groups) {
       if (group.rows.length === 0) continue
-      if (writer.kind === 'copy') await timed(report.timings, 'copy', () => writer.copy.copyIn(copyStatement(spec), copyChunks(group.rows, group.provenance)))
-      else await timed(report.timings, 'insert', () => insertRows(trx, spec, group.rows, group.provenance))
+      if (writer.kind === 'copy') {
+        const copy = writer.copy
+        await timed(report.timings, 'copy', () => copy.copyIn(copyStatement(spec), copyChunks(group.rows, group.provenance)))
+      } else {
+        await timed(report.timings, 'insert', () => insertRows(trx, spec, group.rows, group.provenance))
+      }
     }
     if (replaced.length > 0) {
       await retireEmissionResults(trx, recordCode, replaced.map((k) => ({ outletId: k.replaces!.outletId, id: k.replaces!.id })))
@@ -501,7 +544,8 @@ async function runPipeline(
     }
     if (set && results.length > 0 && isCosted(recordCode)) {
       if (writer.kind === 'copy') {
-        await timed(report.timings, 'emissionResults', () => writer.copy.copyIn(`copy emission_results (${resultColumns}) from stdin`, resultCopyChunks(recordCode, set.version, results)))
+        const copy = writer.copy
+        await timed(report.timings, 'emissionResults', () => copy.copyIn(`copy emission_results (${resultColumns}) from stdin`, resultCopyChunks(recordCode, set.version, results)))
       } else {
         await timed(report.timings, 'emissionResults', () => writeResults(trx, recordCode, set.version, results, { upsert: false }))
       }
@@ -563,16 +607,15 @@ async function runPipeline(
       if (!stopped) await parse(tail, true)
     }
     report.encoding = decoder.encoding ?? (report.encoding || 'utf-8')
-    if (inflight) await inflight
-    inflight = null
-    if (!stopped && pending.length > 0) await processChunk(pending)
+    if (!stopped && pending.length > 0) hand(pending)
     pending = []
+    await writing.catch(() => {})
+    if (failure !== null) throw failure
     if (validator.header === null && report.fileIssues.length === 0) {
       fileIssue({ severity: 'error', code: 'empty_file', key: 'csv.error.emptyFile', params: {}, column: null, field: null })
     }
   } finally {
-    const last = inflight as Promise<void> | null
-    if (last) await last.catch(() => {})
+    await writing.catch(() => {})
     await rejected.close()
   }
   report.blankRows = validator.counts.blank
@@ -773,7 +816,9 @@ export async function commitImport(db: Kysely<Database>, request: ImportRequest,
         reason: request.reason ?? null,
         status: 'committing',
       }))
-    const state = await runPipeline(trx, req, writer, { batchId, chunkRows, failAfterRows: options.failAfterRows })
+    // With COPY the transaction's connection is busy writing: duplicate lookups and ids go
+    // through the pool (another file's rows, or rows committed before, are what they look for).
+    const state = await runPipeline(writer.kind === 'copy' ? db : trx, req, writer, { batchId, chunkRows, failAfterRows: options.failAfterRows })
     const report = state.report
     // Nothing written is nothing committed: no batch is left to say the file was imported.
     const refused = (report.alreadyImported !== null && !request.replace) || report.fileIssues.some((i) => i.severity === 'error') || report.accepted === 0
@@ -985,6 +1030,8 @@ export async function receiveUpload(db: Kysely<Database>, viewer: Viewer, reques
     }
     return stored?.storedName ?? ''
   }
+  // Loaded here, not at the top: the command line and the benchmark use this module without Remix.
+  const { unstable_composeUploadHandlers, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } = await import('@remix-run/node')
   const form = await unstable_parseMultipartFormData(request, unstable_composeUploadHandlers(fileHandler, unstable_createMemoryUploadHandler({ maxPartSize: 64 * 1024 })))
   const recordType = String(form.get('recordType') ?? '')
   const upload = stored as StoredUpload | null
