@@ -23,6 +23,7 @@ import { recomputeEmissions, refreshRollupsAfterRecompute, type RecomputeSummary
 import { importFactorSet, publishFactorSet } from '#app/services/factor-sets.server.ts'
 import { readFactorSetFiles } from './lib/factor-files.ts'
 import { runCli } from './lib/cli.ts'
+import { rerunWithLargerYoungGeneration } from './lib/young-generation.ts'
 
 const projectRoot = path.resolve(import.meta.dirname, '..')
 
@@ -36,7 +37,7 @@ function option(name: string, fallback: number): number {
 
 const DISTRICTS = ['410102', '410104', '410105', '410502', '410611', '411002', '530102', '530103', '530402', '150102', '150105', '330602', '330603']
 
-runCli(async () => {
+if (!rerunWithLargerYoungGeneration()) runCli(async () => {
   const outlets = option('outlets', 5000)
   const months = option('months', 24)
   const batchSize = option('batch', 20_000)

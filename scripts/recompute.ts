@@ -15,6 +15,7 @@ import { env } from '#app/utils/env.server.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { copyResults } from '#db/models/emissions.ts'
 import { runCli } from './lib/cli.ts'
+import { rerunWithLargerYoungGeneration } from './lib/young-generation.ts'
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`)
@@ -24,7 +25,7 @@ function arg(name: string): string | undefined {
   return value
 }
 
-runCli(async () => {
+if (!rerunWithLargerYoungGeneration()) runCli(async () => {
   const options: RecomputeOptions = {}
   const version = arg('version')
   if (version !== undefined) options.version = version

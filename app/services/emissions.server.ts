@@ -130,18 +130,18 @@ export async function costRecords(
   if (recordIds.length === 0) return { factorSetVersion: set.version, results: [], touched: [] }
   const inputs = await readActivityBatch(trx, recordType, { recordIds })
   const byId = new Map(inputs.map((i) => [String(i.recordId), i]))
-  const computed = computeBatch(set, inputs)
-  const plan = planBatch(set.version, computed.costed, ...(await readBatchState(trx, recordType, computed, true)))
+  const state = await readBatchState(trx, recordType, inputs, true)
+  const plan = costAndPlan(set, inputs, state, true)
   await writePlan(trx, recordType, set.version, plan, {})
 
   const results: RecordCost[] = recordIds.map((recordId) => {
     if (!byId.has(recordId)) {
       return { recordId, ok: false, error: { key: 'emissions.error.recordNotFound', params: { recordType, recordId } } }
     }
-    const failed = computed.failures.get(recordId)
+    const failed = plan.failures.get(recordId)
     if (failed) return { recordId, ok: false, error: failed }
-    const i = computed.costed.findIndex((c) => c.recordId === recordId)
-    return { recordId, ok: true, status: plan.statuses[i]!, figures: figuresOf(computed.costed[i]!) }
+    const done = plan.kept.get(recordId)!
+    return { recordId, ok: true, status: done.status, figures: figuresOf(done.record) }
   })
   return { factorSetVersion: set.version, results, touched: plan.touched }
 }
@@ -162,54 +162,48 @@ function figuresOf(r: CostedRecord): StoredFigures {
 }
 
 // The one path from activity rows to stored results, for a handful of records
-// (costRecords) and for millions (recompute): compute every row with the pure
-// engine; read the locks and the stored results of the batch's records once;
-// decide each record's status; supersede and write with one statement each.
+// (costRecords) and for millions (recompute): read the locks and the stored
+// results of the batch's records once; then cost each row with the pure engine,
+// decide its status and turn it into the row to store, one record at a time (so
+// that the engine's intermediate objects die young); supersede and write with
+// one statement each.
 
-interface ComputedBatch {
-  costed: CostedRecord[]
-  failures: Map<string, Message>
-  outletLo: number
-  outletHi: number
-}
-
-function computeBatch(set: FactorSet, inputs: readonly CostInput[]): ComputedBatch {
-  const costed: CostedRecord[] = []
-  const failures = new Map<string, Message>()
-  let outletLo = Infinity
-  let outletHi = -Infinity
-  for (const input of inputs) {
-    if (input.outletId < outletLo) outletLo = input.outletId
-    if (input.outletId > outletHi) outletHi = input.outletId
-    const r = costActivity(set, input)
-    if (r.ok) costed.push(r.record)
-    else failures.set(String(input.recordId), r.error)
-  }
-  return { costed, failures, outletLo, outletHi }
+interface BatchState {
+  locked: Set<string>
+  stored: StoredResultHead[]
 }
 
 async function readBatchState(
   db: Kysely<Database>,
   recordType: CostedRecordType,
-  batch: ComputedBatch,
+  inputs: readonly CostInput[],
   exactIds: boolean,
-): Promise<[Set<string>, StoredResultHead[]]> {
-  if (batch.costed.length === 0) return [new Set(), []]
+): Promise<BatchState> {
+  if (inputs.length === 0) return { locked: new Set(), stored: [] }
+  let lo = Infinity
+  let hi = -Infinity
+  for (const i of inputs) {
+    if (i.outletId < lo) lo = i.outletId
+    if (i.outletId > hi) hi = i.outletId
+  }
   const [locked, stored] = await Promise.all([
-    readLockedMonths(db, batch.outletLo, batch.outletHi),
-    readStoredResults(db, recordType, batch.outletLo, batch.outletHi, exactIds ? batch.costed.map((c) => c.recordId) : undefined),
+    readLockedMonths(db, lo, hi),
+    readStoredResults(db, recordType, lo, hi, exactIds ? inputs.map((i) => String(i.recordId)) : undefined),
   ])
-  if (exactIds || stored.length === 0) return [locked, stored]
+  if (exactIds || stored.length === 0) return { locked, stored }
   // The range also holds other batches' records at the first and last outlet.
-  const ids = new Set(batch.costed.map((c) => c.recordId))
-  return [locked, stored.filter((r) => ids.has(r.recordId))]
+  const ids = new Set(inputs.map((i) => String(i.recordId)))
+  return { locked, stored: stored.filter((r) => ids.has(r.recordId)) }
 }
 
 type PlannedStatus = 'current' | 'restatement' | 'unchanged'
 
 interface BatchPlan {
   rows: ResultToWrite[]
-  statuses: PlannedStatus[]
+  /** Records the engine could not cost, with the reason. */
+  failures: Map<string, Message>
+  /** costRecords only: each record's costed figures and status. */
+  kept: Map<string, { status: PlannedStatus; record: CostedRecord }>
   /** Records whose live results of other versions give way to a new current result. */
   replaceAll: { outletId: number; recordId: string }[]
   /** Records whose older restatement gives way to a newer one. */
@@ -218,6 +212,7 @@ interface BatchPlan {
   versionStored: boolean
   /** No result of any version is stored for these records: nothing to supersede or conflict with. */
   fresh: boolean
+  costed: number
   /** Records whose figure differs from the one that stood in the same place before (or that had none). */
   changed: number
   /** Restatements that are new or carry new figures. */
@@ -232,23 +227,26 @@ interface BatchPlan {
  * is not touched. Locked month already counting this set: nothing to write.
  * Locked month without any result: the new result is current.
  */
-function planBatch(version: string, costed: readonly CostedRecord[], locked: Set<string>, stored: readonly StoredResultHead[]): BatchPlan {
+function costAndPlan(set: FactorSet, inputs: readonly CostInput[], state: BatchState, keep: boolean): BatchPlan {
+  const version = set.version
+  const { locked, stored } = state
   const current = new Map<string, StoredResultHead>()
   const restated = new Map<string, StoredResultHead>()
   const ofVersion = new Map<string, StoredResultHead>()
   for (const r of stored) {
-    const id = String(r.recordId)
-    if (r.status === 'current') current.set(id, r)
-    else if (r.status === 'restatement') restated.set(id, r)
-    if (r.version === version) ofVersion.set(id, r)
+    if (r.status === 'current') current.set(r.recordId, r)
+    else if (r.status === 'restatement') restated.set(r.recordId, r)
+    if (r.version === version) ofVersion.set(r.recordId, r)
   }
   const plan: BatchPlan = {
     rows: [],
-    statuses: [],
+    failures: new Map(),
+    kept: new Map(),
     replaceAll: [],
     replaceRestatement: [],
     versionStored: ofVersion.size > 0,
     fresh: stored.length === 0,
+    costed: 0,
     changed: 0,
     restatements: 0,
     touched: [],
@@ -262,17 +260,27 @@ function planBatch(version: string, costed: readonly CostedRecord[], locked: Set
     !r ||
     (row.co2eKg !== r.co2eKg && !new Decimal(row.co2eKg).eq(r.co2eKg)) ||
     (row.avoidedCo2eKg !== r.avoidedCo2eKg && !new Decimal(row.avoidedCo2eKg).eq(r.avoidedCo2eKg))
-  for (const c of costed) {
-    const id = c.recordId
-    const cur = current.get(id)
-    const rest = restated.get(id)
-    let status: PlannedStatus
-    if (locked.size > 0 && cur && locked.has(`${c.outletId}|${c.month}`)) {
-      status = cur.version === version ? 'unchanged' : 'restatement'
-    } else {
-      status = 'current'
+
+  for (const input of inputs) {
+    const outcome = costActivity(set, input)
+    if (!outcome.ok) {
+      plan.failures.set(String(input.recordId), outcome.error)
+      continue
     }
-    plan.statuses.push(status)
+    plan.costed++
+    const c = outcome.record
+    const id = c.recordId
+    let status: PlannedStatus = 'current'
+    let cur: StoredResultHead | undefined
+    let rest: StoredResultHead | undefined
+    if (!plan.fresh) {
+      cur = current.get(id)
+      rest = restated.get(id)
+      if (cur && locked.size > 0 && locked.has(`${c.outletId}|${c.month}`)) {
+        status = cur.version === version ? 'unchanged' : 'restatement'
+      }
+    }
+    if (keep) plan.kept.set(id, { status, record: c })
     if (status === 'unchanged') continue
     const row = toResultRow(c, status)
     plan.rows.push(row)
@@ -435,8 +443,7 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
         inputs.length < batchSize
           ? Promise.resolve([])
           : readActivityBatch(db, recordType, { ...filter, after: { outletId: last.outletId, id: String(last.recordId) } })
-      const computed = computeBatch(set, inputs)
-      const plan = planBatch(set.version, computed.costed, ...(await readBatchState(db, recordType, computed, false)))
+      const plan = costAndPlan(set, inputs, await readBatchState(db, recordType, inputs, false), false)
       await settle()
       inflight = writePlan(db, recordType, set.version, plan, { bulkWriter: options.bulkWriter })
       // a failed write surfaces at the next settle; keep it from being reported as unhandled meanwhile
@@ -445,8 +452,8 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
       summary.examined += inputs.length
       summary.changed += plan.changed
       summary.restatements += plan.restatements
-      summary.unchanged += computed.costed.length
-      for (const [recordId, error] of computed.failures) {
+      summary.unchanged += plan.costed
+      for (const [recordId, error] of plan.failures) {
         summary.failed++
         summary.failuresByKey[error.key] = (summary.failuresByKey[error.key] ?? 0) + 1
         if (summary.failureSamples.length < 10) summary.failureSamples.push({ recordType, recordId, error })
