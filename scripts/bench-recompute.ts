@@ -1,14 +1,16 @@
 // Benchmark of the emission recompute on real PostgreSQL, in a database of its own.
 //
-//   npx tsx scripts/bench-recompute.ts [--outlets 5000] [--months 24] [--batch 20000] [--keep]
+//   npx tsx scripts/bench-recompute.ts [--outlets 5000] [--months 24] [--batch 20000] [--rollups] [--keep]
 //
 // Generates activity for many outlets (facility electricity, vehicle use for
 // four vehicles, four packaging items, per outlet and month: 5,000 outlets ×
 // 24 months × 9 = 1,080,000 records), then
 //   1. computes every record with the published set 2026.1 (no result stored yet),
 //   2. publishes a corrected set and recomputes (old results superseded; locked
-//      months keep theirs and gain a restatement),
-// and prints records per second for each. The rollup refresh is timed apart.
+//      months keep theirs and gain a restatement), in one transaction as the admin page does,
+//   3. recomputes again on demand, as scripts/recompute.ts does (nothing changes),
+// and prints records per second for each (the rollup refresh, another part of
+// the product, is left out of both; --rollups times it apart after step 1).
 // Admin connection: BENCH_DATABASE_URL or DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -73,13 +75,15 @@ if (!rerunWithLargerYoungGeneration()) runCli(async () => {
     report(first.summary)
     cpuReport(first.summary.examined, cpu, cpuNow(name))
 
-    t = performance.now()
-    const touched = await db.selectFrom('emission_results').select(['outlet_id as outletId', 'month']).distinct().where('status', '=', 'current').execute()
-    try {
-      const refreshed = await refreshRollupsAfterRecompute(db, touched)
-      console.log(`   rollup refresh (db/models/rollups.ts) of ${refreshed.toLocaleString('en')} outlet-months: ${seconds(t)} s`)
-    } catch (e) {
-      console.log(`   rollup refresh (db/models/rollups.ts) failed: ${e instanceof Error ? e.message : String(e)}`)
+    if (process.argv.includes('--rollups')) {
+      t = performance.now()
+      const touched = await db.selectFrom('emission_results').select(['outlet_id as outletId', 'month']).distinct().where('status', '=', 'current').execute()
+      try {
+        const refreshed = await refreshRollupsAfterRecompute(db, touched)
+        console.log(`   rollup refresh (db/models/rollups.ts) of ${refreshed.toLocaleString('en')} outlet-months: ${seconds(t)} s`)
+      } catch (e) {
+        console.log(`   rollup refresh (db/models/rollups.ts) failed: ${e instanceof Error ? e.message : String(e)}`)
+      }
     }
 
     console.log('\n2. Publish a corrected set (Central grid 2022: 0.5395 → 0.5400) and recompute')
@@ -102,6 +106,18 @@ if (!rerunWithLargerYoungGeneration()) runCli(async () => {
     report(published.summary)
     cpuReport(published.summary.examined, cpu, cpuNow(name))
     console.log(`   publish incl. recompute, one transaction: ${seconds(t)} s`)
+
+    console.log('\n3. Recompute on demand with the set in force (scripts/recompute.ts): nothing should change')
+    cpu = cpuNow(name)
+    const again = await recomputeEmissions(db, {
+      skipRollups: true,
+      batchSize,
+      onProgress: progress,
+      bulkWriter: (type, version, rows) => copyResults(pg, type, version, rows),
+    })
+    if (!again.ok) throw new Error(again.error.key)
+    report(again.summary)
+    cpuReport(again.summary.examined, cpu, cpuNow(name))
 
     const counts = await db
       .selectFrom('emission_results')
