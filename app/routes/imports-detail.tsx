@@ -180,7 +180,7 @@ export default function ImportDetail() {
           )}
         </>
       )}
-      {!busy && !committed && report && (
+      {!busy && !committed && (report || batch.status === 'failed') && (
         <Form method="post" className="form-grid commit-form">
           <label className="checkbox">
             <input type="checkbox" name="replace" defaultChecked={batch.replaceExisting} /> <span>{t('importPages.replace')}</span>
@@ -189,11 +189,11 @@ export default function ImportDetail() {
             <span>{t('importPages.reason')}</span>
             <textarea name="reason" rows={2} maxLength={500} defaultValue={batch.reason ?? ''} />
           </label>
-          <p className="hint">{canCommit ? t('importPages.commitHint') : t('importPages.nothingToCommit')}</p>
+          {report && <p className="hint">{canCommit ? t('importPages.commitHint') : t('importPages.nothingToCommit')}</p>}
           <div>
             {canCommit && (
               <button type="submit" name="intent" value="commit" className="primary" disabled={navigation.state !== 'idle'} data-testid="commit">
-                {t('importPages.commit', { count: formatDecimal(locale, report.accepted) })}
+                {t('importPages.commit', { count: formatDecimal(locale, report!.accepted) })}
               </button>
             )}{' '}
             <button type="submit" name="intent" value="recheck" className="secondary" data-testid="recheck">

@@ -326,7 +326,8 @@ export async function recordPage(db: Kysely<Database>, viewer: Viewer, recordCod
   const related = await findRelatedRecords(db, viewer, spec, record)
   const ids = [record.id, ...related.replaced.map((r) => r.id)]
   const results = isCosted(recordCode) ? await listResultsForRecords(db, recordCode, ids) : []
-  const history = await listAuditFor(db, spec.table, record.id)
+  // The record's history includes that of the rows it restates: one story of one figure.
+  const history = (await Promise.all(ids.map((id) => listAuditFor(db, spec.table, id)))).flat().sort((a, b) => Number(a.id) - Number(b.id))
   return {
     record: present(spec, record),
     replaced: related.replaced.map((r) => present(spec, r)),

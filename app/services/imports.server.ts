@@ -1176,10 +1176,20 @@ export async function startCommit(db: Kysely<Database>, viewer: Viewer, batchId:
   return { ok: true }
 }
 
+const staleJobMs = 15 * 60_000
+
 export async function batchPage(db: Kysely<Database>, viewer: Viewer, batchId: string) {
-  const batch = await findBatch(db, viewer, batchId)
+  let batch = await findBatch(db, viewer, batchId)
   if (!batch) return undefined
   const live = jobProgress(batchId)
+  // A job no process is running any more (the server restarted mid-way; a commit's
+  // transaction then rolled back): say so and let the user check the file again. Another
+  // process running it keeps updated_at fresh while it reads.
+  const inFlight = batch.status === 'uploaded' || batch.status === 'validating' || batch.status === 'committing'
+  if (inFlight && !isJobRunning(batchId) && Date.now() - new Date(batch.updated_at).getTime() > staleJobMs) {
+    await failBatch(db, batchId, { key: 'importPages.error.interrupted' })
+    batch = (await findBatch(db, viewer, batchId))!
+  }
   return {
     id: String(batch.id),
     recordType: batch.record_type as RecordCode,

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Viewer } from '#app/domain/access.ts'
+import { insertBatch } from '#db/models/imports.ts'
 import {
   batchPage,
   batchRejectedCsv,
@@ -75,5 +76,17 @@ describe('an upload through the web app', () => {
       'outletCode,date,parcels,eWaybillParcels,paperWaybillParcels,dataQuality,错误原因',
       'SF-410105-01,2025-01-02,10,12,0,measured,第 3 行；eWaybillParcels：“电子运单件数”（12）不能大于“收寄件数”（10），请核对这两个数。',
     ])
+  })
+
+  it('a job that no process runs any more (a restart) is reported as interrupted, and can be checked again', async () => {
+    const operator = await viewer('outlet.sf')
+    const upload = await storeUpload(chunks('outletCode,date,parcels,eWaybillParcels,paperWaybillParcels,dataQuality\nSF-410105-01,2025-02-01,10,10,0,measured\n'), 'feb.csv')
+    const batchId = await insertBatch(t.db, {
+      recordType: 'shipment_stats', brandId: null, outletId: operator.outletId, fileName: upload.fileName, fileSha256: upload.sha256,
+      storedName: upload.storedName, fileBytes: upload.bytes, uploadedBy: operator.userId, replaceExisting: false, reason: null, status: 'validating',
+    })
+    await t.db.updateTable('import_batches').set({ updated_at: sql`now() - interval '1 hour'` }).where('id', '=', batchId).execute()
+    const page = await batchPage(t.db, operator, batchId)
+    expect([page?.status, page?.failure]).toEqual(['failed', { key: 'importPages.error.interrupted' }])
   })
 })

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Viewer } from '#app/domain/access.ts'
 import { issueMessage } from '#app/domain/activity/messages.ts'
 import { ForbiddenWrite, saveRecordFromForm, submitOutletMonth } from '#app/services/activity.server.ts'
+import { recordCodes, recordDefinitions } from '#app/domain/activity/definitions.ts'
+import { templateCsv } from '#app/domain/csv/template.ts'
 import { commitImport, previewImport, rejectedCsvChunks, type ImportRequest } from '#app/services/imports.server.ts'
 import { createTestDatabase, type TestDatabase } from '../support/db.ts'
 
@@ -288,5 +290,16 @@ describe('every record type by CSV, costed on commit', () => {
     }
     const use = await t.db.selectFrom('vehicle_use').select(['distance_km', 'fuel_litres']).where('month', '=', '2024-09-01').executeTakeFirstOrThrow()
     expect([use.distance_km, use.fuel_litres]).toEqual(['2150.50', '215.000'])
+  })
+})
+
+describe('templates', () => {
+  it('every template, with Chinese or English headers, is read back with every column recognised', async () => {
+    for (const code of recordCodes) {
+      for (const locale of ['zh-CN', 'en'] as const) {
+        const report = await previewImport(t.db, request(operator, code, templateCsv(recordDefinitions[code], locale)))
+        expect([code, locale, report.fileIssues, report.rows]).toEqual([code, locale, [], 1])
+      }
+    }
   })
 })
