@@ -27,6 +27,7 @@ export default [
   route('reports/brands', 'routes/reports-brands.tsx'),
   route('reports/print', 'routes/reports-print.tsx'),
   route('reports/export.csv', 'routes/reports-export.tsx'),
+  route('reports/charts', 'routes/reports-charts.tsx'),
   route('admin/targets', 'routes/admin-targets.tsx'),
   route('activity', 'routes/activity.tsx'),
   route('activity/:recordType/new', 'routes/activity-form.tsx', { id: 'activity-new' }),

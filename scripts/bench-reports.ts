@@ -2,9 +2,10 @@
 //
 //   npx tsx scripts/bench-reports.ts [--runs 50] [--database gp_bench_reports] [--province 410000] [--year 2026] [--month 2026-10]
 //
-// Times, over repeated requests, the same service call the report pages make
+// Times, over repeated requests, the same service calls the report pages make
 // (loadReportPage: every metric with numerator, denominator, coverage and
-// target status, the drill-down, the charts) for
+// target status, the drill-down; loadReportCharts: the request the page makes
+// for its charts once it is live) for
 //   1. a province-year report, as that province's bureau;
 //   2. an outlet-month report, as the outlet's operator (with its district and city benchmarks);
 // and beside each, the same monthly sums computed straight from the raw rows,
@@ -12,7 +13,7 @@
 // Admin connection: BENCH_DATABASE_URL or DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
 import { sql, type Kysely } from 'kysely'
 import type { Viewer } from '#app/domain/access.ts'
-import { loadReportPage, type Report } from '#app/services/reports.server.ts'
+import { loadReportCharts, loadReportPage, type Report } from '#app/services/reports.server.ts'
 import { openDatabase } from '#db/client.ts'
 import type { Database } from '#db/schema.ts'
 import { runCli } from './lib/cli.ts'
@@ -78,14 +79,18 @@ runCli(async () => {
     const operator: Viewer = { userId: 0, role: 'outlet_operator', regionCode: null, outletId: outlet.id, brandId: null }
     const now = new Date()
 
-    const provinceReport = () => page(db, bureau, { kind: 'region', regionCode: province }, year, now)
-    const provinceTable = () => page(db, bureau, { kind: 'region', regionCode: province }, year, now, false)
-    const outletReport = () => page(db, operator, { kind: 'outlet', outletId: outlet.id }, month, now)
+    const provinceScope = { kind: 'region', regionCode: province } as const
+    const outletScope = { kind: 'outlet', outletId: outlet.id } as const
+    const provinceReport = () => page(db, bureau, provinceScope, year, now)
+    const provinceCharts = () => charts(db, bureau, provinceScope, year)
+    const outletReport = () => page(db, operator, outletScope, month, now)
+    const outletCharts = () => charts(db, operator, outletScope, month)
 
     console.log(`\n1. Province-year report (${province}, ${year}) as the province's bureau`)
     const full = await measure(runs, 3, provinceReport)
-    console.log(line('page (metrics, statuses, drill-down, charts)', full))
-    console.log(line('tables only (CSV export, print)', await measure(runs, 3, provinceTable)))
+    console.log(line('report (metrics, statuses, drill-down)', full))
+    console.log(line('its charts (the page’s second request)', await measure(runs, 3, provinceCharts)))
+    console.log(line('both at once, as a browser asks', await measure(runs, 3, () => Promise.all([provinceReport(), provinceCharts()]))))
     // The report's months: a running year stops at the last month with data.
     const yearMonths = (await provinceReport()).months
     const raw = await measure(Math.min(runs, 5), 1, () => rawMonthlySums(db, { province }, yearMonths))
@@ -93,7 +98,8 @@ runCli(async () => {
     await check(await provinceReport(), await rawMonthlySums(db, { province }, yearMonths))
 
     console.log(`\n2. Outlet-month report (outlet ${outlet.id}, ${month}) as its operator, with benchmarks`)
-    console.log(line('page (metrics, statuses, benchmarks, charts)', await measure(runs, 3, outletReport)))
+    console.log(line('report (metrics, statuses, benchmarks)', await measure(runs, 3, outletReport)))
+    console.log(line('its charts', await measure(runs, 3, outletCharts)))
     console.log(line('same sums straight from the raw rows', await measure(Math.min(runs, 20), 1, () => rawMonthlySums(db, { outletId: outlet.id }, [month]))))
     await check(await outletReport(), await rawMonthlySums(db, { outletId: outlet.id }, [month]))
 
@@ -103,10 +109,16 @@ runCli(async () => {
   }
 })
 
-async function page(db: Kysely<Database>, viewer: Viewer, scope: Parameters<typeof loadReportPage>[2], period: string, now: Date, charts = true): Promise<Report> {
-  const result = await loadReportPage(db, viewer, scope, new URLSearchParams({ period }), now, { charts })
+async function page(db: Kysely<Database>, viewer: Viewer, scope: Parameters<typeof loadReportPage>[2], period: string, now: Date): Promise<Report> {
+  const result = await loadReportPage(db, viewer, scope, new URLSearchParams({ period }), now)
   if (!result.ok || !result.data.report) throw new Error(`report refused: ${JSON.stringify(result)}`)
   return result.data.report
+}
+
+async function charts(db: Kysely<Database>, viewer: Viewer, scope: Parameters<typeof loadReportCharts>[2], period: string) {
+  const result = await loadReportCharts(db, viewer, scope, new URLSearchParams({ period }))
+  if (!result.ok) throw new Error(`charts refused: ${JSON.stringify(result)}`)
+  return result.charts
 }
 
 interface RawSums {

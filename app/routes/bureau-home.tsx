@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [cells, outlets, page] = await Promise.all([
     countVisibleOutletsByCityAndBrand(db, viewer),
     listVisibleOutlets(db, viewer),
-    loadReportPage(db, viewer, { kind: 'region', regionCode: region.code }, new URL(request.url).searchParams, new Date(), { charts: false }),
+    loadReportPage(db, viewer, { kind: 'region', regionCode: region.code }, new URL(request.url).searchParams, new Date()),
   ])
   if (!page.ok) throw new Response(null, { status: page.status })
   return { region: { nameZh: region.name_zh, nameEn: region.name_en }, cells, outlets, page: page.data }

@@ -15,7 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = new URL(request.url).searchParams
   const scope = query.has('scope') ? parseScopeParam(query.get('scope')) : homeScope(viewer)
   if (!scope) throw new Response('Not found', { status: 404 })
-  const result = await loadReportPage(await getDb(), viewer, scope, query, new Date(), { charts: false })
+  const result = await loadReportPage(await getDb(), viewer, scope, query, new Date())
   if (!result.ok) throw new Response(null, { status: result.status })
   return result.data
 }

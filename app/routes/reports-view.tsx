@@ -1,4 +1,5 @@
-import { Form, Link } from '@remix-run/react'
+import { Form, Link, useFetcher } from '@remix-run/react'
+import { useEffect } from 'react'
 import { MaterialMix } from '#app/components/charts/material-mix.tsx'
 import { StackedBars } from '#app/components/charts/stacked-bars.tsx'
 import { TrendChart } from '#app/components/charts/trend-chart.tsx'
@@ -12,6 +13,7 @@ import type { Locale } from '#app/i18n/locales.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import type {
   BenchmarkView,
+  ChartData,
   ChildRow,
   EvaluationView,
   MetricRow,
@@ -397,10 +399,18 @@ function DrillDownRow({ child, period, metric }: { child: ChildRow; period: stri
   )
 }
 
-export function ReportCharts({ report }: { report: Report }) {
+const emptyCharts: ChartData = { months: [], series: {}, emissions: [], avoided: [], energyMix: [], energies: [], materials: [] }
+
+export function ReportCharts({ report, period }: { report: Report; period: string | null }) {
   const t = useT()
-  const locale = useLocale()
-  const charts = report.charts
+  const fetcher = useFetcher<ChartData>()
+  const query = new URLSearchParams({ scope: report.scope.param, ...(period ? { period } : {}) }).toString()
+  useEffect(() => {
+    fetcher.load(`/reports/charts?${query}`)
+    // fetcher is a new object each render; the query is what matters
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [query])
+  const charts = fetcher.data ?? emptyCharts
   const metric = report.metric
   const definition = getMetric(metric)
   const target = report.metrics.find((m) => m.code === metric)?.target ?? null
@@ -541,7 +551,7 @@ export function ReportPage({ data }: { data: ReportPageData }) {
       <MetricsTable report={report} />
       <BenchmarkNotes report={report} />
       <DrillDown report={report} period={data.period} />
-      <ReportCharts report={report} />
+      <ReportCharts report={report} period={data.period} />
       <Methodology />
     </section>
   )

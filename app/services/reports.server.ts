@@ -29,16 +29,17 @@ import {
   baselineSums,
   brandNames,
   crossBrandBenchmark,
-  emissionParts,
   factorSetVersions,
   groupedMonthlySums,
   mixByMonth,
   monthlySums,
+  monthlySumsBy,
   outletNames,
   regionNames,
   rollupMonthRange,
   type GroupKey,
   type GroupedMonthlySums,
+  type KeyedScopeMonthlySums,
   type MonthRange,
   type ScopeMonthlySums,
   type NamedRow,
@@ -188,7 +189,6 @@ export interface Report {
   childLevel: ReportLevel | null
   children: ChildRow[]
   benchmarks: BenchmarkView[]
-  charts: ChartData
   factorSetVersions: string[]
   generatedAt: string
 }
@@ -198,8 +198,6 @@ export interface ReportOptions {
   metric?: MetricCode
   /** Generation time shown on the printed report. */
   now: Date
-  /** Leave out the charts (CSV export, the benchmark's table path). */
-  charts?: boolean
 }
 
 const trendMonths = 24
@@ -214,39 +212,41 @@ export async function buildReport(
   const resolved = await resolveScope(db, viewer, request)
   if (!resolved.ok) return resolved
   const { scope, filter, targetRegion } = resolved
-  const { endDate, endMonth, months } = await effectiveEnd(db, period)
+  const { endDate, endMonth, months, horizon } = await effectiveEnd(db, period)
   const sets = await listTargetSets(db)
   const targetBrand = scope.brand?.code ?? null
   const targets = applicableTargets(targetRegion, sets, endDate, { brand: targetBrand })
 
-  const seriesRange: MonthRange = { from: earliest([addMonths(endMonth, -(trendMonths - 1)), ...countTargetYearStarts(targets)]), to: endMonth }
-  const childRange: MonthRange = { from: earliest([months[0]!, addMonths(endMonth, -5)]), to: endMonth }
-  const periodRange: MonthRange = { from: months[0]!, to: endMonth }
+  const seriesRange: MonthRange = {
+    from: earliest([addMonths(endMonth, -(trendMonths - 1)), ...countTargetYearStarts(targets)]),
+    to: endMonth,
+  }
+  // When every month of data lies in the fetched range, a baseline (the first
+  // 12 months with parcels) is read from the fetched months: no second scan.
+  const local = localBaselines(horizon, seriesRange)
   const childLevel = childLevelOf(scope)
   const groupKey = childLevel ? groupKeyOf(childLevel) : null
-  const chartRange: MonthRange = { from: addMonths(endMonth, -(trendMonths - 1)), to: endMonth }
 
-  const [monthly, baseline, childMonthly, childBaselines, versions, parts, mix, benchmarks] = await Promise.all([
-    monthlySums(db, viewer, filter, seriesRange),
-    baselineSums(db, viewer, filter),
-    groupKey ? groupedMonthlySums(db, viewer, filter, childRange, groupKey) : Promise.resolve([]),
-    groupKey ? baselineSums(db, viewer, filter, groupKey) : Promise.resolve([]),
+  // One pass over the scope's rollup rows, grouped by the level below: the
+  // drill-down, and the scope's own months as the sum of its groups.
+  const periodRange: MonthRange = { from: months[0]!, to: endMonth }
+  const [rows, baseline, childBaselines, versions, benchmarks] = await Promise.all([
+    monthlySumsBy(db, viewer, filter, seriesRange, groupKey),
+    local ? Promise.resolve(null) : baselineSums(db, viewer, filter),
+    groupKey && !local ? baselineSums(db, viewer, filter, groupKey) : Promise.resolve(null),
     factorSetVersions(db, viewer, filter, periodRange),
-    options.charts === false ? Promise.resolve([]) : emissionParts(db, viewer, filter, chartRange),
-    options.charts === false ? Promise.resolve([]) : mixByMonth(db, viewer, filter, chartRange),
     benchmarksFor(db, viewer, scope, periodRange),
   ])
+  const monthly = groupKey ? totalsOfGroups(rows) : rows
 
   const byMonth = new Map(monthly.map((m) => [m.month, m.sums]))
   const periodSums = sumMonths(byMonth, months)
-  const baselineRow = baseline[0]
-  const metrics = metricCodes.map((code) =>
-    metricRow(code, periodSums, seriesOf(byMonth, seriesRange), endDate, targets, baselineRow ? { sums: baselineRow.sums, firstMonth: baselineRow.firstMonth } : null),
-  )
+  const baselineOf = baseline === null ? baselineFromMonths(byMonth) : baseline[0] ? { sums: baseline[0].sums, firstMonth: baseline[0].firstMonth } : null
+  const metrics = metricCodes.map((code) => metricRow(code, periodSums, seriesOf(byMonth, seriesRange), endDate, targets, baselineOf))
   const metric = options.metric ?? targets[0]?.metric ?? 'e_waybill_rate'
 
   const children = childLevel && groupKey
-    ? await childRows(db, viewer, scope, childLevel, groupKey, childMonthly, childBaselines, months, childRange, endDate, sets, metric)
+    ? await childRows(db, viewer, scope, childLevel, rows, childBaselines, months, seriesRange, endDate, sets, metric)
     : []
 
   const coverage = computeCoverage(periodSums)
@@ -257,19 +257,59 @@ export async function buildReport(
     dataThrough: endMonth,
     months,
     coverage: coverage?.toFixed() ?? null,
-    reportingOutlets: String(periodSums.reporting_outlets ?? '0'),
-    outletMonths: String(periodSums.outlets ?? '0'),
+    reportingOutlets: new Decimal(periodSums.reporting_outlets ?? 0).toFixed(),
+    outletMonths: new Decimal(periodSums.outlets ?? 0).toFixed(),
     metrics,
     avoided: avoidedOf(monthly, months, periodSums),
     metric,
     childLevel,
     children,
     benchmarks: benchmarks.map((b) => b.view),
-    charts: options.charts === false ? emptyCharts() : chartData(byMonth, chartRange, parts, mix, months),
     factorSetVersions: versions,
     generatedAt: options.now.toISOString(),
   }
   return { ok: true, report }
+}
+
+/**
+ * The charts of a report, asked for by the page once it is live (charts are
+ * drawn in the browser): the metrics' monthly series, emissions by source,
+ * avoided emissions, the fleet's energy mix and the period's materials.
+ */
+export async function buildReportCharts(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  request: ScopeRequest,
+  period: Period,
+): Promise<{ ok: true; charts: ChartData } | Refusal> {
+  const resolved = await resolveScope(db, viewer, request)
+  if (!resolved.ok) return resolved
+  const { endMonth, months } = await effectiveEnd(db, period)
+  const chartRange: MonthRange = { from: addMonths(endMonth, -(trendMonths - 1)), to: endMonth }
+  const [monthly, mix] = await Promise.all([
+    monthlySums(db, viewer, resolved.filter, chartRange),
+    mixByMonth(db, viewer, resolved.filter, { energy: chartRange, materials: { from: months[0]!, to: endMonth } }),
+  ])
+  return { ok: true, charts: chartData(new Map(monthly.map((m) => [m.month, m.sums])), chartRange, monthly, mix, months) }
+}
+
+/** Each month's total over its groups (the groups partition the scope). */
+function totalsOfGroups(rows: readonly KeyedScopeMonthlySums[]): ScopeMonthlySums[] {
+  const byMonth = new Map<string, KeyedScopeMonthlySums[]>()
+  for (const row of rows) byMonth.set(row.month, [...(byMonth.get(row.month) ?? []), row])
+  const add = (parts: KeyedScopeMonthlySums[], pick: (p: KeyedScopeMonthlySums) => string) =>
+    parts.reduce((sum, p) => sum.plus(pick(p)), new Decimal(0)).toFixed()
+  return [...byMonth.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([month, parts]) => ({
+      month,
+      sums: addSums(zeroSums(), ...parts.map((p) => p.sums)),
+      grossAvoidedCo2eKg: add(parts, (p) => p.grossAvoidedCo2eKg),
+      consumerAvoidedCo2eKg: add(parts, (p) => p.consumerAvoidedCo2eKg),
+      packagingCo2eKg: add(parts, (p) => p.packagingCo2eKg),
+      fleetCo2eKg: add(parts, (p) => p.fleetCo2eKg),
+      facilityCo2eKg: add(parts, (p) => p.facilityCo2eKg),
+    }))
 }
 
 export interface BrandComparisonRow {
@@ -303,12 +343,15 @@ export async function buildBrandComparison(
   const resolved = await resolveScope(db, viewer, request)
   if (!resolved.ok) return resolved
   const { scope, filter, targetRegion } = resolved
-  const { endDate, endMonth, months } = await effectiveEnd(db, period)
-  const range: MonthRange = { from: earliest([months[0]!, addMonths(endMonth, -5)]), to: endMonth }
+  const { endDate, endMonth, months, horizon } = await effectiveEnd(db, period)
+  const shortRange: MonthRange = { from: earliest([months[0]!, addMonths(endMonth, -5)]), to: endMonth }
+  const wide: MonthRange | null = horizon ? { from: earliest([shortRange.from, horizon.from]), to: endMonth } : null
+  const local = wide !== null && monthsBetween(wide.from, endMonth) < trendMonths && localBaselines(horizon, wide)
+  const range = local ? wide! : shortRange
   const [sets, grouped, baselines, brands] = await Promise.all([
     listTargetSets(db),
     groupedMonthlySums(db, viewer, filter, range, 'brand'),
-    baselineSums(db, viewer, filter, 'brand'),
+    local ? Promise.resolve(null) : baselineSums(db, viewer, filter, 'brand'),
     brandNames(db),
   ])
   const byBrand = groupByKey(grouped)
@@ -318,13 +361,13 @@ export async function buildBrandComparison(
     if (!brandMonths) continue
     const sums = sumMonths(brandMonths, months)
     const targets = applicableTargets(targetRegion, sets, endDate, { brand: brand.brandCode ?? null })
-    const base = baselines.find((b) => b.key === brand.key)
+    const base = baselineFor(baselines, brand.key, brandMonths)
     const series = seriesOf(brandMonths, range)
     rows.push({
       brand: { id: Number(brand.key), code: brand.brandCode!, nameZh: brand.nameZh, nameEn: brand.nameEn },
       outletMonths: String(sums.outlets ?? '0'),
       coverage: computeCoverage(sums)?.toFixed() ?? null,
-      metrics: metricCodes.map((code) => metricRow(code, sums, series, endDate, targets, base ? { sums: base.sums, firstMonth: base.firstMonth } : null)),
+      metrics: metricCodes.map((code) => metricRow(code, sums, series, endDate, targets, base)),
     })
   }
   return { ok: true, comparison: { scope, period: formatPeriod(period), periodEnd: endDate, rows, generatedAt: options.now.toISOString() } }
@@ -391,18 +434,52 @@ export function scopeParam(scope: ScopeRequest): string {
  * month the rollups hold, not at its calendar end: otherwise every
  * year-to-date report would read "no data for the last month".
  */
-async function effectiveEnd(db: Kysely<Database>, period: Period): Promise<{ endDate: string; endMonth: Month; months: Month[] }> {
+async function effectiveEnd(
+  db: Kysely<Database>,
+  period: Period,
+): Promise<{ endDate: string; endMonth: Month; months: Month[]; horizon: MonthRange | null }> {
   const all = monthsInPeriod(period)
   const horizon = await rollupMonthRange(db)
   const calendarEnd = periodEnd(period)
   if (!horizon || monthsBetween(horizon.to, monthOf(calendarEnd)) <= 0 || monthsBetween(all[0]!, horizon.to) < 0) {
-    return { endDate: calendarEnd, endMonth: monthOf(calendarEnd), months: all }
+    return { endDate: calendarEnd, endMonth: monthOf(calendarEnd), months: all, horizon }
   }
   const months = all.filter((m) => monthsBetween(m, horizon.to) >= 0)
   const endMonth = horizon.to
   const year = Number(endMonth.slice(0, 4))
   const month = Number(endMonth.slice(5, 7))
-  return { endDate: `${endMonth}-${String(daysInMonth(year, month)).padStart(2, '0')}`, endMonth, months }
+  return { endDate: `${endMonth}-${String(daysInMonth(year, month)).padStart(2, '0')}`, endMonth, months, horizon }
+}
+
+/** True when no rollup month lies before the range: every scope's first months are in it. */
+function localBaselines(horizon: MonthRange | null, range: MonthRange): boolean {
+  return horizon !== null && monthsBetween(range.from, horizon.from) >= 0
+}
+
+/**
+ * The baseline of targets relative to a baseline year, from months already
+ * fetched: the first month with parcels and the 11 after it. The same rule
+ * as baselineSums in db/models/reports.ts, which serves when older months
+ * lie outside what was fetched.
+ */
+function baselineFromMonths(byMonth: Map<string, RollupSums>): { sums: RollupSums; firstMonth: string } | null {
+  const first = [...byMonth.entries()]
+    .filter(([, sums]) => new Decimal(sums.parcels ?? 0).gt(0))
+    .map(([month]) => month)
+    .sort()[0]
+  if (!first) return null
+  const months = Array.from({ length: 12 }, (_, i) => addMonths(first, i))
+  return { sums: sumMonths(byMonth, months), firstMonth: first }
+}
+
+function baselineFor(
+  fetched: readonly { key: string | null; firstMonth: string; sums: RollupSums }[] | null,
+  key: string,
+  byMonth: Map<string, RollupSums>,
+): { sums: RollupSums; firstMonth: string } | null {
+  if (fetched === null) return baselineFromMonths(byMonth)
+  const row = fetched.find((b) => b.key === key)
+  return row ? { sums: row.sums, firstMonth: row.firstMonth } : null
 }
 
 type Resolved = { ok: true; scope: ScopeInfo; filter: ScopeFilter; targetRegion: string }
@@ -527,12 +604,13 @@ function seriesOf(byMonth: Map<string, RollupSums>, range: MonthRange): Map<stri
   return out
 }
 
-function groupByKey(rows: readonly GroupedMonthlySums[]): Map<string, Map<string, RollupSums>> {
+function groupByKey(rows: readonly { key: string | null; month: string; sums: RollupSums }[]): Map<string, Map<string, RollupSums>> {
   const out = new Map<string, Map<string, RollupSums>>()
   for (const row of rows) {
-    const months = out.get(row.key) ?? new Map<string, RollupSums>()
+    const key = String(row.key)
+    const months = out.get(key) ?? new Map<string, RollupSums>()
     months.set(row.month, row.sums)
-    out.set(row.key, months)
+    out.set(key, months)
   }
   return out
 }
@@ -624,9 +702,8 @@ async function childRows(
   viewer: Viewer,
   scope: ScopeInfo,
   level: ReportLevel,
-  groupKey: GroupKey,
-  grouped: readonly GroupedMonthlySums[],
-  baselines: readonly { key: string | null; firstMonth: string; sums: RollupSums }[],
+  grouped: readonly { key: string | null; month: string; sums: RollupSums }[],
+  baselines: readonly { key: string | null; firstMonth: string; sums: RollupSums }[] | null,
   months: readonly Month[],
   range: MonthRange,
   endDate: string,
@@ -649,8 +726,7 @@ async function childRows(
     const targetRegion = level === 'outlet' ? name.regionCode! : key
     const brand = level === 'outlet' ? (name.brandCode ?? null) : (scope.brand?.code ?? null)
     const targets = applicableTargets(targetRegion, sets, endDate, { brand })
-    const base = baselines.find((b) => b.key === key)
-    const row = metricRow(metric, sums, seriesOf(monthsOfKey, range), endDate, targets, base ? { sums: base.sums, firstMonth: base.firstMonth } : null)
+    const row = metricRow(metric, sums, seriesOf(monthsOfKey, range), endDate, targets, baselineFor(baselines, key, monthsOfKey))
     rows.push({
       key,
       param: level === 'outlet' ? `outlet:${key}` : `region:${key}`,
@@ -734,7 +810,7 @@ function emptyCharts(): ChartData {
 function chartData(
   byMonth: Map<string, RollupSums>,
   range: MonthRange,
-  parts: Awaited<ReturnType<typeof emissionParts>>,
+  parts: readonly ScopeMonthlySums[],
   mix: Awaited<ReturnType<typeof mixByMonth>>,
   periodMonths: readonly Month[],
 ): ChartData {
@@ -759,14 +835,13 @@ function chartData(
   })
   const avoided = shown.map((m) => {
     const p = partsByMonth.get(m)
-    return { month: m, ownT: toT(p?.avoidedCo2eKg ?? '0'), consumerT: toT(p?.consumerAvoidedCo2eKg ?? '0') }
+    return { month: m, ownT: toT(String(p?.sums.avoided_co2e_kg ?? '0')), consumerT: toT(p?.consumerAvoidedCo2eKg ?? '0') }
   })
   const energies = [...new Set(mix.filter((r) => r.measure === 'vehicle_months').map((r) => r.category))].sort()
+  const vehicleMonths = new Map(mix.filter((r) => r.measure === 'vehicle_months').map((r) => [`${r.month}|${r.category}`, r.value]))
   const energyMix = shown.map((m) => ({
     month: m,
-    vehicleMonths: Object.fromEntries(
-      energies.map((e) => [e, mix.find((r) => r.month === m && r.measure === 'vehicle_months' && r.category === e)?.value ?? '0']),
-    ),
+    vehicleMonths: Object.fromEntries(energies.map((e) => [e, vehicleMonths.get(`${m}|${e}`) ?? '0'])),
   }))
   const inPeriod = new Set(periodMonths)
   const materialTotals = new Map<string, Decimal>()
@@ -799,7 +874,6 @@ export async function loadReportPage(
   request: ScopeRequest,
   query: URLSearchParams,
   now: Date,
-  options: { charts?: boolean } = {},
 ): Promise<{ ok: true; data: ReportPageData } | Refusal> {
   const periods = await reportPeriods(db)
   const picked = pickPeriod(query.get('period'), periods)
@@ -813,13 +887,27 @@ export async function loadReportPage(
   const result = await buildReport(db, viewer, request, picked.period, {
     now,
     metric: isMetricCode(metricParam) ? metricParam : undefined,
-    charts: options.charts,
   })
   if (!result.ok) return result
   return {
     ok: true,
     data: { report: result.report, periods, period: formatPeriod(picked.period), invalidPeriod: picked.invalid, role: viewer.role },
   }
+}
+
+/** The chart data of a report page, fetched by the page once it is live. */
+export async function loadReportCharts(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  request: ScopeRequest,
+  query: URLSearchParams,
+): Promise<{ ok: true; charts: ChartData } | Refusal> {
+  const picked = pickPeriod(query.get('period'), await reportPeriods(db))
+  if (!picked.period) {
+    const resolved = await resolveScope(db, viewer, request)
+    return resolved.ok ? { ok: true, charts: emptyCharts() } : resolved
+  }
+  return buildReportCharts(db, viewer, request, picked.period)
 }
 
 export interface BrandPageData {
@@ -916,7 +1004,7 @@ export async function exportReportCsv(
     }
   }
 
-  const page = await loadReportPage(db, viewer, request, query, now, { charts: false })
+  const page = await loadReportPage(db, viewer, request, query, now)
   if (!page.ok) return page
   const report = page.data.report
   const scopeName = report ? name(report.scope.name) : ''

@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Viewer } from '#app/domain/access.ts'
 import { rollupFields, type RollupField } from '#app/domain/metrics/definitions.ts'
 import type { RollupSums } from '#app/domain/metrics/compute.ts'
-import { regionLevel } from '#app/domain/regions.ts'
+import { isWithinRegion, regionLevel } from '#app/domain/regions.ts'
 import type { Database } from '../schema.ts'
 import type { MixMeasure } from '../tables/reports.ts'
 import { outletVisibleTo } from './scope.ts'
@@ -45,6 +45,10 @@ export interface ScopeMonthlySums extends MonthlySums {
   /** Avoided CO2e before consumer credits, and the part credited to consumers (kg). */
   grossAvoidedCo2eKg: string
   consumerAvoidedCo2eKg: string
+  /** Emissions by source (kg), for the chart. */
+  packagingCo2eKg: string
+  fleetCo2eKg: string
+  facilityCo2eKg: string
 }
 
 export interface GroupedMonthlySums extends MonthlySums {
@@ -53,19 +57,49 @@ export interface GroupedMonthlySums extends MonthlySums {
 
 const sumColumns = sql.raw(rollupFields.map((field) => `sum(r.${field})::text as ${field}`).join(', '))
 
-function visibleTo(viewer: Viewer): RawBuilder<unknown> {
+/**
+ * The viewer's reach and the report's scope as one condition on the rollup
+ * rows. Where one implies the other (a city inside the bureau's province,
+ * the brand admin's own brand) it is written once: the planner multiplies
+ * the selectivities of repeated conditions on correlated columns and, under
+ * such an estimate, would read a whole month index instead of a province's rows.
+ */
+function scoped(viewer: Viewer, filter: ScopeFilter): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = []
+  const scope = filter.scope
   switch (viewer.role) {
     case 'admin':
-      return sql`true`
-    case 'bureau_officer':
-      return viewer.regionCode ? regionCondition(viewer.regionCode) : sql`false`
+      break
+    case 'bureau_officer': {
+      const reach = viewer.regionCode
+      if (!reach) return sql`false`
+      if (scope.kind === 'region') {
+        // Within the jurisdiction: the scope's own condition; wider: the jurisdiction; elsewhere: nothing.
+        if (isWithinRegion(scope.regionCode, reach)) parts.push(regionCondition(scope.regionCode))
+        else if (isWithinRegion(reach, scope.regionCode)) parts.push(regionCondition(reach))
+        else return sql`false`
+      } else {
+        parts.push(regionCondition(reach))
+      }
+      break
+    }
     case 'carrier_admin':
-      return viewer.brandId !== null ? sql`r.brand_id = ${viewer.brandId}` : sql`false`
+      if (viewer.brandId === null) return sql`false`
+      if (filter.brandId !== undefined && filter.brandId !== null && filter.brandId !== viewer.brandId) return sql`false`
+      parts.push(sql`r.brand_id = ${viewer.brandId}`)
+      break
     case 'outlet_operator':
-      return viewer.outletId !== null ? sql`r.outlet_id = ${viewer.outletId}` : sql`false`
+      if (viewer.outletId === null) return sql`false`
+      if (scope.kind === 'outlet' && scope.outletId !== viewer.outletId) return sql`false`
+      parts.push(sql`r.outlet_id = ${viewer.outletId}`)
+      break
     case 'consumer':
       return sql`false`
   }
+  if (scope.kind === 'region' && viewer.role !== 'bureau_officer') parts.push(regionCondition(scope.regionCode))
+  if (scope.kind === 'outlet' && viewer.role !== 'outlet_operator') parts.push(sql`r.outlet_id = ${scope.outletId}`)
+  if (filter.brandId !== undefined && filter.brandId !== null && viewer.role !== 'carrier_admin') parts.push(sql`r.brand_id = ${filter.brandId}`)
+  return parts.length === 0 ? sql`true` : sql.join(parts, sql` and `)
 }
 
 // The copied province/city/district columns each have an index with month.
@@ -80,16 +114,18 @@ function regionCondition(regionCode: string): RawBuilder<unknown> {
   }
 }
 
-function scopeCondition(filter: ScopeFilter): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = []
-  if (filter.scope.kind === 'region') parts.push(regionCondition(filter.scope.regionCode))
-  if (filter.scope.kind === 'outlet') parts.push(sql`r.outlet_id = ${filter.scope.outletId}`)
-  if (filter.brandId !== undefined && filter.brandId !== null) parts.push(sql`r.brand_id = ${filter.brandId}`)
-  return parts.length === 0 ? sql`true` : sql.join(parts, sql` and `)
-}
-
+/**
+ * The months as literals, not bind parameters: postgres.js prepares each
+ * statement, and after five runs PostgreSQL may switch to a generic plan,
+ * which cannot see how narrow a parameterised date range is and reads the
+ * whole month index (hundreds of milliseconds at national scale instead of
+ * tens). The values are checked to be months first.
+ */
 function monthCondition(range: MonthRange): RawBuilder<unknown> {
-  return sql`r.month between ${`${range.from}-01`}::date and ${`${range.to}-01`}::date`
+  for (const month of [range.from, range.to]) {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new Error(`Not a month (YYYY-MM): ${month}`)
+  }
+  return sql`r.month between ${sql.lit(`${range.from}-01`)}::date and ${sql.lit(`${range.to}-01`)}::date`
 }
 
 const groupColumns: Record<GroupKey, string> = {
@@ -113,18 +149,44 @@ export async function monthlySums(
   filter: ScopeFilter,
   range: MonthRange,
 ): Promise<ScopeMonthlySums[]> {
+  return monthlySumsBy(db, viewer, filter, range, null)
+}
+
+export interface KeyedScopeMonthlySums extends ScopeMonthlySums {
+  /** The group (child region, outlet, brand); null without grouping. */
+  key: string | null
+}
+
+/**
+ * The scope's sums per month, and per group when asked: one pass over the
+ * scope's rollup rows gives a report its drill-down and its totals (the sum
+ * of its groups).
+ */
+export async function monthlySumsBy(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  filter: ScopeFilter,
+  range: MonthRange,
+  groupBy: GroupKey | null,
+): Promise<KeyedScopeMonthlySums[]> {
+  const key = groupBy ? sql.raw(groupColumns[groupBy]) : sql`null::text`
   const { rows } = await sql<Record<string, string>>`
-    select to_char(r.month, 'YYYY-MM') as month, ${sumColumns},
-      sum(r.gross_avoided_co2e_kg)::text as gross_avoided, sum(r.consumer_avoided_co2e_kg)::text as consumer_avoided
+    select ${key} as key, to_char(r.month, 'YYYY-MM') as month, ${sumColumns},
+      sum(r.gross_avoided_co2e_kg)::text as gross_avoided, sum(r.consumer_avoided_co2e_kg)::text as consumer_avoided,
+      sum(r.packaging_co2e_kg)::text as packaging_co2e, sum(r.fleet_co2e_kg)::text as fleet_co2e, sum(r.facility_co2e_kg)::text as facility_co2e
     from outlet_month_rollups r
-    where ${visibleTo(viewer)} and ${scopeCondition(filter)} and ${monthCondition(range)}
-    group by r.month
-    order by r.month`.execute(db)
+    where ${scoped(viewer, filter)} and ${monthCondition(range)}
+    group by 1, r.month
+    order by 1, r.month`.execute(db)
   return rows.map((row) => ({
+    key: row.key ?? null,
     month: row.month!,
     sums: toSums(row),
     grossAvoidedCo2eKg: row.gross_avoided ?? '0',
     consumerAvoidedCo2eKg: row.consumer_avoided ?? '0',
+    packagingCo2eKg: row.packaging_co2e ?? '0',
+    fleetCo2eKg: row.fleet_co2e ?? '0',
+    facilityCo2eKg: row.facility_co2e ?? '0',
   }))
 }
 
@@ -140,7 +202,7 @@ export async function groupedMonthlySums(
   const { rows } = await sql<Record<string, string>>`
     select ${key} as key, to_char(r.month, 'YYYY-MM') as month, ${sumColumns}
     from outlet_month_rollups r
-    where ${visibleTo(viewer)} and ${scopeCondition(filter)} and ${monthCondition(range)}
+    where ${scoped(viewer, filter)} and ${monthCondition(range)}
     group by 1, r.month
     order by 1, r.month`.execute(db)
   return rows.map((row) => ({ key: String(row.key), month: row.month!, sums: toSums(row) }))
@@ -161,14 +223,14 @@ export async function baselineSums(
     with firsts as (
       select ${key} as key, min(r.month) as first
       from outlet_month_rollups r
-      where ${visibleTo(viewer)} and ${scopeCondition(filter)} and r.parcels > 0
+      where ${scoped(viewer, filter)} and r.parcels > 0
       group by 1
     )
     select f.key, to_char(f.first, 'YYYY-MM') as first_month, ${sumColumns}
     from firsts f
     join outlet_month_rollups r on ${groupBy ? sql`${key} = f.key` : sql`true`}
       and r.month >= f.first and r.month < (f.first + interval '12 months')
-    where ${visibleTo(viewer)} and ${scopeCondition(filter)}
+    where ${scoped(viewer, filter)}
     group by f.key, f.first`.execute(db)
   return rows.map((row) => ({ key: row.key ?? null, firstMonth: row.first_month!, sums: toSums(row) }))
 }
@@ -215,51 +277,24 @@ export interface MixRow {
   value: string
 }
 
-/** Packaging mass by material, vehicle-months and distance by energy, per month. */
+/**
+ * The charts' breakdowns: vehicle-months by energy per month over one range,
+ * packaging mass by material per month over another (the period).
+ */
 export async function mixByMonth(
   db: Kysely<Database>,
   viewer: Viewer,
   filter: ScopeFilter,
-  range: MonthRange,
+  ranges: { energy: MonthRange; materials: MonthRange },
 ): Promise<MixRow[]> {
   const { rows } = await sql<MixRow>`
     select to_char(r.month, 'YYYY-MM') as month, r.measure, r.category, sum(r.value)::text as value
     from outlet_month_mix r
-    where ${visibleTo(viewer)} and ${scopeCondition(filter)} and ${monthCondition(range)}
+    where ${scoped(viewer, filter)}
+      and ((r.measure = 'vehicle_months' and ${monthCondition(ranges.energy)})
+        or (r.measure = 'packaging_mass_kg' and ${monthCondition(ranges.materials)}))
     group by r.month, r.measure, r.category
     order by r.month, r.measure, r.category`.execute(db)
-  return rows
-}
-
-export interface EmissionParts {
-  month: string
-  packagingCo2eKg: string
-  fleetCo2eKg: string
-  facilityCo2eKg: string
-  grossAvoidedCo2eKg: string
-  consumerAvoidedCo2eKg: string
-  avoidedCo2eKg: string
-}
-
-/** Emissions by source and avoided emissions (own and credited to consumers), per month. */
-export async function emissionParts(
-  db: Kysely<Database>,
-  viewer: Viewer,
-  filter: ScopeFilter,
-  range: MonthRange,
-): Promise<EmissionParts[]> {
-  const { rows } = await sql<EmissionParts>`
-    select to_char(r.month, 'YYYY-MM') as month,
-      sum(r.packaging_co2e_kg)::text as "packagingCo2eKg",
-      sum(r.fleet_co2e_kg)::text as "fleetCo2eKg",
-      sum(r.facility_co2e_kg)::text as "facilityCo2eKg",
-      sum(r.gross_avoided_co2e_kg)::text as "grossAvoidedCo2eKg",
-      sum(r.consumer_avoided_co2e_kg)::text as "consumerAvoidedCo2eKg",
-      sum(r.avoided_co2e_kg)::text as "avoidedCo2eKg"
-    from outlet_month_rollups r
-    where ${visibleTo(viewer)} and ${scopeCondition(filter)} and ${monthCondition(range)}
-    group by r.month
-    order by r.month`.execute(db)
   return rows
 }
 
@@ -270,13 +305,18 @@ export async function factorSetVersions(
   filter: ScopeFilter,
   range: MonthRange,
 ): Promise<string[]> {
-  const { rows } = await sql<{ version: string }>`
-    select distinct v.version
+  // Distinct arrays first (a hash over few values), their elements after.
+  const { rows } = await sql<{ versions: string[] | string }>`
+    select distinct r.factor_set_versions as versions
     from outlet_month_rollups r
-    cross join lateral unnest(r.factor_set_versions) as v(version)
-    where ${visibleTo(viewer)} and ${scopeCondition(filter)} and ${monthCondition(range)}
-    order by v.version`.execute(db)
-  return rows.map((r) => r.version)
+    where ${scoped(viewer, filter)} and ${monthCondition(range)}`.execute(db)
+  const all = rows.flatMap((r) => (Array.isArray(r.versions) ? r.versions : parseTextArray(r.versions)))
+  return [...new Set(all)].sort()
+}
+
+// The embedded driver may hand a text[] back in its literal form, {2026.1,2027.1}.
+function parseTextArray(value: string): string[] {
+  return value.replace(/^\{|\}$/g, '').split(',').map((v) => v.replace(/^"|"$/g, '')).filter((v) => v !== '')
 }
 
 /** First and last month any rollup holds (`YYYY-MM`), for the period picker. */

@@ -347,7 +347,12 @@ function rollupStatement(mode: Mode, optional: OptionalSources): RawBuilder<unkn
       .map(([name]) => `${name} = excluded.${name}`)
       .join(', '),
   )
-  const conflict = 'keys' in mode ? sql`on conflict (outlet_id, month) do update set ${updates}` : sql``
+  // A rebuild writes the rows in the order reports read them (a region's
+  // outlets, month after month), so a province's year sits in few pages.
+  const tail =
+    'keys' in mode
+      ? sql`on conflict (outlet_id, month) do update set ${updates}`
+      : sql`order by o.province_code, o.city_code, o.region_code, kk.outlet_id, kk.month`
   // With keys, the fact CTEs join the keys; in a rebuild, the keys are made of the facts.
   const ordered =
     'keys' in mode
@@ -360,7 +365,7 @@ function rollupStatement(mode: Mode, optional: OptionalSources): RawBuilder<unkn
     from kk
     join outlets o on o.id = kk.outlet_id
     ${sql.join(joins, sql` `)}
-    ${conflict}`
+    ${tail}`
 }
 
 /**
@@ -437,7 +442,8 @@ function mixStatement(mode: Mode): RawBuilder<unknown> {
     select p.outlet_id, p.month, o.brand_id, o.region_code, o.province_code, o.city_code, p.measure, p.category, p.value
     from parts p
     join outlets o on o.id = p.outlet_id
-    where p.value <> 0`
+    where p.value <> 0
+    ${'keys' in mode ? sql`` : sql`order by o.province_code, o.city_code, o.region_code, p.outlet_id, p.month, p.measure, p.category`}`
 }
 
 async function missingOutletsOfMonths(db: Kysely<Database>, keys: readonly OutletMonthKey[]): Promise<OutletMonthKey[]> {
