@@ -324,14 +324,21 @@ async function writePlan(
   options: { bulkWriter?: BulkResultWriter },
 ): Promise<{ written: number; superseded: number }> {
   if (plan.rows.length === 0) return { written: 0, superseded: 0 }
+  let upsert = plan.versionStored
   if (plan.fresh && options.bulkWriter && !db.isTransaction) {
-    return { written: await options.bulkWriter(recordType, version, plan.rows), superseded: 0 }
+    try {
+      return { written: await options.bulkWriter(recordType, version, plan.rows), superseded: 0 }
+    } catch {
+      // Another writer stored a result for one of these records meanwhile (the
+      // COPY rolled back as a whole): write the batch the careful way instead.
+      upsert = true
+    }
   }
   const run = async (trx: Kysely<Database>) => {
     const superseded =
       (await supersedeResults(trx, recordType, version, plan.replaceAll, ['current', 'restatement'])) +
       (await supersedeResults(trx, recordType, version, plan.replaceRestatement, ['restatement']))
-    const written = await writeResults(trx, recordType, version, plan.rows, { upsert: plan.versionStored })
+    const written = await writeResults(trx, recordType, version, plan.rows, { upsert })
     return { written, superseded }
   }
   // Superseding and writing stand or fall together, so that a record never has two current results or none.

@@ -351,35 +351,56 @@ export async function copyResults(
   rows: readonly ResultToWrite[],
 ): Promise<number> {
   if (rows.length === 0) return 0
-  const stream = await pg`copy emission_results (outlet_id, record_type, record_id, factor_set_version, month, category,
-    co2e_kg, avoided_co2e_kg, ttw_kg, wtt_kg, electricity_kg, method, data_quality, provenance, status) from stdin`.writable()
-  const fixed = `\t${recordType}\t`
-  const versionCell = `\t${version}\t`
-  let chunk = ''
-  let failed: Error | null = null
-  stream.on('error', (e: Error) => {
-    failed = e
-  })
-  const write = (text: string) =>
-    new Promise<void>((resolve, reject) => {
-      if (failed) reject(failed)
-      else if (stream.write(text)) resolve()
-      else stream.once('drain', () => (failed ? reject(failed) : resolve()))
+  // In a transaction followed by a trivial query: postgres.js loses an error
+  // PostgreSQL reports after the end of the data (a duplicate key, say) and
+  // never finishes the stream; the query after it then fails on the aborted
+  // transaction, so a failed COPY is an error here, not a hang. The query also
+  // waits for the COPY to complete (one connection, queries in order).
+  await pg.begin(async (tx) => {
+    const stream = await tx`copy emission_results (outlet_id, record_type, record_id, factor_set_version, month, category,
+      co2e_kg, avoided_co2e_kg, ttw_kg, wtt_kg, electricity_kg, method, data_quality, provenance, status) from stdin`.writable()
+    const fixed = `\t${recordType}\t`
+    const versionCell = `\t${version}\t`
+    let failed: Error | null = null
+    stream.on('error', (e: Error) => {
+      failed = e
     })
-  for (const r of rows) {
-    // COPY text format: tab-separated, \N for null, backslashes doubled
-    // (the JSON is on one line: JSON.stringify escapes tabs and newlines).
-    chunk += `${r.outletId}${fixed}${r.recordId}${versionCell}${r.month}\t${r.category}\t${r.co2eKg}\t${r.avoidedCo2eKg}\t${r.ttwKg ?? '\\N'}\t${r.wttKg ?? '\\N'}\t${r.electricityKg ?? '\\N'}\t${r.method}\t${r.dataQuality}\t${r.provenance.includes('\\') ? r.provenance.replace(/\\/g, '\\\\') : r.provenance}\t${r.status}\n`
-    if (chunk.length > 1 << 16) {
-      await write(chunk)
-      chunk = ''
+    const write = (text: string) =>
+      new Promise<void>((resolve, reject) => {
+        if (failed) reject(failed)
+        else if (stream.write(text)) resolve()
+        else stream.once('drain', () => (failed ? reject(failed) : resolve()))
+      })
+    // Lines are collected and joined (a flat string encodes to bytes much faster
+    // than one grown by +=), and sent in pieces of about 256 kB.
+    let lines: string[] = []
+    let size = 0
+    for (const r of rows) {
+      // COPY text format: tab-separated, \N for null, backslashes doubled
+      // (the JSON is on one line: JSON.stringify escapes tabs and newlines).
+      const line = `${r.outletId}${fixed}${r.recordId}${versionCell}${r.month}\t${r.category}\t${r.co2eKg}\t${r.avoidedCo2eKg}\t${r.ttwKg ?? '\\N'}\t${r.wttKg ?? '\\N'}\t${r.electricityKg ?? '\\N'}\t${r.method}\t${r.dataQuality}\t${r.provenance.includes('\\') ? r.provenance.replace(/\\/g, '\\\\') : r.provenance}\t${r.status}\n`
+      lines.push(line)
+      size += line.length
+      if (size > 1 << 18) {
+        await write(lines.join(''))
+        lines = []
+        size = 0
+      }
     }
-  }
-  await new Promise<void>((resolve, reject) => {
-    if (failed) return reject(failed)
-    stream.once('error', reject)
-    stream.once('finish', () => resolve())
-    stream.end(chunk)
+    if (failed) throw failed
+    await new Promise<void>((resolve, reject) => stream.write(lines.join(''), (e) => (e ? reject(e) : resolve())))
+    stream.end()
+    // The end of the data goes out on the next tick; until then the
+    // connection refuses other queries.
+    for (let attempt = 0; ; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, attempt === 0 ? 0 : 5))
+      try {
+        await tx`select 1`
+        break
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'COPY_IN_PROGRESS' || attempt > 1000) throw e
+      }
+    }
   })
   return rows.length
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { costRecords, recomputeEmissions } from '#app/services/emissions.server.ts'
 import { importFactorSet, publishFactorSet, retireFactorSet } from '#app/services/factor-sets.server.ts'
@@ -114,5 +115,35 @@ describe('publishing a corrected set', () => {
     const r = await recomputeEmissions(t.db, { outletId: yunnan, fromMonth: '2022-01-01', skipRollups: true })
     expect(r.ok && r.summary.examined).toBe(1)
     expect(await results(id)).toEqual([])
+  })
+})
+
+describe('the COPY path of the recompute scripts (PostgreSQL only)', () => {
+  it('stores the same rows as the insert path; a COPY that meets a stored result fails as a whole instead of hanging', async (ctx) => {
+    if (t.kind !== 'postgres' || !process.env.DATABASE_URL) return ctx.skip()
+    const { default: postgres } = await import('postgres')
+    const { copyResults } = await import('#db/models/emissions.ts')
+    const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(t.db)
+    const url = new URL(process.env.DATABASE_URL)
+    url.pathname = `/${rows[0]!.name}`
+    const pg = postgres(url.toString(), { max: 1, onnotice: () => {} })
+    try {
+      const outlet = await addOutlet(t.db, 'COPY-530102-T1', '530102')
+      const a = await addRecord(t.db, 'facility_electricity', outlet, { month: '2022-07-01', electricity_kwh: '1000' })
+      const b = await addRecord(t.db, 'facility_electricity', outlet, { month: '2022-08-01', electricity_kwh: '2000.5' })
+      const r = await recomputeEmissions(t.db, { outletId: outlet, skipRollups: true, bulkWriter: (type, v, list) => copyResults(pg, type, v, list) })
+      expect(r.ok && r.summary).toMatchObject({ examined: 2, written: 2, changed: 2 })
+      const stored = await listResultsForRecords(t.db, 'facility_electricity', [a, b])
+      // 1000 × 0.1073 = 107.3; 2000.5 × 0.1073 = 214.65365 (set 2026.3 keeps Yunnan's factor)
+      expect(stored.map((s) => [s.co2eKg, s.status, s.provenance])).toEqual([
+        ['107.3', 'current', { inputs: { electricityKwh: '1000', regionCode: '530102', year: 2022 }, factorIds: ['grid.province.530000.2022'] }],
+        ['214.65365', 'current', { inputs: { electricityKwh: '2000.5', regionCode: '530102', year: 2022 }, factorIds: ['grid.province.530000.2022'] }],
+      ])
+      // a COPY that meets a stored result fails as a whole and says so (no hang)
+      const row = { outletId: outlet, recordId: a, month: '2022-07-01', category: 'facility' as const, co2eKg: '1', avoidedCo2eKg: '0', ttwKg: null, wttKg: null, electricityKg: null, method: 'electricity', dataQuality: 1, provenance: '{}', status: 'current' as const }
+      await expect(copyResults(pg, 'facility_electricity', stored[0]!.factorSetVersion, [row])).rejects.toThrow()
+    } finally {
+      await pg.end()
+    }
   })
 })
