@@ -401,6 +401,11 @@ function stateCtes(): RawBuilder<unknown>[] {
   ]
 }
 
+/**
+ * The charts' breakdowns: packaging mass by material and vehicle-months by
+ * energy. (The table also admits distance by energy; no report shows it, so
+ * it is not computed.)
+ */
 function mixStatement(mode: Mode): RawBuilder<unknown> {
   // A rebuild runs after the rollups are in: their rows are the outlet-months.
   const keys =
@@ -413,19 +418,8 @@ function mixStatement(mode: Mode): RawBuilder<unknown> {
     { from: sql`packaging_consumption c join packaging_items i on i.id = c.item_id`, alias: 'c', dateColumn: 'period_start', groupBy: 'i.material' },
     sql`i.material as category, sum(${itemMass}) as value`,
   )
-  const distance = factCte(
-    mode,
-    'energy_distance',
-    {
-      from: sql`vehicle_use vu join vehicles v on v.outlet_id = vu.outlet_id and v.id = vu.vehicle_id`,
-      alias: 'vu',
-      dateColumn: 'month',
-      groupBy: 'v.energy',
-    },
-    sql`v.energy as category, sum(vu.distance_km) as value`,
-  )
   return sql`
-    with ${sql.join([keys, material, distance], sql`, `)},
+    with ${sql.join([keys, material], sql`, `)},
     energy_months as (
       select kk.outlet_id, kk.month, v.energy as category, count(*) as value
       from kk
@@ -436,7 +430,6 @@ function mixStatement(mode: Mode): RawBuilder<unknown> {
     parts as (
       select outlet_id, month, 'packaging_mass_kg' as measure, category, value from material
       union all select outlet_id, month, 'vehicle_months', category, value from energy_months
-      union all select outlet_id, month, 'distance_km', category, value from energy_distance
     )
     insert into outlet_month_mix (outlet_id, month, brand_id, region_code, province_code, city_code, measure, category, value)
     select p.outlet_id, p.month, o.brand_id, o.region_code, o.province_code, o.city_code, p.measure, p.category, p.value
