@@ -275,8 +275,11 @@ export function generateActivity(profile: ActivityProfile, outlets: readonly See
           const recyclableBags = Math.round(bags * rate('recyclableTransitBagRate', t, true))
           const recyclablePackaging = Math.round(parcels * rate('recyclablePackagingRate', t, true))
           const narrowTape = Math.round(box * rate('narrowTapeRate', t, true))
+          // Fields written out, not spread: 37,000 spread objects cost seconds of garbage collection.
           out.shipments.push({
-            ...owner,
+            outlet_id: owner.outlet_id,
+            brand_id: owner.brand_id,
+            region_code: owner.region_code,
             stat_date: date,
             parcels,
             e_waybill_parcels: eWaybill,
@@ -571,10 +574,11 @@ async function insertRecordset(
   const list = sql.raw(names.join(', '))
   const definition = sql.raw(names.map((name) => `${name} ${columns[name]}`).join(', '))
   for (let i = 0; i < rows.length; i += 5_000) {
-    const chunk = rows.slice(i, i + 5_000).map((row) => Object.fromEntries(names.map((n) => [n, row[n] ?? null])))
+    // The replacer keeps only the table's columns; a key left out reads as null.
+    const json = JSON.stringify(rows.slice(i, i + 5_000), names)
     const statement = sql<{ id: string; a: unknown; b: unknown }>`
       insert into ${sql.table(table)} (${list})
-      select ${list} from json_to_recordset(cast(${JSON.stringify(chunk)}::text as json)) as r(${definition})
+      select ${list} from json_to_recordset(cast(${json}::text as json)) as r(${definition})
       ${returningKey ? sql`returning id, ${sql.ref(returningKey[0])} as a, ${sql.ref(returningKey[1])} as b` : sql``}`
     const { rows: returned } = await statement.execute(trx)
     for (const row of returned) ids.set(`${String(row.a)}|${String(row.b)}`, Number(row.id))
