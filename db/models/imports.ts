@@ -229,21 +229,35 @@ export async function withCopyTransaction<T>(url: string, fn: (trx: Kysely<Datab
   const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: single as unknown as postgres.Sql }) })
   const copy: CopyChannel = {
     async copyIn(statement, chunks) {
-      const writable = await reserved.unsafe(statement).writable()
-      await new Promise<void>((resolve, reject) => {
-        writable.on('error', reject)
-        writable.on('finish', resolve)
-        void (async () => {
-          try {
-            for await (const chunk of chunks) {
-              if (!writable.write(chunk)) await new Promise((r) => writable.once('drain', r))
-            }
-            writable.end()
-          } catch (error) {
-            writable.destroy(error as Error)
-          }
-        })()
+      const stream = await reserved.unsafe(statement).writable()
+      let failed: Error | null = null
+      stream.on('error', (error: Error) => {
+        failed = error
       })
+      for await (const chunk of chunks) {
+        if (failed) throw failed
+        if (!stream.write(chunk)) {
+          await new Promise<void>((resolve) => {
+            stream.once('drain', resolve)
+            stream.once('error', () => resolve())
+          })
+        }
+      }
+      if (failed) throw failed
+      stream.end()
+      // A COPY the server refuses after the data (a duplicate key) never ends the
+      // stream: the next query on the connection is what surfaces the error, and it
+      // also waits for the COPY to finish. The end of the data goes out on the next
+      // tick; until then the connection refuses queries.
+      for (let attempt = 0; ; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, attempt === 0 ? 0 : 2))
+        try {
+          await reserved.unsafe('select 1')
+          return
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'COPY_IN_PROGRESS' || attempt > 5000) throw failed ?? error
+        }
+      }
     },
   }
   try {

@@ -11,6 +11,7 @@ import { ForbiddenWrite, saveRecordFromForm, submitOutletMonth } from '#app/serv
 import { recordCodes, recordDefinitions } from '#app/domain/activity/definitions.ts'
 import { templateCsv } from '#app/domain/csv/template.ts'
 import { commitImport, previewImport, rejectedCsvChunks, type ImportRequest } from '#app/services/imports.server.ts'
+import { serverDatabaseName, withCopyTransaction } from '#db/models/imports.ts'
 import { createTestDatabase, type TestDatabase } from '../support/db.ts'
 
 // The upload service end to end on a seeded database (both drivers: COPY on
@@ -183,6 +184,24 @@ describe('all or nothing', () => {
     // The same file then goes in whole.
     const commit = await commitImport(t.db, request(operator, 'shipment_stats', file, { fileName: 'may.csv' }), { chunkRows: 10 })
     expect([commit.ok, commit.report.accepted]).toEqual([true, 30])
+  })
+
+  it('on PostgreSQL, a COPY the server refuses (a duplicate key) fails the transaction instead of hanging', async () => {
+    const name = await serverDatabaseName(t.db)
+    if (name === null) return // the embedded database writes with INSERTs, whose errors are plain errors
+    const url = new URL(process.env.DATABASE_URL!)
+    url.pathname = `/${name}`
+    const existing = await t.db.selectFrom('shipment_stats').select([sql<string>`id::text`.as('id'), 'outlet_id']).executeTakeFirstOrThrow()
+    const before = await countRows('shipment_stats')
+    const line = (id: string) => `${id}\t${existing.outlet_id}\t1\t410105\t2024-05-31\t1\t1\t0\tmeasured\tcsv\n`
+    await expect(
+      withCopyTransaction(url.toString(), async (_trx, copy) => {
+        await copy.copyIn('copy shipment_stats (id, outlet_id, brand_id, region_code, stat_date, parcels, e_waybill_parcels, paper_waybill_parcels, data_quality, source) from stdin', [line('990000001')])
+        // The same id again: the primary key refuses it after the data has gone.
+        await copy.copyIn('copy shipment_stats (id, outlet_id, brand_id, region_code, stat_date, parcels, e_waybill_parcels, paper_waybill_parcels, data_quality, source) from stdin', [line(existing.id)])
+      }),
+    ).rejects.toThrow()
+    expect(await countRows('shipment_stats')).toBe(before)
   })
 
   it('a file whose header lacks a required column writes nothing', async () => {
