@@ -412,6 +412,14 @@ export function ReportCharts({ report, period }: { report: Report; period: strin
   }, [query])
   const charts = fetcher.data ?? emptyCharts
   const metric = report.metric
+  if (!fetcher.data) {
+    return (
+      <section className="charts" data-testid="report-charts">
+        <h2>{t('reports.charts.title')}</h2>
+        <p className="muted small" role="status">{fetcher.state === 'idle' ? t('reports.charts.noScript') : t('reports.charts.loading')}</p>
+      </section>
+    )
+  }
   const definition = getMetric(metric)
   const target = report.metrics.find((m) => m.code === metric)?.target ?? null
   const materialLabel = (material: string) => {

@@ -114,6 +114,7 @@ export const reportPages = defineMessages(
     'reports.charts.avoidedConsumer': '已计入消费者的减排',
     'reports.charts.noScript': '图表需要在浏览器中启用脚本；全部数字见上方表格。',
     'reports.charts.empty': '暂无可绘制的数据。',
+    'reports.charts.loading': '正在加载图表……',
 
     'reports.material.corrugated_virgin': '瓦楞纸板（原生纤维）',
     'reports.material.corrugated_recycled': '瓦楞纸板（再生纤维）',
@@ -320,6 +321,7 @@ export const reportPages = defineMessages(
     'reports.charts.avoidedConsumer': 'Credited to consumers',
     'reports.charts.noScript': 'The charts need scripts enabled in the browser; every figure is in the tables above.',
     'reports.charts.empty': 'Nothing to draw yet.',
+    'reports.charts.loading': 'Loading the charts…',
 
     'reports.material.corrugated_virgin': 'Corrugated board (virgin fibre)',
     'reports.material.corrugated_recycled': 'Corrugated board (recycled fibre)',
