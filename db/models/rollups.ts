@@ -37,20 +37,31 @@ const nevEnergies = sql.raw(`('BEV', 'PHEV', 'FCEV')`)
 const itemMass = sql.raw(`(c.item_count * i.unit_mass_kg / coalesce(i.design_life_uses, 1))`)
 
 /** Recompute the rollup rows of these outlet-months. Call it in the transaction that changed the raw rows. */
-export async function refreshOutletMonths(trx: Kysely<Database>, keys: readonly OutletMonthKey[]): Promise<RefreshResult> {
+export async function refreshOutletMonths(
+  trx: Kysely<Database>,
+  keys: readonly OutletMonthKey[],
+  options: { bulk?: boolean } = {},
+): Promise<RefreshResult> {
   const unique = dedupe(keys)
   if (unique.length === 0) return { outletMonths: 0 }
   return inTransaction(trx, async (db) => {
     const expanded = dedupe([...unique, ...(await missingOutletsOfMonths(db, unique))])
     const optional = await optionalSources(db)
+    const bulk = options.bulk ?? expanded.length > bulkRefreshThreshold
     for (let i = 0; i < expanded.length; i += keysPerStatement) {
       const chunk = expanded.slice(i, i + keysPerStatement)
-      await rollupStatement({ keys: chunk }, optional).execute(db)
+      const mode: Mode = { keys: chunk, ...(bulk ? { bulk: monthBounds(chunk) } : {}) }
+      await rollupStatement(mode, optional).execute(db)
       await sql`delete from outlet_month_mix where (outlet_id, month) in (select outlet_id, month from (values ${keyValues(chunk)}) k(outlet_id, month))`.execute(db)
-      await mixStatement({ keys: chunk }).execute(db)
+      await mixStatement(mode).execute(db)
     }
     return { outletMonths: expanded.length }
   })
+}
+
+function monthBounds(keys: readonly OutletMonthKey[]): { from: string; toExclusive: string } {
+  const months = keys.map((k) => k.month).sort()
+  return { from: months[0]!, toExclusive: nextMonth(months[months.length - 1]!) }
 }
 
 /**
@@ -103,7 +114,20 @@ export async function rebuildRollups(db: Kysely<Database>): Promise<RefreshResul
 
 // ---------------------------------------------------------------------------
 
-type Mode = { keys: readonly OutletMonthKey[] } | { range: { from: string; to: string } }
+type Mode =
+  | {
+      keys: readonly OutletMonthKey[]
+      /**
+       * Many keys (a CSV import): the facts of the keys' outlets in their
+       * months are aggregated in one hashed pass instead of one index range
+       * scan per key. Bounds are `YYYY-MM-DD`, the end exclusive.
+       */
+      bulk?: { from: string; toExclusive: string }
+    }
+  | { range: { from: string; to: string } }
+
+/** Above this many outlet-months a refresh aggregates in bulk (measured: about 1.7 ms per key one by one). */
+export const bulkRefreshThreshold = 400
 
 interface OptionalSources {
   /** Issue 3's per-record CO2e (migration 0003), once it exists. */
@@ -128,10 +152,11 @@ function keyValues(keys: readonly OutletMonthKey[]): RawBuilder<unknown> {
 /** The outlet-months to compute: the keys, or every open outlet for each month of the range. */
 function keysCte(mode: Mode): RawBuilder<unknown> {
   if ('keys' in mode) {
-    return sql`kk as (
+    const kk = sql`kk as (
       select outlet_id, month, (month + interval '1 month')::date as next_month
       from (values ${keyValues(mode.keys)}) k(outlet_id, month)
     )`
+    return mode.bulk ? sql`${kk}, ko as (select distinct outlet_id from kk)` : kk
   }
   return sql`kk as (
     select outlet_id, month, (month + interval '1 month')::date as next_month from (
@@ -175,6 +200,19 @@ function factCte(
     ...(input.where ? [input.where] : []),
   ]
   const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``
+  if ('keys' in mode && mode.bulk) {
+    const bounds = [
+      sql`${outlet} in (select outlet_id from ko)`,
+      sql`${date} >= ${sql.lit(mode.bulk.from)}::date`,
+      sql`${date} < ${sql.lit(mode.bulk.toExclusive)}::date`,
+    ]
+    return sql`${sql.raw(name)} as (
+      select ${outlet} as outlet_id, date_trunc('month', ${date})::date as month, ${columns}
+      from ${input.from}
+      where ${sql.join([...conditions, ...bounds], sql` and `)}
+      group by 1, 2${extraGroup}
+    )`
+  }
   if ('keys' in mode) {
     return sql`${sql.raw(name)} as (
       select kk.outlet_id, kk.month, ${columns}

@@ -341,6 +341,10 @@ describe('rollups', () => {
     await rebuildRollups(t.db)
     const rebuilt = await snapshot()
     expect(rebuilt).toEqual(incremental)
+    // and so does a bulk refresh (one hashed pass, as for a large import) of every outlet-month
+    const keys = (await sql<{ o: number; m: string }>`select outlet_id as o, month::text as m from outlet_month_rollups`.execute(t.db)).rows
+    await t.db.transaction().execute((trx) => refreshOutletMonths(trx, keys.map((k) => ({ outletId: k.o, month: k.m })), { bulk: true }))
+    expect(await snapshot()).toEqual(incremental)
   })
 })
 
