@@ -120,11 +120,12 @@ describe('the factor-set admin page', () => {
     await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), good.locator('button[type="submit"]').click()])
     await expect.poll(() => page.getByTestId('factor-notice').textContent()).toContain('Factor set 2026.2 is stored as a draft')
     const draft = page.getByTestId('factor-sets').locator('tr[data-version="2026.2"]')
-    expect(await draft.textContent()).toContain('draft')
+    await expect.poll(() => draft.textContent()).toContain('draft')
 
     // publishing recomputes and shows the counts
     await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), draft.getByRole('button', { name: 'Publish and recompute' }).click()])
     await expect.poll(() => page.getByTestId('factor-notice').textContent(), { timeout: 60_000 }).toMatch(/Factor set 2026\.2 is published and results were recomputed: [\d,]+ records examined/)
-    expect(await page.getByTestId('factor-sets').locator('tr[data-version="2026.2"]').textContent()).toContain('in force')
+    // the notice comes with the action's answer; the table follows when the page's data reloads
+    await expect.poll(() => page.getByTestId('factor-sets').locator('tr[data-version="2026.2"]').textContent()).toContain('in force')
   })
 })
