@@ -41,6 +41,8 @@ const keep = process.argv.includes('--keep')
 // V8 old-space cap for the import process, in MB (0: node's default). A batch job's heap is an
 // operator's setting (NODE_OPTIONS=--max-old-space-size=…); the figure printed says which was used.
 const heapCapMb = Number(option('heap', '0'))
+// V8 young generation (semi-space) size for the import process, in MB (0: node's default).
+const semiSpaceMb = Number(option('semi', '0'))
 const databaseName = 'gp_bench_import'
 
 /** mulberry32: the same file every run. */
@@ -165,7 +167,7 @@ async function childMain(): Promise<void> {
     const result = await commitImport(
       handle.db,
       { viewer, recordCode: 'shipment_stats', source: { path: file }, fileName: path.basename(file), onProgress, today: '2026-11-22', rejectedPath: path.join(option('work', tmpdir()), 'rejected.ndjson') },
-      { pgUrl: option('url', '') },
+      { pgUrl: option('url', ''), ...(option('chunk', '') ? { chunkRows: Number(option('chunk', '')) } : {}) },
     )
     const importSeconds = (performance.now() - started) / 1000
     clearInterval(sampler)
@@ -178,7 +180,10 @@ async function childMain(): Promise<void> {
 
 function runChild(args: string[]): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const flags = heapCapMb > 0 ? [`--max-old-space-size=${heapCapMb}`] : []
+    const flags = [
+      ...(heapCapMb > 0 ? [`--max-old-space-size=${heapCapMb}`] : []),
+      ...(semiSpaceMb > 0 ? [`--max-semi-space-size=${semiSpaceMb}`, `--min-semi-space-size=${semiSpaceMb}`] : []),
+    ]
     const child = spawn(process.execPath, [...flags, ...process.execArgv, process.argv[1]!, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -278,6 +283,7 @@ else runCli(async () => {
       String(viewer.brandId),
       '--work',
       workDir,
+      ...(option('chunk', '') ? ['--chunk', option('chunk', '')] : []),
     ])
     const { report, importSeconds, rssPeak, rssBefore, maxRssKb, batchId } = child
     if (!report.committed || report.accepted !== rows) {
@@ -305,7 +311,7 @@ else runCli(async () => {
     console.log(`导入 Import (commitImport, one transaction): ${rows.toLocaleString('en-US')} rows in ${importSeconds.toFixed(1)} s = ${importRate.toLocaleString('en-US')} rows/s`)
     console.log(`  phases (s): ${Object.entries(report.timings).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`)
     console.log(`  written ${Number(counted!.rows).toLocaleString('en-US')} rows and ${Number(counted!.results).toLocaleString('en-US')} emission results; rollups refreshed`)
-    console.log(`  peak memory: RSS high-water (sampled every 25 ms) ${mb(rssPeak)} (before: ${mb(rssBefore)}); process maxRSS ${mb(maxRssKb * 1024)}; V8 heap cap ${heapCapMb > 0 ? `${heapCapMb} MB` : 'node default'}`)
+    console.log(`  peak memory: RSS high-water (sampled every 25 ms) ${mb(rssPeak)} (before: ${mb(rssBefore)}); process maxRSS ${mb(maxRssKb * 1024)}; V8 heap cap ${heapCapMb > 0 ? `${heapCapMb} MB` : 'node default'}, young generation ${semiSpaceMb > 0 ? `${semiSpaceMb} MB semi-spaces` : 'node default'}`)
     console.log(`PostgreSQL COPY of the same rows into a fresh copy of shipment_stats (its indexes, checks and ${foreignKeys.length} foreign keys): ${copySeconds.toFixed(1)} s = ${copyRate.toLocaleString('en-US')} rows/s`)
     console.log(`Import rate / COPY rate = ${((importRate / copyRate) * 100).toFixed(0)}% (target ≥ 50%); peak memory target < 300 MB`)
   } finally {
