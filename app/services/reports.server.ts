@@ -209,11 +209,11 @@ export async function buildReport(
   period: Period,
   options: ReportOptions,
 ): Promise<{ ok: true; report: Report } | Refusal> {
-  const resolved = await resolveScope(db, viewer, request)
+  // Reference reads side by side; nothing of the scope is read before it is allowed.
+  const [resolved, end, sets] = await Promise.all([resolveScope(db, viewer, request), effectiveEnd(db, period), listTargetSets(db)])
   if (!resolved.ok) return resolved
   const { scope, filter, targetRegion } = resolved
-  const { endDate, endMonth, months, horizon } = await effectiveEnd(db, period)
-  const sets = await listTargetSets(db)
+  const { endDate, endMonth, months, horizon } = end
   const targetBrand = scope.brand?.code ?? null
   const targets = applicableTargets(targetRegion, sets, endDate, { brand: targetBrand })
 
