@@ -20,6 +20,7 @@
 // Exit code 0: no row was rejected and the file could be read (every row is
 // now stored: imported, or already there; a rerun of last night's file is 0);
 // 1: rows were rejected (the others are committed), or the file could not be read.
+import { spawnSync } from 'node:child_process'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -128,7 +129,25 @@ function printReport(report: ImportReport, locales: readonly Locale[], dryRun: b
   }
 }
 
-runCli(async () => {
+/**
+ * V8 lets its heap grow far beyond what a streaming import keeps alive (about
+ * 100 MB for a million rows); a batch job on a shared server should not. V8
+ * takes the limit only at start-up, so the command runs itself once more with
+ * a 256 MB old space unless one was given (NODE_OPTIONS or flags). Returns true
+ * in the parent, which then only passes on the child's exit code.
+ */
+function rerunWithHeapLimit(): boolean {
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith('--max-old-space-size'))
+  if (given || process.env.GP_IMPORT_HEAP_SET === '1') return false
+  const result = spawnSync(process.execPath, ['--max-old-space-size=256', ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, GP_IMPORT_HEAP_SET: '1' },
+  })
+  process.exitCode = result.status ?? 1
+  return true
+}
+
+if (!rerunWithHeapLimit()) runCli(async () => {
   const args = parseArgs(process.argv.slice(2))
   const file = path.resolve(args.file)
   await stat(file).catch(() => {
