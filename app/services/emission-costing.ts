@@ -157,36 +157,18 @@ export function costActivity(set: FactorSet, input: CostInput): CostOutcome {
       // The avoided-emission references price a trip against a single-use
       // carton; a transit bag replaces a woven sack instead, and no set has a
       // reference for that yet. Say so rather than borrow the carton's figure.
-      return {
-        ok: true,
-        record: {
-          outletId: input.outletId,
-          recordType: input.recordType,
-          recordId: input.recordId,
-          factorSetVersion: set.version,
-          month: monthOf(input.date),
-          category: 'avoided',
-          co2eKg: ZERO,
-          avoidedCo2eKg: ZERO,
-          ttwKg: null,
-          wttKg: null,
-          electricityKg: null,
-          method: 'avoided_reference',
-          dataQuality: 3,
-          provenance: {
-            inputs: { kind: 'transit_bag_trip', count: input.tripsCompleted, year: yearOf(input.date) },
-            factorIds: [],
-            fallbacks: [],
-            omissions: [
-              {
-                part: 'avoided',
-                quantity: 'avoided:transit_bag_trip',
-                message: { key: 'emissions.omission.transitBagTrip', params: { version: set.version } },
-              },
-            ],
+      return avoidedRecord(set, input, ZERO, 3, {
+        inputs: { kind: 'transit_bag_trip', count: input.tripsCompleted, year: yearOf(input.date) },
+        factorIds: [],
+        fallbacks: [],
+        omissions: [
+          {
+            part: 'avoided',
+            quantity: 'avoided:transit_bag_trip',
+            message: { key: 'emissions.omission.transitBagTrip', params: { version: set.version } },
           },
-        },
-      }
+        ],
+      })
   }
 }
 
@@ -290,6 +272,24 @@ function avoided(set: FactorSet, input: CostInput, counts: readonly [AvoidedKind
     factorIds.push(...r.factorIds)
     fallbacks.push(...r.fallbacks)
   }
+  // nothing counted: no factor stands behind the zero, so it is not a tier-1 figure either
+  return avoidedRecord(set, input, total, parts === 0 ? 3 : dataQuality, {
+    // several kinds (shipment statistics): the counts by kind, factor ids in the same order
+    inputs: parts === 1 ? single!.inputs : { year, counts: used },
+    factorIds,
+    fallbacks,
+    omissions: [],
+  })
+}
+
+/** The stored shape of an avoided-emission result: never any emissions of its own. */
+function avoidedRecord(
+  set: FactorSet,
+  input: CostInput,
+  avoidedCo2eKg: Decimal,
+  dataQuality: DataQualityTier,
+  provenance: Provenance,
+): CostOutcome {
   return {
     ok: true,
     record: {
@@ -300,20 +300,13 @@ function avoided(set: FactorSet, input: CostInput, counts: readonly [AvoidedKind
       month: monthOf(input.date),
       category: 'avoided',
       co2eKg: ZERO,
-      avoidedCo2eKg: total,
+      avoidedCo2eKg,
       ttwKg: null,
       wttKg: null,
       electricityKg: null,
       method: 'avoided_reference',
-      // nothing counted: no factor stands behind the zero, so it is not a tier-1 figure either
-      dataQuality: parts === 0 ? 3 : dataQuality,
-      provenance: {
-        // several kinds (shipment statistics): the counts by kind, factor ids in the same order
-        inputs: parts === 1 ? single!.inputs : { year, counts: used },
-        factorIds,
-        fallbacks,
-        omissions: [],
-      },
+      dataQuality,
+      provenance,
     },
   }
 }

@@ -11,6 +11,7 @@ import {
   writeResults,
   type ActivityFilter,
   type ResultToWrite,
+  type StoredResult,
   type StoredResultHead,
 } from '#db/models/emissions.ts'
 import { findStoredFactorSet, findVersionInForce } from '#db/models/factor-sets.ts'
@@ -72,18 +73,11 @@ async function publishedSet(db: Kysely<Database>, version?: string): Promise<Fac
 
 // ---- costing and storing ---------------------------------------------------------
 
-export interface StoredFigures {
-  factorSetVersion: string
-  month: string
-  category: EmissionCategory
-  co2eKg: string
-  avoidedCo2eKg: string
-  ttwKg: string | null
-  wttKg: string | null
-  electricityKg: string | null
-  method: string
-  dataQuality: number
-}
+/** What a caller learns of a stored result: the stored row less its keys and bookkeeping. */
+export type StoredFigures = Pick<
+  StoredResult,
+  'factorSetVersion' | 'month' | 'category' | 'co2eKg' | 'avoidedCo2eKg' | 'ttwKg' | 'wttKg' | 'electricityKg' | 'method' | 'dataQuality'
+>
 
 /**
  * What became of one record:
