@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { formatDate, formatDateTime } from '#app/i18n/format.ts'
 import type { Message, MessageKey } from '#app/i18n/index.ts'
+import { useFieldErrors } from '#app/components/field-errors.tsx'
 import { useLocale, useT } from '#app/i18n/react.ts'
 import { createPartner, createPartnerKey, partnersForAdmin, revokePartnerKey } from '#app/services/partners.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
@@ -79,9 +80,7 @@ export default function AdminPartners() {
   const locale = useLocale()
   const errors = result && !result.ok ? result.errors : {}
   const values = result && !result.ok ? (result.values ?? {}) : {}
-  const fieldError = (field: Field) =>
-    errors[field] ? <span className="field-error" id={`${field}-error`}>{t(errors[field]!.key, errors[field]!.params)}</span> : null
-  const invalid = (field: Field) => (errors[field] ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {})
+  const { fieldError, invalid } = useFieldErrors<Field>(errors)
 
   return (
     <section className="card" data-testid="admin-partners">

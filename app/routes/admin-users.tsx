@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { roles, type Role } from '#app/domain/access.ts'
 import { newUserSchema } from '#app/domain/users.ts'
 import type { Message, MessageKey } from '#app/i18n/index.ts'
+import { useFieldErrors } from '#app/components/field-errors.tsx'
 import { useLocale, useT } from '#app/i18n/react.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
@@ -62,8 +63,7 @@ export default function AdminUsers() {
   const locale = useLocale()
   const errors = result && !result.ok ? result.errors : {}
   const values = result && !result.ok ? (result.values ?? {}) : {}
-  const fieldError = (field: Field) =>
-    errors[field] ? <span className="field-error" id={`${field}-error`}>{t(errors[field]!.key, errors[field]!.params)}</span> : null
+  const { fieldError } = useFieldErrors<Field>(errors)
   return (
     <section className="card">
       <h1>{t('admin.users.title')}</h1>

@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import type { Message, MessageKey } from '#app/i18n/index.ts'
+import { useFieldErrors } from '#app/components/field-errors.tsx'
 import { useT } from '#app/i18n/react.ts'
 import { claimAccount, type ClaimField } from '#app/services/credits.server.ts'
 import { clientIp, getSessionUser, homeFor } from '#app/utils/auth.server.ts'
@@ -64,9 +65,7 @@ export default function Claim() {
   }
   const errors = result?.errors ?? {}
   const values = result?.values ?? {}
-  const fieldError = (field: Field) =>
-    errors[field] ? <span className="field-error" id={`${field}-error`}>{t(errors[field]!.key, errors[field]!.params)}</span> : null
-  const invalid = (field: Field) => (errors[field] ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {})
+  const { fieldError, invalid } = useFieldErrors<Field>(errors)
   return (
     <section className="card narrow">
       <h1>{t('creditPages.claim.title')}</h1>

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { counterActions } from '#app/domain/credits/actions.ts'
 import { formatDateTime, formatDecimal } from '#app/i18n/format.ts'
 import type { Message, MessageKey } from '#app/i18n/index.ts'
+import { useFieldErrors } from '#app/components/field-errors.tsx'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import { creditContext } from '#app/services/credit-data.server.ts'
 import { counterPage, recordAtCounter, type CounterField } from '#app/services/credits.server.ts'
@@ -80,13 +81,7 @@ export default function Counter() {
   const locale = useLocale()
   const errors = result && !result.ok ? result.errors : {}
   const values = result && !result.ok ? result.values : {}
-  const fieldError = (field: CounterField) =>
-    errors[field] ? (
-      <span className="field-error" id={`${field}-error`}>
-        {t(errors[field]!.key, errors[field]!.params)}
-      </span>
-    ) : null
-  const invalid = (field: CounterField) => (errors[field] ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {})
+  const { fieldError, invalid } = useFieldErrors<CounterField>(errors)
 
   return (
     <>
