@@ -14,11 +14,13 @@ import {
   type StoredResult,
   type StoredResultHead,
 } from '#db/models/emissions.ts'
+import { costAndStoreInSql, loadRecipes, readEngineRowIds, readRecipeGroups, readRefusedRows } from '#db/models/emission-recipes.ts'
 import { findStoredFactorSet, findVersionInForce } from '#db/models/factor-sets.ts'
 import { refreshOutletMonths } from '#db/models/rollups.ts'
 import type { Database } from '#db/schema.ts'
 import { costedRecordTypes, type CostedRecordType, type EmissionCategory } from '#db/tables/emissions.ts'
 import { costActivity, toResultRow, type CostedRecord, type CostInput } from './emission-costing.ts'
+import { buildRecipe, recipeSlots, templateOf, type Recipe } from './emission-recipes.ts'
 
 // ---- factor sets from the database ---------------------------------------------
 
@@ -355,6 +357,13 @@ export interface RecomputeOptions {
   skipRollups?: boolean
   /** A faster writer for batches with no stored result yet (scripts pass a COPY writer); ignored inside a transaction. */
   bulkWriter?: BulkResultWriter
+  /**
+   * 'sql' (default): each group of records that share their factors is costed
+   * in one statement with the coefficients the engine gives for the group
+   * (emission-recipes.ts), the rest by the engine; 'engine': every record by
+   * the engine, batch by batch (the reference the SQL path is tested against).
+   */
+  path?: 'sql' | 'engine'
 }
 
 export interface RecomputeSummary {
@@ -387,9 +396,10 @@ export type RecomputeResult = { ok: true; summary: RecomputeSummary } | { ok: fa
  * Recompute stored results for every current activity record (or those of
  * one outlet, or from a month on) with a published set: open months get the
  * new result as current and the old one superseded; locked months keep their
- * current result and gain a restatement. Streams the activity tables in
- * batches by keyset on (outlet_id, id). Runs in the caller's transaction when
- * given one.
+ * current result and gain a restatement. Each record type is costed in SQL
+ * group by group (path 'sql', one transaction per type), or streamed through
+ * the engine in batches by keyset on (outlet_id, id) (path 'engine'). Runs in
+ * the caller's transaction when given one.
  */
 export async function recomputeEmissions(db: Kysely<Database>, options: RecomputeOptions = {}): Promise<RecomputeResult> {
   const found = await publishedSet(db, options.version)
@@ -431,22 +441,32 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
     summary.superseded += done.superseded
   }
 
-  for (const recordType of options.recordTypes ?? costedRecordTypes) {
-    const filter: ActivityFilter = { limit: batchSize }
-    if (options.outletId !== undefined) filter.outletId = options.outletId
-    if (options.fromMonth !== undefined) filter.fromMonth = options.fromMonth
-    let next: Promise<CostInput[]> = readActivityBatch(db, recordType, filter)
+  const addFailure = (recordType: CostedRecordType, recordId: string, error: Message) => {
+    summary.failed++
+    summary.failuresByKey[error.key] = (summary.failuresByKey[error.key] ?? 0) + 1
+    if (summary.failureSamples.length < 10) summary.failureSamples.push({ recordType, recordId, error })
+  }
+
+  // The engine, batch by batch: every record (path 'engine'), or the records of the groups a recipe cannot cost.
+  const byEngine = async (trx: Kysely<Database>, recordType: CostedRecordType, filter: ActivityFilter, recordIds?: readonly string[]) => {
+    let offset = 0
+    const nextBatch = (after?: CostInput): Promise<CostInput[]> => {
+      if (recordIds) {
+        const ids = recordIds.slice(offset, offset + batchSize)
+        offset += ids.length
+        return ids.length === 0 ? Promise.resolve([]) : readActivityBatch(trx, recordType, { recordIds: ids })
+      }
+      return readActivityBatch(trx, recordType, after ? { ...filter, after: { outletId: after.outletId, id: String(after.recordId) } } : filter)
+    }
+    let next = nextBatch()
     for (;;) {
       const inputs = await next
       if (inputs.length === 0) break
       const last = inputs[inputs.length - 1]!
-      next =
-        inputs.length < batchSize
-          ? Promise.resolve([])
-          : readActivityBatch(db, recordType, { ...filter, after: { outletId: last.outletId, id: String(last.recordId) } })
-      const plan = costAndPlan(set, inputs, await readBatchState(db, recordType, inputs, false), false)
+      next = !recordIds && inputs.length < batchSize ? Promise.resolve([]) : nextBatch(last)
+      const plan = costAndPlan(set, inputs, await readBatchState(trx, recordType, inputs, recordIds !== undefined), false)
       await settle()
-      inflight = writePlan(db, recordType, set.version, plan, { bulkWriter: options.bulkWriter })
+      inflight = writePlan(trx, recordType, set.version, plan, { bulkWriter: options.bulkWriter })
       // a failed write surfaces at the next settle; keep it from being reported as unhandled meanwhile
       inflight.catch(() => {})
 
@@ -454,16 +474,54 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
       summary.changed += plan.changed
       summary.restatements += plan.restatements
       summary.unchanged += plan.costed
-      for (const [recordId, error] of plan.failures) {
-        summary.failed++
-        summary.failuresByKey[error.key] = (summary.failuresByKey[error.key] ?? 0) + 1
-        if (summary.failureSamples.length < 10) summary.failureSamples.push({ recordType, recordId, error })
-      }
+      for (const [recordId, error] of plan.failures) addFailure(recordType, recordId, error)
       for (const k of plan.touched) touched.set(`${k.outletId}|${k.month}`, k)
       tick()
       options.onProgress?.(summary)
     }
     await settle()
+  }
+
+  // In SQL: the records of each group costed at once with the group's recipe (emission-recipes.ts).
+  const bySql = async (trx: Kysely<Database>, recordType: CostedRecordType, filter: ActivityFilter) => {
+    const slots = recipeSlots[recordType]
+    const recipes = new Map<string, Recipe>()
+    for (const group of await readRecipeGroups(trx, recordType, filter)) {
+      recipes.set(group.key, buildRecipe(set, templateOf(recordType, group.parts), slots))
+    }
+    await loadRecipes(trx, recipes)
+    for (const refused of await readRefusedRows(trx, recordType, filter)) {
+      summary.examined += refused.count
+      summary.failed += refused.count
+      summary.failuresByKey[refused.error.key] = (summary.failuresByKey[refused.error.key] ?? 0) + refused.count
+      for (const recordId of refused.sampleIds) {
+        if (summary.failureSamples.length < 10) summary.failureSamples.push({ recordType, recordId, error: refused.error })
+      }
+    }
+    const done = await costAndStoreInSql(trx, recordType, set.version, filter, { touched: !options.skipRollups })
+    summary.examined += done.costed
+    summary.written += done.written
+    summary.changed += done.changed
+    summary.superseded += done.superseded
+    summary.restatements += done.restatements
+    summary.unchanged += done.costed - done.written
+    for (const k of done.touched) touched.set(`${k.outletId}|${k.month}`, k)
+    tick()
+    options.onProgress?.(summary)
+    const engineIds = await readEngineRowIds(trx, recordType, filter)
+    if (engineIds.length > 0) await byEngine(trx, recordType, filter, engineIds)
+  }
+
+  for (const recordType of options.recordTypes ?? costedRecordTypes) {
+    const filter: ActivityFilter = { limit: batchSize }
+    if (options.outletId !== undefined) filter.outletId = options.outletId
+    if (options.fromMonth !== undefined) filter.fromMonth = options.fromMonth
+    if (options.path === 'engine') {
+      await byEngine(db, recordType, filter)
+      continue
+    }
+    // A record type's results change together or not at all (its temporary tables live in the transaction).
+    await (db.isTransaction ? bySql(db, recordType, filter) : db.transaction().execute((trx) => bySql(trx, recordType, filter)))
   }
   if (!options.skipRollups) summary.outletMonthsRefreshed = await refreshRollupsAfterRecompute(db, [...touched.values()])
   tick()

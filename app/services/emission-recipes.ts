@@ -1,0 +1,269 @@
+import Decimal from 'decimal.js'
+import type { FactorSet } from '#app/domain/factors/factor-set.ts'
+import type { VehicleClass } from '#app/domain/emissions/fleet.ts'
+import type { Message } from '#app/i18n/index.ts'
+import type { CostedRecordType } from '#db/tables/emissions.ts'
+import { costActivity, provenanceJson, type CostedRecord, type CostInput } from './emission-costing.ts'
+
+/**
+ * Recipes: the engine's figure for a group of records, as coefficients that
+ * the database applies to every record of the group in one statement.
+ *
+ * Records of one type that share everything except their quantities (the
+ * same grid region and year, the same packaging item and year, the same
+ * vehicle class, energy, region, year and readings recorded) are costed by
+ * the engine with the same factors, and each figure is a sum of quantity ×
+ * coefficient. The coefficients are not written down a second time: they are
+ * read off the engine itself (emission-costing.ts) by costing probe inputs,
+ * and the recipe is only used when the probes show that the figures of the
+ * group really are exact linear functions of the quantities:
+ *
+ *   1. cost the group's template with every quantity 1, then with one quantity
+ *      2 at a time: coefficient i = figure(…2 at i…) − figure(1, 1, …);
+ *   2. every probe must give the same method, category, data quality, factor
+ *      ids, fallbacks and omissions, and the same figures present;
+ *   3. figure(1, 1, …) must equal the sum of the coefficients (no constant
+ *      term), and a probe of large, different quantities must equal the sum
+ *      of quantity × coefficient exactly;
+ *   4. the largest quantity the column can hold times each coefficient must
+ *      fit in decimal.js's 20 significant digits, so that the engine never
+ *      rounds where PostgreSQL's exact numeric would not (a design life that
+ *      does not divide evenly fails here: such groups are costed one record
+ *      at a time by the engine).
+ *
+ * A group the engine refuses (no factor, unknown energy) carries the engine's
+ * error instead, for every record of the group. The same probes give the
+ * provenance: the inputs as the engine records them, with a JSON path for
+ * each quantity, and the factor ids, fallbacks and omissions, which are the
+ * same for the whole group. tests/db/emissions-sql.test.ts holds the stored
+ * results of both ways equal.
+ */
+
+export const FIGURES = ['co2eKg', 'avoidedCo2eKg', 'ttwKg', 'wttKg', 'electricityKg'] as const
+export type Figure = (typeof FIGURES)[number]
+
+/** One quantity of a record type, as the engine's input names it and the database stores it. */
+export interface QuantitySlot {
+  /** The CostInput field. */
+  field: string
+  /** How CostInput types the field: number (integer columns) or decimal string. */
+  kind: 'number' | 'decimal'
+  /** Digits the stored column allows before and after the point. */
+  digits: readonly [integer: number, fraction: number]
+}
+
+/** A group's template: a CostInput with placeholder quantities, and which slots the group records. */
+export interface RecipeTemplate {
+  input: CostInput
+  /** Per slot of the record type: present (recorded in this group) or not. */
+  present: readonly boolean[]
+}
+
+export type Recipe =
+  | { kind: 'refused'; error: Message }
+  /** Cost this group's records one by one with the engine; `reason` says why. */
+  | { kind: 'engine'; reason: string }
+  | {
+      kind: 'linear'
+      category: CostedRecord['category']
+      method: string
+      dataQuality: number
+      /** Per figure: null when the engine leaves the figure out, else a coefficient (decimal text, or null for an absent slot) per slot. */
+      coefficients: Record<Figure, (string | null)[] | null>
+      /** The provenance JSON without its inputs: factorIds, fallbacks and omissions, the same for the whole group. */
+      provenanceRest: string
+      /** The inputs JSON of the group, quantities to be filled in at `paths`. */
+      inputsTemplate: string
+      /** Per slot: where in the inputs its value goes, and whether as text (a decimal) or as a JSON number; null when absent. */
+      paths: ({ path: string[]; text: boolean } | null)[]
+    }
+
+const MAX_DIGITS = 20
+
+function withQuantities(template: RecipeTemplate, slots: readonly QuantitySlot[], values: readonly string[]): CostInput {
+  const input = { ...template.input } as Record<string, unknown>
+  slots.forEach((slot, i) => {
+    if (!template.present[i]) return
+    input[slot.field] = slot.kind === 'number' ? Number(values[i]) : values[i]
+  })
+  return input as unknown as CostInput
+}
+
+function figureOf(record: CostedRecord, figure: Figure): Decimal | null {
+  return record[figure]
+}
+
+function shapeOf(record: CostedRecord): string {
+  const p = JSON.parse(provenanceJson(record.provenance)) as Record<string, unknown>
+  delete p.inputs
+  const presence = FIGURES.map((f) => (figureOf(record, f) === null ? '-' : '+')).join('')
+  return JSON.stringify([record.category, record.method, record.dataQuality, presence, p])
+}
+
+/** Digits before the point of a decimal's integer part (0 for |x| < 1). */
+function integerDigits(d: Decimal): number {
+  return d.isZero() ? 0 : Math.max(0, d.abs().floor().toFixed().replace(/^0$/, '').length)
+}
+
+/** Where a JSON value equal to `needle` (as text or as a number) sits in `tree`. */
+function findPath(tree: unknown, needle: string, at: string[] = []): { path: string[]; text: boolean } | null {
+  if (tree === null || typeof tree !== 'object') return null
+  for (const [key, value] of Object.entries(tree as Record<string, unknown>)) {
+    if (value === needle) return { path: [...at, key], text: true }
+    if (typeof value === 'number' && String(value) === needle) return { path: [...at, key], text: false }
+    const inner = findPath(value, needle, [...at, key])
+    if (inner) return inner
+  }
+  return null
+}
+
+/** The recipe of one group of records (see above). */
+export function buildRecipe(set: FactorSet, template: RecipeTemplate, slots: readonly QuantitySlot[]): Recipe {
+  const ones = slots.map(() => '1')
+  const base = costActivity(set, withQuantities(template, slots, ones))
+  if (!base.ok) return { kind: 'refused', error: base.error }
+  const shape = shapeOf(base.record)
+
+  const coefficients = Object.fromEntries(FIGURES.map((f) => [f, figureOf(base.record, f) === null ? null : slots.map(() => null)])) as Record<
+    Figure,
+    (Decimal | null)[] | null
+  >
+  for (let i = 0; i < slots.length; i++) {
+    if (!template.present[i]) continue
+    const probe = costActivity(set, withQuantities(template, slots, ones.map((v, j) => (j === i ? '2' : v))))
+    if (!probe.ok) return { kind: 'engine', reason: `slot ${slots[i]!.field}: the engine refuses a quantity of 2` }
+    if (shapeOf(probe.record) !== shape) return { kind: 'engine', reason: `slot ${slots[i]!.field}: the result changes shape with the quantity` }
+    for (const f of FIGURES) {
+      const row = coefficients[f]
+      if (row) row[i] = figureOf(probe.record, f)!.minus(figureOf(base.record, f)!)
+    }
+  }
+
+  // No constant term, and exact at large, different quantities.
+  const sentinels = slots.map((slot, i) => (slot.kind === 'number' ? String(7_000_003 + 40 * i) : `${7_000_003 + 40 * i}.125`))
+  const big = costActivity(set, withQuantities(template, slots, sentinels))
+  if (!big.ok || shapeOf(big.record) !== shape) return { kind: 'engine', reason: 'the result changes shape at large quantities' }
+  for (const f of FIGURES) {
+    const row = coefficients[f]
+    if (!row) continue
+    let atOnes = new Decimal(0)
+    let atBig = new Decimal(0)
+    row.forEach((c, i) => {
+      if (c === null) return
+      atOnes = atOnes.plus(c)
+      atBig = atBig.plus(c.times(sentinels[i]!))
+    })
+    if (!atOnes.eq(figureOf(base.record, f)!)) return { kind: 'engine', reason: `${f} has a constant term` }
+    if (!atBig.eq(figureOf(big.record, f)!)) return { kind: 'engine', reason: `${f} is not exactly linear` }
+    // The engine computes exactly (as PostgreSQL does) only within 20 significant digits.
+    let intDigits = 0
+    let fraction = 0
+    row.forEach((c, i) => {
+      if (c === null) return
+      intDigits = Math.max(intDigits, slots[i]!.digits[0] + integerDigits(c) + 1)
+      fraction = Math.max(fraction, slots[i]!.digits[1] + c.decimalPlaces())
+    })
+    if (intDigits + fraction > MAX_DIGITS) return { kind: 'engine', reason: `${f} may need more than ${MAX_DIGITS} digits` }
+  }
+
+  const provenance = JSON.parse(provenanceJson(big.record.provenance)) as Record<string, unknown>
+  const inputs = provenance.inputs
+  delete provenance.inputs
+  const paths = slots.map((_, i) => (template.present[i] ? findPath(inputs, sentinels[i]!) : null))
+  if (paths.some((p, i) => template.present[i] && p === null)) return { kind: 'engine', reason: 'a quantity is not in the recorded inputs' }
+
+  return {
+    kind: 'linear',
+    category: base.record.category,
+    method: base.record.method,
+    dataQuality: base.record.dataQuality,
+    coefficients: Object.fromEntries(FIGURES.map((f) => [f, coefficients[f]?.map((c) => (c === null ? null : c.toFixed())) ?? null])) as Record<
+      Figure,
+      (string | null)[] | null
+    >,
+    provenanceRest: JSON.stringify(provenance),
+    inputsTemplate: JSON.stringify(inputs),
+    paths,
+  }
+}
+
+// ---- the record types' groups ---------------------------------------------------
+
+const INTEGER: readonly [number, number] = [10, 0]
+
+/** The quantities of each record type, in the order of db/models/emission-recipes.ts typeSql slots. */
+export const recipeSlots: Record<CostedRecordType, readonly QuantitySlot[]> = {
+  facility_electricity: [{ field: 'electricityKwh', kind: 'decimal', digits: [11, 3] }],
+  vehicle_use: [
+    { field: 'fuelLitres', kind: 'decimal', digits: [9, 3] },
+    { field: 'fuelKg', kind: 'decimal', digits: [9, 3] },
+    { field: 'electricityKwh', kind: 'decimal', digits: [9, 3] },
+    { field: 'distanceKm', kind: 'decimal', digits: [10, 2] },
+  ],
+  packaging_consumption: [{ field: 'itemCount', kind: 'number', digits: INTEGER }],
+  shipment_stats: [
+    { field: 'eWaybillParcels', kind: 'number', digits: INTEGER },
+    { field: 'narrowTapeBoxParcels', kind: 'number', digits: INTEGER },
+    { field: 'ecommerceOriginalParcels', kind: 'number', digits: INTEGER },
+  ],
+  recovery_collections: [{ field: 'cartonsReused', kind: 'number', digits: INTEGER }],
+  reusable_assets: [{ field: 'tripsCompleted', kind: 'number', digits: INTEGER }],
+}
+
+const text = (v: unknown): string => String(v)
+
+/** A group's template from the parts its key was made of (db/models/emission-recipes.ts typeSql parts). */
+export function templateOf(recordType: CostedRecordType, parts: Record<string, unknown>): RecipeTemplate {
+  const base = { recordId: '0', outletId: 0, date: `${text(parts.year)}-01-01` }
+  switch (recordType) {
+    case 'facility_electricity':
+      return { input: { ...base, recordType, regionCode: text(parts.regionCode), electricityKwh: '1' }, present: [true] }
+    case 'vehicle_use':
+      return {
+        input: {
+          ...base,
+          recordType,
+          regionCode: text(parts.regionCode),
+          vehicleClass: parts.vehicleClass as VehicleClass,
+          energy: text(parts.energy),
+          distanceKm: '1',
+          fuelLitres: null,
+          fuelKg: null,
+          electricityKwh: null,
+        },
+        present: [parts.fuelUnit === 'L', parts.fuelUnit === 'kg', parts.electricity === true, true],
+      }
+    case 'packaging_consumption':
+      return {
+        input: {
+          ...base,
+          recordType,
+          regionCode: '',
+          itemCount: 1,
+          item: {
+            code: text(parts.code),
+            material: text(parts.material),
+            unitMassKg: text(parts.unitMassKg),
+            designLifeUses: parts.designLifeUses === null || parts.designLifeUses === undefined ? null : Number(parts.designLifeUses),
+          },
+        },
+        present: [true],
+      }
+    case 'shipment_stats':
+      return {
+        input: {
+          ...base,
+          recordType,
+          regionCode: '',
+          eWaybillParcels: 1,
+          narrowTapeBoxParcels: parts.narrowTape === true ? 1 : null,
+          ecommerceOriginalParcels: parts.original === true ? 1 : null,
+        },
+        present: [true, parts.narrowTape === true, parts.original === true],
+      }
+    case 'recovery_collections':
+      return { input: { ...base, recordType, regionCode: '', cartonsReused: 1 }, present: [true] }
+    case 'reusable_assets':
+      return { input: { ...base, recordType, regionCode: '', assetType: parts.assetType as 'box' | 'transit_bag', tripsCompleted: 1 }, present: [true] }
+  }
+}

@@ -1,0 +1,322 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely'
+import type { Message } from '#app/i18n/index.ts'
+import { FIGURES, type Recipe } from '#app/services/emission-recipes.ts'
+import type { Database } from '../schema.ts'
+import type { CostedRecordType } from '../tables/emissions.ts'
+import type { ActivityFilter } from './emissions.ts'
+
+/**
+ * Set-based costing: the activity rows of one record type joined to the
+ * recipes of their groups (app/services/emission-recipes.ts), each figure a
+ * sum of quantity × coefficient in exact numeric, each provenance the group's
+ * inputs with the row's quantities set in. Run inside one transaction: the
+ * recipes and the costed rows are temporary tables of its connection.
+ */
+
+/** How a record type's rows are grouped and where their quantities are. Fixed SQL text, no user input. */
+interface TypeSql {
+  /** The activity table as `t`, with whatever the group key needs. */
+  from: string
+  date: string
+  /** The group key: equal keys, same recipe. */
+  key: string
+  /** What the template of a group is built from (app/services/emission-recipes.ts templateOf). */
+  parts: string
+  /** The quantity of each slot (null where the row does not record it), in the order of recipeSlots. */
+  slots: readonly string[]
+}
+
+const year = (column: string) => `extract(year from t.${column})::int`
+
+// A vehicle's fuel and electricity as the engine takes them (emission-costing.ts costVehicleUse):
+// fuel in litres else kilograms, none for a battery vehicle; a zero beside a reading in the
+// other column is an empty cell.
+const vehicleReadings = `
+  cross join lateral (select
+    case when v.energy = 'BEV' then null else coalesce(t.fuel_litres, t.fuel_kg) end as fuel,
+    case when v.energy = 'BEV' then null when t.fuel_litres is not null then 'L' when t.fuel_kg is not null then 'kg' end as unit) f
+  cross join lateral (select
+    (f.fuel is not null and t.electricity_kwh is not null and f.fuel = 0 and t.electricity_kwh <> 0) as no_fuel,
+    (f.fuel is not null and t.electricity_kwh is not null and t.electricity_kwh = 0 and f.fuel <> 0) as no_kwh) z
+  cross join lateral (select
+    case when z.no_fuel then null else f.fuel end as fuel,
+    case when z.no_fuel then null else f.unit end as unit,
+    case when z.no_kwh then null else t.electricity_kwh end as kwh) q`
+
+export const typeSql: Record<CostedRecordType, TypeSql> = {
+  facility_electricity: {
+    from: 'facility_electricity t',
+    date: 'month',
+    key: `t.region_code || '|' || ${year('month')}`,
+    parts: `jsonb_build_object('regionCode', t.region_code, 'year', ${year('month')})`,
+    slots: ['t.electricity_kwh'],
+  },
+  vehicle_use: {
+    from: `vehicle_use t join vehicles v on v.outlet_id = t.outlet_id and v.id = t.vehicle_id ${vehicleReadings}`,
+    date: 'month',
+    key: `concat_ws('|', v.vehicle_class, v.energy, t.region_code, ${year('month')}, coalesce(q.unit, '-'), q.kwh is not null)`,
+    parts: `jsonb_build_object('vehicleClass', v.vehicle_class, 'energy', v.energy, 'regionCode', t.region_code,
+      'year', ${year('month')}, 'fuelUnit', q.unit, 'electricity', q.kwh is not null)`,
+    slots: [`case when q.unit = 'L' then q.fuel end`, `case when q.unit = 'kg' then q.fuel end`, 'q.kwh', 't.distance_km'],
+  },
+  packaging_consumption: {
+    from: 'packaging_consumption t join packaging_items i on i.id = t.item_id',
+    date: 'period_start',
+    key: `t.item_id || '|' || ${year('period_start')}`,
+    parts: `jsonb_build_object('code', i.code, 'material', i.material, 'unitMassKg', i.unit_mass_kg::text,
+      'designLifeUses', i.design_life_uses, 'year', ${year('period_start')})`,
+    slots: ['t.item_count'],
+  },
+  shipment_stats: {
+    from: 'shipment_stats t',
+    date: 'stat_date',
+    key: `concat_ws('|', ${year('stat_date')}, t.narrow_tape_box_parcels is not null, t.ecommerce_original_parcels is not null)`,
+    parts: `jsonb_build_object('year', ${year('stat_date')}, 'narrowTape', t.narrow_tape_box_parcels is not null,
+      'original', t.ecommerce_original_parcels is not null)`,
+    slots: ['t.e_waybill_parcels', 't.narrow_tape_box_parcels', 't.ecommerce_original_parcels'],
+  },
+  recovery_collections: {
+    from: 'recovery_collections t',
+    date: 'collection_date',
+    key: `${year('collection_date')}::text`,
+    parts: `jsonb_build_object('year', ${year('collection_date')})`,
+    slots: ['t.cartons_reused'],
+  },
+  reusable_assets: {
+    from: 'reusable_assets t',
+    date: 'month',
+    key: `t.asset_type || '|' || ${year('month')}`,
+    parts: `jsonb_build_object('assetType', t.asset_type, 'year', ${year('month')})`,
+    slots: ['t.trips_completed'],
+  },
+}
+
+const MAX_SLOTS = 4
+
+function where(spec: TypeSql, filter: ActivityFilter): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [sql`t.superseded_at is null`]
+  if (filter.outletId !== undefined) parts.push(sql`t.outlet_id = ${filter.outletId}`)
+  if (filter.fromMonth) parts.push(sql`${sql.raw(`t.${spec.date}`)} >= ${filter.fromMonth}::date`)
+  return sql.join(parts, sql` and `)
+}
+
+/** The groups of the rows to cost: key and what their templates are built from. */
+export async function readRecipeGroups(
+  db: Kysely<Database>,
+  recordType: CostedRecordType,
+  filter: ActivityFilter,
+): Promise<{ key: string; parts: Record<string, unknown> }[]> {
+  const spec = typeSql[recordType]
+  const { rows } = await sql<{ key: string; parts: Record<string, unknown> }>`
+    select distinct ${sql.raw(spec.key)} as key, ${sql.raw(spec.parts)} as parts
+    from ${sql.raw(spec.from)} where ${where(spec, filter)}`.execute(db)
+  return rows.map((r) => ({ key: r.key, parts: typeof r.parts === 'string' ? (JSON.parse(r.parts) as Record<string, unknown>) : r.parts }))
+}
+
+// Column names: the figure's name in lower case (unquoted identifiers are folded; jsonb_populate_recordset matches keys exactly).
+const col = (f: string) => f.toLowerCase()
+const coefficientColumns = FIGURES.flatMap((f) => Array.from({ length: MAX_SLOTS }, (_, i) => `${col(f)}_${i + 1}`))
+
+/** Stores the recipes in the temporary table gp_recipes (replacing any of this connection's). */
+export async function loadRecipes(trx: Kysely<Database>, recipes: ReadonlyMap<string, Recipe>): Promise<void> {
+  await sql`drop table if exists gp_recipes`.execute(trx)
+  await sql.raw(`
+    create temp table gp_recipes (
+      key text primary key, kind text not null, error jsonb, category text, method text, data_quality smallint,
+      rest jsonb, template jsonb,
+      ${Array.from({ length: MAX_SLOTS }, (_, i) => `path_${i + 1} text[], text_${i + 1} boolean`).join(', ')},
+      ${FIGURES.map((f) => `has_${col(f)} boolean`).join(', ')},
+      ${coefficientColumns.map((c) => `${c} numeric`).join(', ')}
+    )`).execute(trx)
+  const rows = [...recipes].map(([key, r]) => {
+    const row: Record<string, unknown> = { key, kind: r.kind }
+    if (r.kind === 'refused') row.error = r.error
+    if (r.kind !== 'linear') return row
+    Object.assign(row, { category: r.category, method: r.method, data_quality: r.dataQuality, rest: JSON.parse(r.provenanceRest), template: JSON.parse(r.inputsTemplate) })
+    r.paths.forEach((p, i) => {
+      if (!p) return
+      row[`path_${i + 1}`] = p.path
+      row[`text_${i + 1}`] = p.text
+    })
+    for (const f of FIGURES) {
+      const cs = r.coefficients[f]
+      row[`has_${col(f)}`] = cs !== null
+      cs?.forEach((c, i) => {
+        if (c !== null) row[`${col(f)}_${i + 1}`] = c
+      })
+    }
+    return row
+  })
+  if (rows.length === 0) return
+  await sql`insert into gp_recipes select * from jsonb_populate_recordset(null::gp_recipes, ${JSON.stringify(rows)}::jsonb)`.execute(trx)
+}
+
+/** The costed rows (outlet_id, record_id, month, figures, method, data_quality, provenance) of the linear groups. */
+function costedSelect(recordType: CostedRecordType, filter: ActivityFilter): RawBuilder<unknown> {
+  const spec = typeSql[recordType]
+  const slots = spec.slots
+  const sum = (f: string) =>
+    `trim_scale(${slots.map((s, i) => `coalesce((${s}) * r.${col(f)}_${i + 1}, 0)`).join(' + ')})`
+  const figure = (f: string) => (f === 'co2eKg' || f === 'avoidedCo2eKg' ? sum(f) : `case when r.has_${col(f)} then ${sum(f)} end`)
+  let inputs = 'r.template'
+  slots.forEach((s, i) => {
+    const n = i + 1
+    inputs = `case when r.path_${n} is null then ${inputs} else jsonb_set(${inputs}, r.path_${n},
+      case when r.text_${n} then to_jsonb(trim_scale(${s})::text) else to_jsonb(${s}) end) end`
+  })
+  return sql`
+    select t.outlet_id, t.id as record_id, date_trunc('month', ${sql.raw(`t.${spec.date}`)})::date as month, r.category,
+      ${sql.raw(figure('co2eKg'))} as co2e_kg, ${sql.raw(figure('avoidedCo2eKg'))} as avoided_co2e_kg,
+      ${sql.raw(figure('ttwKg'))} as ttw_kg, ${sql.raw(figure('wttKg'))} as wtt_kg, ${sql.raw(figure('electricityKg'))} as electricity_kg,
+      r.method, r.data_quality, jsonb_build_object('inputs', ${sql.raw(inputs)}) || r.rest as provenance
+    from ${sql.raw(spec.from)} join gp_recipes r on r.key = ${sql.raw(spec.key)} and r.kind = 'linear'
+    where ${where(spec, filter)}`
+}
+
+/** Rows of groups the engine refuses, by message key, with a few record ids to look at. */
+export async function readRefusedRows(
+  trx: Kysely<Database>,
+  recordType: CostedRecordType,
+  filter: ActivityFilter,
+): Promise<{ error: Message; count: number; sampleIds: string[] }[]> {
+  const spec = typeSql[recordType]
+  const { rows } = await sql<{ error: Message | string; count: string; sample_ids: string[] }>`
+    select r.error, count(*)::text as count, (array_agg(t.id::text order by t.outlet_id, t.id))[1:10] as sample_ids
+    from ${sql.raw(spec.from)} join gp_recipes r on r.key = ${sql.raw(spec.key)} and r.kind = 'refused'
+    where ${where(spec, filter)} group by r.key, r.error`.execute(trx)
+  return rows.map((r) => ({ error: typeof r.error === 'string' ? (JSON.parse(r.error) as Message) : r.error, count: Number(r.count), sampleIds: r.sample_ids }))
+}
+
+/** Ids of the rows of groups that the engine costs one by one. */
+export async function readEngineRowIds(trx: Kysely<Database>, recordType: CostedRecordType, filter: ActivityFilter): Promise<string[]> {
+  const spec = typeSql[recordType]
+  const { rows } = await sql<{ id: string }>`
+    select t.id::text as id
+    from ${sql.raw(spec.from)} join gp_recipes r on r.key = ${sql.raw(spec.key)} and r.kind = 'engine'
+    where ${where(spec, filter)} order by t.outlet_id, t.id`.execute(trx)
+  return rows.map((r) => r.id)
+}
+
+const resultColumns = `outlet_id, record_type, record_id, factor_set_version, month, category, co2e_kg, avoided_co2e_kg,
+  ttw_kg, wtt_kg, electricity_kg, method, data_quality, provenance, status`
+
+export interface SqlCostOutcome {
+  costed: number
+  written: number
+  changed: number
+  superseded: number
+  restatements: number
+  /** Outlet-months whose current results changed (only when asked for). */
+  touched: { outletId: number; month: string }[]
+}
+
+/**
+ * Cost the linear groups' rows in one statement and store the results with
+ * the same rules as emissions.server.ts costAndPlan: an open month's new
+ * result is current and other versions' live results are superseded; a locked
+ * month with a current result of another set gains a restatement (an older
+ * restatement superseded); a locked month already counting this set is left
+ * alone; a locked month without any result gets a current one. A result that
+ * stands already, identical, is not written again. Call inside a transaction
+ * after loadRecipes.
+ */
+export async function costAndStoreInSql(
+  trx: Kysely<Database>,
+  recordType: CostedRecordType,
+  version: string,
+  filter: ActivityFilter,
+  options: { touched: boolean },
+): Promise<SqlCostOutcome> {
+  const costed = costedSelect(recordType, filter)
+  const outcome: SqlCostOutcome = { costed: 0, written: 0, changed: 0, superseded: 0, restatements: 0, touched: [] }
+  const anyStored = await sql<{ found: boolean }>`
+    select exists (select 1 from emission_results where record_type = ${recordType}
+      ${filter.outletId !== undefined ? sql`and outlet_id = ${filter.outletId}` : sql``}) as found`.execute(trx)
+  if (!anyStored.rows[0]!.found) {
+    // A first computation: nothing to supersede or compare with.
+    const inserted = await sql`
+      insert into emission_results (${sql.raw(resultColumns)})
+      select c.outlet_id, ${recordType}, c.record_id, ${version}, c.month, c.category, c.co2e_kg, c.avoided_co2e_kg,
+        c.ttw_kg, c.wtt_kg, c.electricity_kg, c.method, c.data_quality, c.provenance, 'current'
+      from (${costed}) c`.execute(trx)
+    const n = Number(inserted.numAffectedRows ?? 0n)
+    Object.assign(outcome, { costed: n, written: n, changed: n })
+    if (options.touched && n > 0) {
+      const { rows } = await sql<{ outlet_id: number; month: string }>`
+        select distinct outlet_id, month::text as month from emission_results
+        where record_type = ${recordType} and factor_set_version = ${version} and status = 'current'
+        ${filter.outletId !== undefined ? sql`and outlet_id = ${filter.outletId}` : sql``}`.execute(trx)
+      outcome.touched = rows.map((r) => ({ outletId: r.outlet_id, month: r.month }))
+    }
+    return outcome
+  }
+
+  await sql`drop table if exists gp_costed`.execute(trx)
+  await sql`
+    create temp table gp_costed as
+    select c.*,
+      cur.factor_set_version as cur_version, cur.co2e_kg as cur_co2e, cur.avoided_co2e_kg as cur_avoided,
+      rest.factor_set_version as rest_version, rest.co2e_kg as rest_co2e, rest.avoided_co2e_kg as rest_avoided,
+      own.status as own_status, own.co2e_kg as own_co2e, own.avoided_co2e_kg as own_avoided,
+      (own.month, own.category, own.co2e_kg, own.avoided_co2e_kg, own.ttw_kg, own.wtt_kg, own.electricity_kg,
+        own.method, own.data_quality, own.provenance)
+        is not distinct from
+      (c.month, c.category, c.co2e_kg, c.avoided_co2e_kg, c.ttw_kg, c.wtt_kg, c.electricity_kg,
+        c.method, c.data_quality, c.provenance) as own_same,
+      case when cur.record_id is not null and l.outlet_id is not null
+        then case when cur.factor_set_version = ${version} then 'unchanged' else 'restatement' end
+        else 'current' end as status
+    from (${costed}) c
+    left join period_submissions l on l.outlet_id = c.outlet_id and l.month = c.month
+    left join emission_results cur on cur.outlet_id = c.outlet_id and cur.record_type = ${recordType}
+      and cur.record_id = c.record_id and cur.status = 'current'
+    left join emission_results rest on rest.outlet_id = c.outlet_id and rest.record_type = ${recordType}
+      and rest.record_id = c.record_id and rest.status = 'restatement'
+    left join emission_results own on own.outlet_id = c.outlet_id and own.record_type = ${recordType}
+      and own.record_id = c.record_id and own.factor_set_version = ${version}`.execute(trx)
+  await sql`analyze gp_costed`.execute(trx)
+
+  const counts = await sql<{ costed: string; changed: string; restatements: string }>`
+    select count(*)::text as costed,
+      (count(*) filter (where status = 'current' and (cur_version is null or cur_co2e <> co2e_kg or cur_avoided <> avoided_co2e_kg))
+       + count(*) filter (where status = 'restatement' and (case when rest_version is not null
+           then rest_co2e <> co2e_kg or rest_avoided <> avoided_co2e_kg
+           else cur_co2e <> co2e_kg or cur_avoided <> avoided_co2e_kg end)))::text as changed,
+      (count(*) filter (where status = 'restatement' and (own_co2e is null or own_co2e <> co2e_kg or own_avoided <> avoided_co2e_kg)))::text as restatements
+    from gp_costed`.execute(trx)
+  const c = counts.rows[0]!
+  outcome.costed = Number(c.costed)
+  outcome.changed = Number(c.changed)
+  outcome.restatements = Number(c.restatements)
+
+  const superseded = await sql`
+    update emission_results e set status = 'superseded'
+    from gp_costed c
+    where e.outlet_id = c.outlet_id and e.record_type = ${recordType} and e.record_id = c.record_id
+      and e.factor_set_version <> ${version}
+      and ((c.status = 'current' and (c.cur_version <> ${version} or c.rest_version <> ${version}) and e.status in ('current', 'restatement'))
+        or (c.status = 'restatement' and c.rest_version <> ${version} and e.status = 'restatement'))`.execute(trx)
+  outcome.superseded = Number(superseded.numAffectedRows ?? 0n)
+
+  const written = await sql`
+    insert into emission_results (${sql.raw(resultColumns)})
+    select outlet_id, ${recordType}, record_id, ${version}, month, category, co2e_kg, avoided_co2e_kg,
+      ttw_kg, wtt_kg, electricity_kg, method, data_quality, provenance, status
+    from gp_costed
+    where status <> 'unchanged' and not (own_same and own_status is not distinct from status)
+    on conflict (outlet_id, record_type, record_id, factor_set_version) do update set
+      month = excluded.month, category = excluded.category, co2e_kg = excluded.co2e_kg,
+      avoided_co2e_kg = excluded.avoided_co2e_kg, ttw_kg = excluded.ttw_kg, wtt_kg = excluded.wtt_kg,
+      electricity_kg = excluded.electricity_kg, method = excluded.method, data_quality = excluded.data_quality,
+      provenance = excluded.provenance, status = excluded.status, computed_at = now()`.execute(trx)
+  outcome.written = Number(written.numAffectedRows ?? 0n)
+
+  if (options.touched) {
+    const { rows } = await sql<{ outlet_id: number; month: string }>`
+      select distinct outlet_id, month::text as month from gp_costed
+      where status = 'current' and not (own_same and own_status is not distinct from status)`.execute(trx)
+    outcome.touched = rows.map((r) => ({ outletId: r.outlet_id, month: r.month }))
+  }
+  await sql`drop table gp_costed`.execute(trx)
+  return outcome
+}
