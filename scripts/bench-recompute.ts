@@ -68,6 +68,7 @@ if (!rerunWithLargerYoungGeneration()) runCli(async () => {
     const first = await recomputeEmissions(db, {
       skipRollups: true,
       batchSize,
+      parallel: 2,
       onProgress: progress,
       bulkWriter: (type, version, rows) => copyResults(pg, type, version, rows),
     })
@@ -112,6 +113,7 @@ if (!rerunWithLargerYoungGeneration()) runCli(async () => {
     const again = await recomputeEmissions(db, {
       skipRollups: true,
       batchSize,
+      parallel: 2,
       onProgress: progress,
       bulkWriter: (type, version, rows) => copyResults(pg, type, version, rows),
     })

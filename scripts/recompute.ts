@@ -38,7 +38,11 @@ if (!rerunWithLargerYoungGeneration()) runCli(async () => {
   // COPY needs a postgres.js instance of its own; the embedded database writes with INSERT.
   const url = env().DATABASE_URL
   const pg = url ? postgres(url, { max: 1, onnotice: () => {} }) : null
-  if (pg) options.bulkWriter = (type, v, rows) => copyResults(pg, type, v, rows)
+  if (pg) {
+    options.bulkWriter = (type, v, rows) => copyResults(pg, type, v, rows)
+    // two connections side by side, one per core of the machines it is run on (README)
+    options.parallel = 2
+  }
   try {
     await migrateToLatest(handle.db)
     const outletCode = arg('outlet')

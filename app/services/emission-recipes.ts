@@ -25,8 +25,8 @@ import { costActivity, provenanceJson, type CostedRecord, type CostInput } from 
  *   3. figure(1, 1, …) must equal the sum of the coefficients (no constant
  *      term), and a probe of large, different quantities must equal the sum
  *      of quantity × coefficient exactly;
- *   4. the largest quantity the column can hold times each coefficient must
- *      fit in decimal.js's 20 significant digits, so that the engine never
+ *   4. the group's largest quantity (or the largest the column can hold)
+ *      times each coefficient must fit in decimal.js's 20 significant digits, so that the engine never
  *      rounds where PostgreSQL's exact numeric would not (a design life that
  *      does not divide evenly fails here: such groups are costed one record
  *      at a time by the engine).
@@ -117,8 +117,17 @@ function findPath(tree: unknown, needle: string, at: string[] = []): { path: str
   return null
 }
 
-/** The recipe of one group of records (see above). */
-export function buildRecipe(set: FactorSet, template: RecipeTemplate, slots: readonly QuantitySlot[]): Recipe {
+/**
+ * The recipe of one group of records (see above). `maxima`: the largest
+ * quantity per slot among the group's records, when known; the digit check
+ * then uses it instead of the most the column can hold.
+ */
+export function buildRecipe(
+  set: FactorSet,
+  template: RecipeTemplate,
+  slots: readonly QuantitySlot[],
+  maxima?: readonly (string | null)[],
+): Recipe {
   const ones = slots.map(() => '1')
   const base = costActivity(set, withQuantities(template, slots, ones))
   if (!base.ok) return { kind: 'refused', error: base.error }
@@ -160,7 +169,9 @@ export function buildRecipe(set: FactorSet, template: RecipeTemplate, slots: rea
     let fraction = 0
     row.forEach((c, i) => {
       if (c === null) return
-      intDigits = Math.max(intDigits, slots[i]!.digits[0] + integerDigits(c) + 1)
+      const max = maxima?.[i]
+      const quantityDigits = max === null || max === undefined ? slots[i]!.digits[0] : integerDigits(new Decimal(max))
+      intDigits = Math.max(intDigits, quantityDigits + integerDigits(c) + 1)
       fraction = Math.max(fraction, slots[i]!.digits[1] + c.decimalPlaces())
     })
     if (intDigits + fraction > MAX_DIGITS) return { kind: 'engine', reason: `${f} may need more than ${MAX_DIGITS} digits` }
@@ -265,5 +276,54 @@ export function templateOf(recordType: CostedRecordType, parts: Record<string, u
       return { input: { ...base, recordType, regionCode: '', cartonsReused: 1 }, present: [true] }
     case 'reusable_assets':
       return { input: { ...base, recordType, regionCode: '', assetType: parts.assetType as 'box' | 'transit_bag', tripsCompleted: 1 }, present: [true] }
+  }
+}
+
+const yn = (value: unknown): string => (value === null || value === undefined ? 'n' : 'y')
+const isZero = (value: string): boolean => new Decimal(value).isZero()
+
+/**
+ * The group of one record as db/models/emission-recipes.ts typeSql keys it in
+ * SQL: its key and the parts its template is built from. For callers that
+ * hold records in memory (the CSV import), so that they cost in SQL the same
+ * groups the recompute does; tests/db/emissions-sql.test.ts holds both keys equal.
+ */
+export function groupOf(input: CostInput): { key: string; parts: Record<string, unknown> } {
+  const year = Number(input.date.slice(0, 4))
+  switch (input.recordType) {
+    case 'facility_electricity':
+      return { key: `${input.regionCode}|${year}`, parts: { regionCode: input.regionCode, year } }
+    case 'vehicle_use': {
+      // as costVehicleUse reads the readings (see typeSql.vehicle_use)
+      const bev = input.energy === 'BEV'
+      const fuel = bev ? null : (input.fuelLitres ?? input.fuelKg)
+      const unit0 = bev ? null : input.fuelLitres !== null ? 'L' : input.fuelKg !== null ? 'kg' : null
+      const kwh = input.electricityKwh
+      const both = fuel !== null && kwh !== null
+      const noFuel = both && isZero(fuel) && !isZero(kwh)
+      const noKwh = both && isZero(kwh) && !isZero(fuel)
+      const unit = noFuel ? null : unit0
+      const electricity = !noKwh && kwh !== null
+      return {
+        key: [input.vehicleClass, input.energy, input.regionCode, year, unit ?? '-', electricity ? 'y' : 'n'].join('|'),
+        parts: { vehicleClass: input.vehicleClass, energy: input.energy, regionCode: input.regionCode, year, fuelUnit: unit, electricity },
+      }
+    }
+    case 'packaging_consumption': {
+      const { item } = input
+      return {
+        key: `${item.code}|${year}`,
+        parts: { code: item.code, material: item.material, unitMassKg: item.unitMassKg, designLifeUses: item.designLifeUses, year },
+      }
+    }
+    case 'shipment_stats':
+      return {
+        key: `${year}|${yn(input.narrowTapeBoxParcels)}|${yn(input.ecommerceOriginalParcels)}`,
+        parts: { year, narrowTape: input.narrowTapeBoxParcels !== null, original: input.ecommerceOriginalParcels !== null },
+      }
+    case 'recovery_collections':
+      return { key: String(year), parts: { year } }
+    case 'reusable_assets':
+      return { key: `${input.assetType}|${year}`, parts: { assetType: input.assetType, year } }
   }
 }

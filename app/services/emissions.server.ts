@@ -358,6 +358,12 @@ export interface RecomputeOptions {
   /** A faster writer for batches with no stored result yet (scripts pass a COPY writer); ignored inside a transaction. */
   bulkWriter?: BulkResultWriter
   /**
+   * Outside a transaction, on PostgreSQL: how many connections the SQL path
+   * works on side by side, each with a range of outlets (default 1). PGlite
+   * has one connection: leave it at 1 there.
+   */
+  parallel?: number
+  /**
    * 'sql' (default): each group of records that share their factors is costed
    * in one statement with the coefficients the engine gives for the group
    * (emission-recipes.ts), the rest by the engine; 'engine': every record by
@@ -487,10 +493,11 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
     const slots = recipeSlots[recordType]
     const recipes = new Map<string, Recipe>()
     for (const group of await readRecipeGroups(trx, recordType, filter)) {
-      recipes.set(group.key, buildRecipe(set, templateOf(recordType, group.parts), slots))
+      recipes.set(group.key, buildRecipe(set, templateOf(recordType, group.parts), slots, group.maxima))
     }
     await loadRecipes(trx, recipes)
-    for (const refused of await readRefusedRows(trx, recordType, filter)) {
+    const kinds = new Set([...recipes.values()].map((r) => r.kind))
+    for (const refused of kinds.has('refused') ? await readRefusedRows(trx, recordType, filter) : []) {
       summary.examined += refused.count
       summary.failed += refused.count
       summary.failuresByKey[refused.error.key] = (summary.failuresByKey[refused.error.key] ?? 0) + refused.count
@@ -508,7 +515,7 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
     for (const k of done.touched) touched.set(`${k.outletId}|${k.month}`, k)
     tick()
     options.onProgress?.(summary)
-    const engineIds = await readEngineRowIds(trx, recordType, filter)
+    const engineIds = kinds.has('engine') ? await readEngineRowIds(trx, recordType, filter) : []
     if (engineIds.length > 0) await byEngine(trx, recordType, filter, engineIds)
   }
 
@@ -520,12 +527,33 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
       await byEngine(db, recordType, filter)
       continue
     }
-    // A record type's results change together or not at all (its temporary tables live in the transaction).
-    await (db.isTransaction ? bySql(db, recordType, filter) : db.transaction().execute((trx) => bySql(trx, recordType, filter)))
+    if (db.isTransaction) {
+      await bySql(db, recordType, filter)
+      continue
+    }
+    // Outside a transaction the outlets are split into ranges, each costed in a transaction of its
+    // own on a connection of its own, side by side: the database's work is the bulk of it. A range's
+    // results change together or not at all (its temporary tables live in its transaction).
+    const ranges = await outletRanges(db, options.outletId === undefined ? (options.parallel ?? 1) : 1)
+    await Promise.all(
+      ranges.map((outletRange) => db.transaction().execute((trx) => bySql(trx, recordType, outletRange ? { ...filter, outletRange } : filter))),
+    )
   }
   if (!options.skipRollups) summary.outletMonthsRefreshed = await refreshRollupsAfterRecompute(db, [...touched.values()])
   tick()
   return { ok: true, summary }
+}
+
+/** `parts` ranges of outlet ids of about equal width, or [null] for one pass over every outlet. */
+async function outletRanges(db: Kysely<Database>, parts: number): Promise<(readonly [number, number] | null)[]> {
+  if (parts <= 1) return [null]
+  const bounds = await db.selectFrom('outlets').select((eb) => [eb.fn.min('id').as('lo'), eb.fn.max('id').as('hi')]).executeTakeFirst()
+  const lo = Number(bounds?.lo ?? 0)
+  const hi = Number(bounds?.hi ?? 0)
+  const width = Math.max(1, Math.ceil((hi - lo + 1) / parts))
+  const ranges: [number, number][] = []
+  for (let from = lo; from <= hi; from += width) ranges.push([from, Math.min(hi, from + width - 1)])
+  return ranges.length > 0 ? ranges : [null]
 }
 
 /**

@@ -42,7 +42,9 @@ import {
   type TableSpec,
 } from '#db/models/activity.ts'
 import { appendAudit } from '#db/models/audit.ts'
+import { insertImportedResults, loadRecipes } from '#db/models/emission-recipes.ts'
 import { writeResults, type ResultToWrite } from '#db/models/emissions.ts'
+import type { CostedRecordType } from '#db/tables/emissions.ts'
 import {
   failBatch,
   findBatch,
@@ -57,7 +59,8 @@ import {
   type ImportBatch,
 } from '#db/models/imports.ts'
 import type { Database } from '#db/schema.ts'
-import { costActivity, type CostInput } from './emission-costing.ts'
+import { costActivity, toResultRow, type CostInput } from './emission-costing.ts'
+import { buildRecipe, groupOf, recipeSlots, templateOf, type Recipe } from './emission-recipes.ts'
 import { activityContext, activityWriterRoles, assertWriter, chinaToday, isCosted, loadValidation, refreshAfterWrite, scopeNeeds, vehicleRanges } from './activity.server.ts'
 import { getFactorSetInForce } from './emissions.server.ts'
 
@@ -184,6 +187,8 @@ const maxCarriedText = 1 << 20
 interface Prepared {
   keep: { row: RowToWrite; replaces: ExistingRow | null; locked: boolean; p: PendingRow }[]
   results: ResultToWrite[]
+  /** Rows of groups with a linear recipe: costed in SQL once written. */
+  inSql: number
 }
 
 interface PendingRow {
@@ -273,6 +278,13 @@ interface PipelineState {
   co2eKg: Decimal
   avoidedCo2eKg: Decimal
   written: number
+  /** The recipes of the groups met (emission-recipes.ts), by group key, and the set they were made with. */
+  recipes: Map<string, Recipe>
+  factorSet: FactorSet | null
+  /** Rows whose results are computed in SQL with their group's recipe, chunk by chunk after the rows are written. */
+  costedInSql: number
+  /** Results so computed. */
+  resultsInSql: number
 }
 
 /**
@@ -329,7 +341,21 @@ async function runPipeline(
     seconds: 0,
     timings: {},
   }
-  const state: PipelineState = { report, touched: new Map(), vehicleStarts: new Map(), co2eKg: new Decimal(0), avoidedCo2eKg: new Decimal(0), written: 0 }
+  const state: PipelineState = {
+    report,
+    touched: new Map(),
+    vehicleStarts: new Map(),
+    co2eKg: new Decimal(0),
+    avoidedCo2eKg: new Decimal(0),
+    written: 0,
+    recipes: new Map(),
+    factorSet: set,
+    costedInSql: 0,
+    resultsInSql: 0,
+  }
+  // How many recipes gp_recipes holds in the transaction (loaded again when a chunk met a new group).
+  let recipesLoaded = 0
+  const slots = isCosted(recordCode) ? recipeSlots[recordCode as CostedRecordType] : []
   // The same file twice is refused whole in a commit (its rows are all duplicates anyway),
   // unless the user chose to replace: then rows changed since are replaced, the rest skipped.
   if (mode === 'commit' && already && !replace) return finish()
@@ -459,12 +485,39 @@ async function runPipeline(
     const ids = writer.kind === 'none' ? write.map((_, i) => `preview-${i}`) : await timed(report.timings, 'reserveIds', () => takeIds(write.length))
     const costStarted = performance.now()
     const results: ResultToWrite[] = []
+    let inSql = 0
     const keep: { row: RowToWrite; replaces: ExistingRow | null; locked: boolean; p: PendingRow }[] = []
     for (let i = 0; i < write.length; i++) {
       const { p, replaces, locked } = write[i]!
       const id = ids[i]!
       if (set) {
-        const cost = costActivity(set, costInput(p.record, id))
+        // Rows of a group with a linear recipe are costed in SQL once all are written (commitImport);
+        // the others here, by the engine. A group the engine refuses is refused row by row.
+        const input = costInput(p.record, id)
+        const group = groupOf(input)
+        let recipe = state.recipes.get(group.key)
+        if (recipe === undefined) {
+          recipe = buildRecipe(set, templateOf(recordCode as CostedRecordType, group.parts), slots)
+          state.recipes.set(group.key, recipe)
+        }
+        if (recipe.kind === 'refused') {
+          rejected.add(p.row, p.cells, [issueFromMessage(p.row, null, null, 'cannot_cost', recipe.error)])
+          continue
+        }
+        if (recipe.kind === 'linear') {
+          if (mode === 'commit') inSql++
+          else {
+            // a preview writes nothing: its totals come from the same engine, row by row
+            const cost = costActivity(set, input)
+            if (cost.ok) {
+              state.co2eKg = state.co2eKg.plus(cost.record.co2eKg)
+              state.avoidedCo2eKg = state.avoidedCo2eKg.plus(cost.record.avoidedCo2eKg)
+            }
+          }
+          keepRow(p, id, replaces, locked)
+          continue
+        }
+        const cost = costActivity(set, input)
         if (!cost.ok) {
           rejected.add(p.row, p.cells, [issueFromMessage(p.row, null, null, 'cannot_cost', cost.error)])
           continue
@@ -472,25 +525,14 @@ async function runPipeline(
         const c = cost.record
         state.co2eKg = state.co2eKg.plus(c.co2eKg)
         state.avoidedCo2eKg = state.avoidedCo2eKg.plus(c.avoidedCo2eKg)
-        results.push({
-          outletId: c.outletId,
-          recordId: id,
-          month: c.month,
-          category: c.category,
-          co2eKg: c.co2eKg.toFixed(),
-          avoidedCo2eKg: c.avoidedCo2eKg.toFixed(),
-          ttwKg: c.ttwKg === null ? null : c.ttwKg.toFixed(),
-          wttKg: c.wttKg === null ? null : c.wttKg.toFixed(),
-          electricityKg: c.electricityKg === null ? null : c.electricityKg.toFixed(),
-          method: c.method,
-          dataQuality: c.dataQuality,
-          provenance: JSON.stringify(c.provenance),
-          status: 'current',
-        })
+        results.push(toResultRow(c, 'current'))
       } else if (isCosted(recordCode)) {
         rejected.add(p.row, p.cells, [issueFromMessage(p.row, null, null, 'cannot_cost', factorSet && !factorSet.ok ? factorSet.error : { key: 'emissions.error.noPublishedSet' })])
         continue
       }
+      keepRow(p, id, replaces, locked)
+    }
+    function keepRow(p: PendingRow, id: string, replaces: ExistingRow | null, locked: boolean) {
       keep.push({ row: { ...p.record, id, rowFingerprint: null }, replaces, locked, p })
       report.accepted++
       if (replaces) report.replaced++
@@ -509,11 +551,12 @@ async function runPipeline(
     }
     report.timings.costing = (report.timings.costing ?? 0) + (performance.now() - costStarted) / 1000
     await rejected.flush()
+    state.costedInSql += inSql
     if (writer.kind === 'none' || keep.length === 0) return null
-    return { keep, results }
+    return { keep, results, inSql }
   }
 
-  const writeChunk = async ({ keep, results }: Prepared): Promise<void> => {
+  const writeChunk = async ({ keep, results, inSql }: Prepared): Promise<void> => {
     if (writer.kind === 'none') return
     const trx = writer.trx
     const replaced = keep.filter((k) => k.replaces !== null)
@@ -549,6 +592,26 @@ async function runPipeline(
       } else {
         await timed(report.timings, 'emissionResults', () => writeResults(trx, recordCode, set.version, results, { upsert: false }))
       }
+    }
+    if (set && inSql > 0 && options.batchId) {
+      // The chunk's rows of linear groups, costed in SQL now that they are written (ids ascend with the chunks).
+      const batchId = options.batchId
+      await timed(report.timings, 'emissionResultsSql', async () => {
+        if (state.recipes.size !== recipesLoaded) {
+          await loadRecipes(trx, state.recipes)
+          recipesLoaded = state.recipes.size
+        }
+        let lo = keep[0]!.row.id
+        let hi = lo
+        for (const k of keep) {
+          if (BigInt(k.row.id) < BigInt(lo)) lo = k.row.id
+          if (BigInt(k.row.id) > BigInt(hi)) hi = k.row.id
+        }
+        const done = await insertImportedResults(trx, recordCode as CostedRecordType, set.version, batchId, { from: lo, to: hi })
+        state.resultsInSql += done.written
+        state.co2eKg = state.co2eKg.plus(done.co2eKg)
+        state.avoidedCo2eKg = state.avoidedCo2eKg.plus(done.avoidedCo2eKg)
+      })
     }
     state.written += keep.length
     if (options.failAfterRows !== undefined && state.written >= options.failAfterRows) {
@@ -827,6 +890,10 @@ export async function commitImport(db: Kysely<Database>, request: ImportRequest,
     // Nothing written is nothing committed: no batch is left to say the file was imported.
     const refused = (report.alreadyImported !== null && !request.replace) || report.fileIssues.some((i) => i.severity === 'error') || report.accepted === 0
     if (refused) throw new NothingToCommit({ ok: false, batchId: options.batchId ?? null, report })
+    // the rows the engine left to SQL, and no other, got a result
+    if (state.costedInSql !== state.resultsInSql) {
+      throw new Error(`Import ${batchId}: ${state.resultsInSql} results computed in SQL for ${state.costedInSql} rows`)
+    }
     const spec = tableSpecs[request.recordCode]
     await timed(report.timings, 'rollups', () =>
       refreshAfterWrite(

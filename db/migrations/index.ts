@@ -5,6 +5,7 @@ import * as m0003 from './0003_emissions.ts'
 import * as m0004 from './0004_credits.ts'
 import * as m0005 from './0005_reports.ts'
 import * as m0006 from './0006_imports.ts'
+import * as m0007 from './0007_import_batch_rows.ts'
 
 // The static registry. Names sort in the order they must run; append only.
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_credits': m0004,
   '0005_reports': m0005,
   '0006_imports': m0006,
+  '0007_import_batch_rows': m0007,
 }

@@ -4,6 +4,7 @@ import { FIGURES, type Recipe } from '#app/services/emission-recipes.ts'
 import type { Database } from '../schema.ts'
 import type { CostedRecordType } from '../tables/emissions.ts'
 import type { ActivityFilter } from './emissions.ts'
+import { jsonb } from './json.ts'
 
 /**
  * Set-based costing: the activity rows of one record type joined to the
@@ -18,7 +19,7 @@ interface TypeSql {
   /** The activity table as `t`, with whatever the group key needs. */
   from: string
   date: string
-  /** The group key: equal keys, same recipe. */
+  /** The group key: equal keys, same recipe (the same text as app/services/emission-recipes.ts groupOf). */
   key: string
   /** What the template of a group is built from (app/services/emission-recipes.ts templateOf). */
   parts: string
@@ -27,6 +28,7 @@ interface TypeSql {
 }
 
 const year = (column: string) => `extract(year from t.${column})::int`
+const yn = (value: string) => `case when ${value} is null then 'n' else 'y' end`
 
 // A vehicle's fuel and electricity as the engine takes them (emission-costing.ts costVehicleUse):
 // fuel in litres else kilograms, none for a battery vehicle; a zero beside a reading in the
@@ -54,7 +56,7 @@ export const typeSql: Record<CostedRecordType, TypeSql> = {
   vehicle_use: {
     from: `vehicle_use t join vehicles v on v.outlet_id = t.outlet_id and v.id = t.vehicle_id ${vehicleReadings}`,
     date: 'month',
-    key: `concat_ws('|', v.vehicle_class, v.energy, t.region_code, ${year('month')}, coalesce(q.unit, '-'), q.kwh is not null)`,
+    key: `concat_ws('|', v.vehicle_class, v.energy, t.region_code, ${year('month')}, coalesce(q.unit, '-'), ${yn('q.kwh')})`,
     parts: `jsonb_build_object('vehicleClass', v.vehicle_class, 'energy', v.energy, 'regionCode', t.region_code,
       'year', ${year('month')}, 'fuelUnit', q.unit, 'electricity', q.kwh is not null)`,
     slots: [`case when q.unit = 'L' then q.fuel end`, `case when q.unit = 'kg' then q.fuel end`, 'q.kwh', 't.distance_km'],
@@ -62,7 +64,7 @@ export const typeSql: Record<CostedRecordType, TypeSql> = {
   packaging_consumption: {
     from: 'packaging_consumption t join packaging_items i on i.id = t.item_id',
     date: 'period_start',
-    key: `t.item_id || '|' || ${year('period_start')}`,
+    key: `i.code || '|' || ${year('period_start')}`,
     parts: `jsonb_build_object('code', i.code, 'material', i.material, 'unitMassKg', i.unit_mass_kg::text,
       'designLifeUses', i.design_life_uses, 'year', ${year('period_start')})`,
     slots: ['t.item_count'],
@@ -70,7 +72,7 @@ export const typeSql: Record<CostedRecordType, TypeSql> = {
   shipment_stats: {
     from: 'shipment_stats t',
     date: 'stat_date',
-    key: `concat_ws('|', ${year('stat_date')}, t.narrow_tape_box_parcels is not null, t.ecommerce_original_parcels is not null)`,
+    key: `concat_ws('|', ${year('stat_date')}, ${yn('t.narrow_tape_box_parcels')}, ${yn('t.ecommerce_original_parcels')})`,
     parts: `jsonb_build_object('year', ${year('stat_date')}, 'narrowTape', t.narrow_tape_box_parcels is not null,
       'original', t.ecommerce_original_parcels is not null)`,
     slots: ['t.e_waybill_parcels', 't.narrow_tape_box_parcels', 't.ecommerce_original_parcels'],
@@ -96,21 +98,24 @@ const MAX_SLOTS = 4
 function where(spec: TypeSql, filter: ActivityFilter): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [sql`t.superseded_at is null`]
   if (filter.outletId !== undefined) parts.push(sql`t.outlet_id = ${filter.outletId}`)
+  if (filter.importBatchId !== undefined) parts.push(sql`t.import_batch_id = ${filter.importBatchId}::bigint`)
+  if (filter.outletRange) parts.push(sql`t.outlet_id between ${filter.outletRange[0]} and ${filter.outletRange[1]}`)
   if (filter.fromMonth) parts.push(sql`${sql.raw(`t.${spec.date}`)} >= ${filter.fromMonth}::date`)
   return sql.join(parts, sql` and `)
 }
 
-/** The groups of the rows to cost: key and what their templates are built from. */
+/** The groups of the rows to cost: key, what their templates are built from, and the largest quantity of each slot. */
 export async function readRecipeGroups(
   db: Kysely<Database>,
   recordType: CostedRecordType,
   filter: ActivityFilter,
-): Promise<{ key: string; parts: Record<string, unknown> }[]> {
+): Promise<{ key: string; parts: Record<string, unknown>; maxima: (string | null)[] }[]> {
   const spec = typeSql[recordType]
-  const { rows } = await sql<{ key: string; parts: Record<string, unknown> }>`
-    select distinct ${sql.raw(spec.key)} as key, ${sql.raw(spec.parts)} as parts
-    from ${sql.raw(spec.from)} where ${where(spec, filter)}`.execute(db)
-  return rows.map((r) => ({ key: r.key, parts: typeof r.parts === 'string' ? (JSON.parse(r.parts) as Record<string, unknown>) : r.parts }))
+  const maxima = spec.slots.map((s) => `max(${s})::text`).join(', ')
+  const { rows } = await sql<{ key: string; parts: Record<string, unknown> | string; maxima: (string | null)[] }>`
+    select ${sql.raw(spec.key)} as key, ${sql.raw(spec.parts)} as parts, array[${sql.raw(maxima)}] as maxima
+    from ${sql.raw(spec.from)} where ${where(spec, filter)} group by 1, 2`.execute(db)
+  return rows.map((r) => ({ key: r.key, parts: typeof r.parts === 'string' ? (JSON.parse(r.parts) as Record<string, unknown>) : r.parts, maxima: r.maxima }))
 }
 
 // Column names: the figure's name in lower case (unquoted identifiers are folded; jsonb_populate_recordset matches keys exactly).
@@ -148,7 +153,9 @@ export async function loadRecipes(trx: Kysely<Database>, recipes: ReadonlyMap<st
     return row
   })
   if (rows.length === 0) return
-  await sql`insert into gp_recipes select * from jsonb_populate_recordset(null::gp_recipes, ${JSON.stringify(rows)}::jsonb)`.execute(trx)
+  await sql`insert into gp_recipes select * from jsonb_populate_recordset(null::gp_recipes, ${jsonb(rows)})`.execute(trx)
+  // without statistics the planner takes the table for one row and joins it the slow way
+  await sql`analyze gp_recipes`.execute(trx)
 }
 
 /** The costed rows (outlet_id, record_id, month, figures, method, data_quality, provenance) of the linear groups. */
@@ -197,6 +204,13 @@ export async function readEngineRowIds(trx: Kysely<Database>, recordType: Costed
   return rows.map((r) => r.id)
 }
 
+/** The stored results of the filter's outlets. */
+function resultScope(filter: ActivityFilter): RawBuilder<unknown> {
+  if (filter.outletId !== undefined) return sql`and outlet_id = ${filter.outletId}`
+  if (filter.outletRange) return sql`and outlet_id between ${filter.outletRange[0]} and ${filter.outletRange[1]}`
+  return sql``
+}
+
 const resultColumns = `outlet_id, record_type, record_id, factor_set_version, month, category, co2e_kg, avoided_co2e_kg,
   ttw_kg, wtt_kg, electricity_kg, method, data_quality, provenance, status`
 
@@ -230,8 +244,7 @@ export async function costAndStoreInSql(
   const costed = costedSelect(recordType, filter)
   const outcome: SqlCostOutcome = { costed: 0, written: 0, changed: 0, superseded: 0, restatements: 0, touched: [] }
   const anyStored = await sql<{ found: boolean }>`
-    select exists (select 1 from emission_results where record_type = ${recordType}
-      ${filter.outletId !== undefined ? sql`and outlet_id = ${filter.outletId}` : sql``}) as found`.execute(trx)
+    select exists (select 1 from emission_results where record_type = ${recordType} ${resultScope(filter)}) as found`.execute(trx)
   if (!anyStored.rows[0]!.found) {
     // A first computation: nothing to supersede or compare with.
     const inserted = await sql`
@@ -244,8 +257,7 @@ export async function costAndStoreInSql(
     if (options.touched && n > 0) {
       const { rows } = await sql<{ outlet_id: number; month: string }>`
         select distinct outlet_id, month::text as month from emission_results
-        where record_type = ${recordType} and factor_set_version = ${version} and status = 'current'
-        ${filter.outletId !== undefined ? sql`and outlet_id = ${filter.outletId}` : sql``}`.execute(trx)
+        where record_type = ${recordType} and factor_set_version = ${version} and status = 'current' ${resultScope(filter)}`.execute(trx)
       outcome.touched = rows.map((r) => ({ outletId: r.outlet_id, month: r.month }))
     }
     return outcome
@@ -319,4 +331,39 @@ export async function costAndStoreInSql(
   }
   await sql`drop table gp_costed`.execute(trx)
   return outcome
+}
+
+/**
+ * The results of rows an import batch wrote (ids in [from, to]) in groups
+ * with a linear recipe (the import costed the others itself), all current: an
+ * imported row is a new record with no result of any version yet. Call inside
+ * the import's transaction, after loadRecipes.
+ */
+export async function insertImportedResults(
+  trx: Kysely<Database>,
+  recordType: CostedRecordType,
+  version: string,
+  importBatchId: string,
+  ids: { from: string; to: string },
+): Promise<{ written: number; co2eKg: string; avoidedCo2eKg: string }> {
+  const costed = costedSelect(recordType, { importBatchId })
+  const { rows } = await sql<{ written: string; co2e: string; avoided: string }>`
+    with inserted as (
+      insert into emission_results (${sql.raw(resultColumns)})
+      select c.outlet_id, ${recordType}, c.record_id, ${version}, c.month, c.category, c.co2e_kg, c.avoided_co2e_kg,
+        c.ttw_kg, c.wtt_kg, c.electricity_kg, c.method, c.data_quality, c.provenance, 'current'
+      from (${costed} and t.id between ${ids.from}::bigint and ${ids.to}::bigint) c
+      returning co2e_kg, avoided_co2e_kg)
+    select count(*)::text as written, coalesce(sum(co2e_kg), 0)::text as co2e, coalesce(sum(avoided_co2e_kg), 0)::text as avoided
+    from inserted`.execute(trx)
+  const r = rows[0]!
+  return { written: Number(r.written), co2eKg: r.co2e, avoidedCo2eKg: r.avoided }
+}
+
+/** Each current record's group key, by record id (to check groupOf against). */
+export async function readGroupKeys(db: Kysely<Database>, recordType: CostedRecordType): Promise<Map<string, string>> {
+  const spec = typeSql[recordType]
+  const { rows } = await sql<{ id: string; key: string }>`
+    select t.id::text as id, ${sql.raw(spec.key)} as key from ${sql.raw(spec.from)} where ${where(spec, {})}`.execute(db)
+  return new Map(rows.map((r) => [r.id, r.key]))
 }

@@ -12,6 +12,7 @@ import { recordCodes, recordDefinitions } from '#app/domain/activity/definitions
 import { templateCsv } from '#app/domain/csv/template.ts'
 import { commitImport, previewImport, rejectedCsvChunks, type ImportRequest } from '#app/services/imports.server.ts'
 import { serverDatabaseName, withCopyTransaction } from '#db/models/imports.ts'
+import { recomputeEmissions } from '#app/services/emissions.server.ts'
 import { createTestDatabase, type TestDatabase } from '../support/db.ts'
 
 // The upload service end to end on a seeded database (both drivers: COPY on
@@ -77,6 +78,9 @@ describe('encodings and date forms', () => {
       { date: '2024-03-02', parcels: 980, data_quality: 'estimated', source: 'csv' },
     ])
     expect(await countRows('emission_results', sql`record_type = 'shipment_stats' and status = 'current'`)).toBe(2)
+    // the preview costs row by row with the engine, the commit in SQL: the same avoided total
+    expect(Number(preview.avoidedCo2eKg)).toBeGreaterThan(0)
+    expect(commit.report.avoidedCo2eKg).toBe(preview.avoidedCo2eKg)
     const batch = await t.db.selectFrom('import_batches').selectAll().where('id', '=', commit.batchId!).executeTakeFirstOrThrow()
     expect([batch.status, batch.rows_total, batch.rows_accepted, batch.encoding, batch.committed_at !== null]).toEqual(['committed', 2, 2, 'utf-8', true])
   })
@@ -307,6 +311,11 @@ describe('every record type by CSV, costed on commit', () => {
         where e.record_type = ${code} and e.status = 'current' and r.import_batch_id = ${commit.batchId}::bigint`.execute(t.db).catch(() => ({ rows: [{ n: '0' }] }))
       expect([code, Number(rows[0]!.n)]).toEqual([code, costed])
     }
+    // What the commit stored (in SQL, or by the engine for a group it keeps) is what the engine computes
+    // record by record: a recompute of every record by the engine finds nothing to write.
+    const again = await recomputeEmissions(t.db, { path: 'engine', skipRollups: true })
+    if (!again.ok) throw new Error(again.error.key)
+    expect([again.summary.examined >= 6, again.summary.written, again.summary.changed, again.summary.failed]).toEqual([true, 0, 0, 0])
     const use = await t.db.selectFrom('vehicle_use').select(['distance_km', 'fuel_litres']).where('month', '=', '2024-09-01').executeTakeFirstOrThrow()
     expect([use.distance_km, use.fuel_litres]).toEqual(['2150.50', '215.000'])
   })
