@@ -33,9 +33,9 @@ import { costActivity, provenanceJson, type CostedRecord, type CostInput } from 
  *
  * A group the engine refuses (no factor, unknown energy) carries the engine's
  * error instead, for every record of the group. The same probes give the
- * provenance: the inputs as the engine records them, with a JSON path for
- * each quantity, and the factor ids, fallbacks and omissions, which are the
- * same for the whole group. tests/db/emissions-sql.test.ts holds the stored
+ * provenance: the JSON the engine stores (provenanceJson), cut where the
+ * quantities go; the rest of it (the other inputs, factor ids, fallbacks,
+ * omissions) is the same for the whole group. tests/db/emissions-sql.test.ts holds the stored
  * results of both ways equal.
  */
 
@@ -70,12 +70,12 @@ export type Recipe =
       dataQuality: number
       /** Per figure: null when the engine leaves the figure out, else a coefficient (decimal text, or null for an absent slot) per slot. */
       coefficients: Record<Figure, (string | null)[] | null>
-      /** The provenance JSON without its inputs: factorIds, fallbacks and omissions, the same for the whole group. */
-      provenanceRest: string
-      /** The inputs JSON of the group, quantities to be filled in at `paths`. */
-      inputsTemplate: string
-      /** Per slot: where in the inputs its value goes, and whether as text (a decimal) or as a JSON number; null when absent. */
-      paths: ({ path: string[]; text: boolean } | null)[]
+      /**
+       * The stored provenance JSON of the group's records, cut where the quantities go:
+       * segments[0] + value of slot gaps[0] + segments[1] + … (each value as plain
+       * decimal text; the quotes of a value the engine records as text are in the segments).
+       */
+      provenance: { segments: string[]; gaps: number[] }
     }
 
 const MAX_DIGITS = 20
@@ -105,16 +105,36 @@ function integerDigits(d: Decimal): number {
   return d.isZero() ? 0 : Math.max(0, d.abs().floor().toFixed().replace(/^0$/, '').length)
 }
 
-/** Where a JSON value equal to `needle` (as text or as a number) sits in `tree`. */
-function findPath(tree: unknown, needle: string, at: string[] = []): { path: string[]; text: boolean } | null {
-  if (tree === null || typeof tree !== 'object') return null
-  for (const [key, value] of Object.entries(tree as Record<string, unknown>)) {
-    if (value === needle) return { path: [...at, key], text: true }
-    if (typeof value === 'number' && String(value) === needle) return { path: [...at, key], text: false }
-    const inner = findPath(value, needle, [...at, key])
-    if (inner) return inner
+/**
+ * Where each present slot's sentinel value stands in the provenance JSON text
+ * (as a JSON string or a JSON number), each exactly once; null when not so.
+ */
+function cutAtSentinels(json: string, sentinels: readonly string[], present: readonly boolean[]): { segments: string[]; gaps: number[] } | null {
+  const found: { at: number; length: number; slot: number }[] = []
+  for (let i = 0; i < sentinels.length; i++) {
+    if (!present[i]) continue
+    const value = sentinels[i]!
+    const hits: { at: number; length: number }[] = []
+    for (let at = json.indexOf(value); at !== -1; at = json.indexOf(value, at + 1)) {
+      const before = json[at - 1]
+      const after = json[at + value.length]
+      // a JSON number (after ':' or '[', before ',' '}' or ']'), or the whole of a JSON string: cut inside the quotes
+      const bare = (before === ':' || before === '[' || before === ',') && (after === ',' || after === '}' || after === ']')
+      const quoted = before === '"' && after === '"'
+      if (bare || quoted) hits.push({ at, length: value.length })
+    }
+    if (hits.length !== 1) return null
+    found.push({ ...hits[0]!, slot: i })
   }
-  return null
+  found.sort((a, b) => a.at - b.at)
+  const segments: string[] = []
+  let from = 0
+  for (const f of found) {
+    segments.push(json.slice(from, f.at))
+    from = f.at + f.length
+  }
+  segments.push(json.slice(from))
+  return { segments, gaps: found.map((f) => f.slot) }
 }
 
 /**
@@ -177,11 +197,8 @@ export function buildRecipe(
     if (intDigits + fraction > MAX_DIGITS) return { kind: 'engine', reason: `${f} may need more than ${MAX_DIGITS} digits` }
   }
 
-  const provenance = JSON.parse(provenanceJson(big.record.provenance)) as Record<string, unknown>
-  const inputs = provenance.inputs
-  delete provenance.inputs
-  const paths = slots.map((_, i) => (template.present[i] ? findPath(inputs, sentinels[i]!) : null))
-  if (paths.some((p, i) => template.present[i] && p === null)) return { kind: 'engine', reason: 'a quantity is not in the recorded inputs' }
+  const provenance = cutAtSentinels(provenanceJson(big.record.provenance), sentinels, template.present)
+  if (provenance === null) return { kind: 'engine', reason: 'a quantity is not in the recorded inputs exactly once' }
 
   return {
     kind: 'linear',
@@ -192,9 +209,7 @@ export function buildRecipe(
       Figure,
       (string | null)[] | null
     >,
-    provenanceRest: JSON.stringify(provenance),
-    inputsTemplate: JSON.stringify(inputs),
-    paths,
+    provenance,
   }
 }
 

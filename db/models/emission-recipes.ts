@@ -128,8 +128,8 @@ export async function loadRecipes(trx: Kysely<Database>, recipes: ReadonlyMap<st
   await sql.raw(`
     create temp table gp_recipes (
       key text primary key, kind text not null, error jsonb, category text, method text, data_quality smallint,
-      rest jsonb, template jsonb,
-      ${Array.from({ length: MAX_SLOTS }, (_, i) => `path_${i + 1} text[], text_${i + 1} boolean`).join(', ')},
+      ${Array.from({ length: MAX_SLOTS + 1 }, (_, i) => `segment_${i} text`).join(', ')},
+      ${Array.from({ length: MAX_SLOTS }, (_, i) => `gap_${i + 1} smallint`).join(', ')},
       ${FIGURES.map((f) => `has_${col(f)} boolean`).join(', ')},
       ${coefficientColumns.map((c) => `${c} numeric`).join(', ')}
     )`).execute(trx)
@@ -137,17 +137,15 @@ export async function loadRecipes(trx: Kysely<Database>, recipes: ReadonlyMap<st
     const row: Record<string, unknown> = { key, kind: r.kind }
     if (r.kind === 'refused') row.error = r.error
     if (r.kind !== 'linear') return row
-    Object.assign(row, { category: r.category, method: r.method, data_quality: r.dataQuality, rest: JSON.parse(r.provenanceRest), template: JSON.parse(r.inputsTemplate) })
-    r.paths.forEach((p, i) => {
-      if (!p) return
-      row[`path_${i + 1}`] = p.path
-      row[`text_${i + 1}`] = p.text
-    })
+    Object.assign(row, { category: r.category, method: r.method, data_quality: r.dataQuality })
+    r.provenance.segments.forEach((segment, i) => (row[`segment_${i}`] = segment))
+    r.provenance.gaps.forEach((slot, i) => (row[`gap_${i + 1}`] = slot + 1))
     for (const f of FIGURES) {
       const cs = r.coefficients[f]
       row[`has_${col(f)}`] = cs !== null
+      // a zero coefficient is left out (null): its term costs nothing
       cs?.forEach((c, i) => {
-        if (c !== null) row[`${col(f)}_${i + 1}`] = c
+        if (c !== null && !/^0(\.0*)?$/.test(c)) row[`${col(f)}_${i + 1}`] = c
       })
     }
     return row
@@ -165,17 +163,16 @@ function costedSelect(recordType: CostedRecordType, filter: ActivityFilter): Raw
   const sum = (f: string) =>
     `trim_scale(${slots.map((s, i) => `coalesce((${s}) * r.${col(f)}_${i + 1}, 0)`).join(' + ')})`
   const figure = (f: string) => (f === 'co2eKg' || f === 'avoidedCo2eKg' ? sum(f) : `case when r.has_${col(f)} then ${sum(f)} end`)
-  let inputs = 'r.template'
-  slots.forEach((s, i) => {
-    const n = i + 1
-    inputs = `case when r.path_${n} is null then ${inputs} else jsonb_set(${inputs}, r.path_${n},
-      case when r.text_${n} then to_jsonb(trim_scale(${s})::text) else to_jsonb(${s}) end) end`
-  })
+  // the provenance text: the group's segments with the row's quantities between them, read as jsonb once
+  const gap = (n: number) => `coalesce(case r.gap_${n} ${slots.map((s, i) => `when ${i + 1} then trim_scale(${s})::text`).join(' ')} end, '')`
+  const pieces = ['r.segment_0']
+  for (let n = 1; n <= MAX_SLOTS; n++) pieces.push(gap(n), `coalesce(r.segment_${n}, '')`)
+  const provenance = `(${pieces.join(' || ')})::jsonb`
   return sql`
     select t.outlet_id, t.id as record_id, date_trunc('month', ${sql.raw(`t.${spec.date}`)})::date as month, r.category,
       ${sql.raw(figure('co2eKg'))} as co2e_kg, ${sql.raw(figure('avoidedCo2eKg'))} as avoided_co2e_kg,
       ${sql.raw(figure('ttwKg'))} as ttw_kg, ${sql.raw(figure('wttKg'))} as wtt_kg, ${sql.raw(figure('electricityKg'))} as electricity_kg,
-      r.method, r.data_quality, jsonb_build_object('inputs', ${sql.raw(inputs)}) || r.rest as provenance
+      r.method, r.data_quality, ${sql.raw(provenance)} as provenance
     from ${sql.raw(spec.from)} join gp_recipes r on r.key = ${sql.raw(spec.key)} and r.kind = 'linear'
     where ${where(spec, filter)}`
 }

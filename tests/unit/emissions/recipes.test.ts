@@ -16,14 +16,15 @@ describe('recipes read off the engine', () => {
       category: 'facility',
       method: 'electricity',
       coefficients: { co2eKg: ['0.5395'], avoidedCo2eKg: ['0'], ttwKg: null, wttKg: null, electricityKg: null },
-      paths: [{ path: ['electricityKwh'], text: true }],
+      provenance: { gaps: [0] },
     })
     if (recipe.kind !== 'linear') return
-    expect(JSON.parse(recipe.provenanceRest)).toEqual({
+    // the stored provenance of a record of 1234.5 kWh: the group's text with the quantity in its gap
+    expect(JSON.parse(recipe.provenance.segments.join('1234.5'))).toEqual({
+      inputs: { regionCode: '410105', year: 2022, electricityKwh: '1234.5' },
       factorIds: ['grid.central.2022'],
       fallbacks: [{ factorId: 'grid.central.2022', kinds: ['region'], level: 'grid', year: 2022 }],
     })
-    expect(JSON.parse(recipe.inputsTemplate)).toMatchObject({ regionCode: '410105', year: 2022 })
   })
 
   it('a PHEV with fuel and electricity: litres × (TTW, no WTT for gasoline) plus kWh × grid, parts apart', () => {
@@ -51,11 +52,14 @@ describe('recipes read off the engine', () => {
       kind: 'linear',
       category: 'avoided',
       coefficients: { co2eKg: ['0', '0', '0'], avoidedCo2eKg: ['0.004842', '0.00174015', '0.3717606'] },
-      paths: [
-        { path: ['counts', 'e_waybill'], text: false },
-        { path: ['counts', 'narrow_tape'], text: false },
-        { path: ['counts', 'no_repack'], text: false },
-      ],
+    })
+    if (recipe.kind !== 'linear') return
+    const [head, afterFirst, afterSecond, tail] = recipe.provenance.segments
+    const values = ['120', '45', '30']
+    const text = `${head}${values[recipe.provenance.gaps[0]!]}${afterFirst}${values[recipe.provenance.gaps[1]!]}${afterSecond}${values[recipe.provenance.gaps[2]!]}${tail}`
+    expect(JSON.parse(text)).toEqual({
+      inputs: { year: 2025, counts: { e_waybill: 120, narrow_tape: 45, no_repack: 30 } },
+      factorIds: ['avoided.e_waybill', 'avoided.narrow_tape', 'avoided.no_repack'],
     })
   })
 
