@@ -1,6 +1,6 @@
 // Benchmark of the CSV import's write path against PostgreSQL's own COPY.
 //
-//   npx tsx scripts/bench-import.ts [--rows 1000000] [--outlets 5000] [--url postgres://postgres@127.0.0.1:5432/postgres] [--keep]
+//   npx tsx scripts/bench-import.ts [--rows 1000000] [--outlets 5000] [--heap 256] [--url postgres://postgres@127.0.0.1:5432/postgres] [--keep]
 //
 // In one run: creates its own database (gp_bench_import) on the server,
 // migrates it and loads the demo reference data (regions, brands, factor
@@ -16,7 +16,7 @@
 // memory. The import runs in a child process of its own, so that its memory
 // is its own and not the generator's. Drops the database afterwards unless --keep.
 import { spawn } from 'node:child_process'
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs'
 import { chmod, mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -38,9 +38,9 @@ const rowsWanted = Number(option('rows', '1000000'))
 const outletCount = Number(option('outlets', '5000'))
 const serverUrl = option('url', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
 const keep = process.argv.includes('--keep')
-// V8 old-space cap for the import process, in MB (0: node's default). A batch job's heap is an
-// operator's setting (NODE_OPTIONS=--max-old-space-size=…); the figure printed says which was used.
-const heapCapMb = Number(option('heap', '0'))
+// V8 old-space cap for the import process, in MB (0: node's default). Default 256, what
+// scripts/import-csv.ts, the nightly batch command, runs itself with; the figure printed says which was used.
+const heapCapMb = Number(option('heap', '256'))
 // V8 young generation (semi-space) size for the import process, in MB (0: node's default).
 const semiSpaceMb = Number(option('semi', '0'))
 const databaseName = 'gp_bench_import'
@@ -140,6 +140,8 @@ interface ChildResult {
   rssBefore: number
   rssPeak: number
   maxRssKb: number
+  /** CPU seconds of the import process during the import. */
+  cpuSeconds: number
 }
 
 /** The import alone, in this process: what the parent measures. Prints one JSON line at the end. */
@@ -163,6 +165,7 @@ async function childMain(): Promise<void> {
       }
     }
     const file = option('file', '')
+    const cpuBefore = process.cpuUsage()
     const started = performance.now()
     const result = await commitImport(
       handle.db,
@@ -171,7 +174,16 @@ async function childMain(): Promise<void> {
     )
     const importSeconds = (performance.now() - started) / 1000
     clearInterval(sampler)
-    const out: ChildResult = { report: result.report, batchId: result.batchId ?? '', importSeconds, rssBefore, rssPeak, maxRssKb: process.resourceUsage().maxRSS }
+    const cpu = process.cpuUsage(cpuBefore)
+    const out: ChildResult = {
+      report: result.report,
+      batchId: result.batchId ?? '',
+      importSeconds,
+      rssBefore,
+      rssPeak,
+      maxRssKb: process.resourceUsage().maxRSS,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    }
     process.stdout.write(`${JSON.stringify(out)}\n`)
   } finally {
     await handle.close()
@@ -271,6 +283,12 @@ else runCli(async () => {
     console.log(`文件 File: ${rows.toLocaleString('en-US')} rows, ${outlets.length} outlets × ${days} days, CSV ${mb(csvBytes)}, COPY format ${mb(copyBytes)}`)
 
     // ---- the import, through the app's service, in a process of its own ----
+    // The import's backends end with its process: sample them while it runs.
+    const pgCpuBefore = backendCpu(databaseName)
+    const pgCpuSeen = new Map(pgCpuBefore)
+    const pgSampler = setInterval(() => {
+      for (const [pid, seconds] of backendCpu(databaseName)) pgCpuSeen.set(pid, seconds)
+    }, 200)
     const child = await runChild([
       '--child',
       '--url',
@@ -285,7 +303,10 @@ else runCli(async () => {
       workDir,
       ...(option('chunk', '') ? ['--chunk', option('chunk', '')] : []),
     ])
-    const { report, importSeconds, rssPeak, rssBefore, maxRssKb, batchId } = child
+    clearInterval(pgSampler)
+    let pgCpu = 0
+    for (const [pid, seconds] of pgCpuSeen) pgCpu += seconds - (pgCpuBefore.get(pid) ?? 0)
+    const { report, importSeconds, rssPeak, rssBefore, maxRssKb, batchId, cpuSeconds } = child
     if (!report.committed || report.accepted !== rows) {
       throw new Error(`import did not write every row: ${JSON.stringify({ committed: report.committed, accepted: report.accepted, rejected: report.rejected, errors: report.errors.slice(0, 3) })}`)
     }
@@ -310,6 +331,7 @@ else runCli(async () => {
     console.log('')
     console.log(`导入 Import (commitImport, one transaction): ${rows.toLocaleString('en-US')} rows in ${importSeconds.toFixed(1)} s = ${importRate.toLocaleString('en-US')} rows/s`)
     console.log(`  phases (s): ${Object.entries(report.timings).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`)
+    console.log(`  CPU: import process ${cpuSeconds.toFixed(1)} s, PostgreSQL backends of the database ${pgCpu.toFixed(1)} s (the two cores are shared by both)`)
     console.log(`  written ${Number(counted!.rows).toLocaleString('en-US')} rows and ${Number(counted!.results).toLocaleString('en-US')} emission results; rollups refreshed`)
     console.log(`  peak memory: RSS high-water (sampled every 25 ms) ${mb(rssPeak)} (before: ${mb(rssBefore)}); process maxRSS ${mb(maxRssKb * 1024)}; V8 heap cap ${heapCapMb > 0 ? `${heapCapMb} MB` : 'node default'}, young generation ${semiSpaceMb > 0 ? `${semiSpaceMb} MB semi-spaces` : 'node default'}`)
     console.log(`PostgreSQL COPY of the same rows into a fresh copy of shipment_stats (its indexes, checks and ${foreignKeys.length} foreign keys): ${copySeconds.toFixed(1)} s = ${copyRate.toLocaleString('en-US')} rows/s`)
@@ -324,3 +346,20 @@ else runCli(async () => {
     }
   }
 })
+
+/** CPU seconds used so far by each PostgreSQL backend serving `database` (found by its process title in /proc). */
+function backendCpu(database: string): Map<string, number> {
+  const cpu = new Map<string, number>()
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      if (!cmd.startsWith('postgres:') || !cmd.includes(` ${database} `)) continue
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / 100)
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return cpu
+}

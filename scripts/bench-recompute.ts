@@ -2,6 +2,7 @@
 //
 //   npx tsx scripts/bench-recompute.ts [--outlets 5000] [--months 24] [--batch 20000] [--rollups] [--keep]
 //
+// Costs in SQL with the engine's coefficients (docs/decisions/032); steps 1 and 3 on two connections.
 // Generates activity for many outlets (facility electricity, vehicle use for
 // four vehicles, four packaging items, per outlet and month: 5,000 outlets ×
 // 24 months × 9 = 1,080,000 records), then
@@ -167,8 +168,9 @@ function cpuReport(records: number, before: { node: number; pg: number }, after:
   const node = after.node - before.node
   const pg = after.pg - before.pg
   const rate = (s: number) => Math.round(records / s).toLocaleString('en')
-  console.log(`   CPU: Node ${node.toFixed(1)} s (${rate(node)} records per CPU-second), PostgreSQL backends ${pg.toFixed(1)} s (${rate(pg)}/CPU-s); ` +
-    `on two idle cores, one for each, the slower side bounds the rate at about ${rate(Math.max(node, pg))} records/s`)
+  // The SQL path leaves Node nearly idle: PostgreSQL's CPU is the cost (spread over two connections where it can be).
+  console.log(`   CPU: Node ${node.toFixed(1)} s, PostgreSQL backends ${pg.toFixed(1)} s (${rate(pg)} records per PostgreSQL CPU-second; ` +
+    `two cores doing nothing else would give at most about ${rate(pg / 2)} records/s)`)
 }
 
 function seconds(since: number): string {
