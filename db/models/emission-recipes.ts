@@ -260,6 +260,9 @@ export async function costAndStoreInSql(
     return outcome
   }
 
+  // Statistics first: without them (PGlite has no autovacuum; a bulk load outruns it) the planner may
+  // join the stored results row by row with a full scan each, minutes instead of seconds.
+  await sql`analyze emission_results`.execute(trx)
   await sql`drop table if exists gp_costed`.execute(trx)
   await sql`
     create temp table gp_costed as
