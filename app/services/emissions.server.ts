@@ -14,7 +14,7 @@ import {
   type StoredResult,
   type StoredResultHead,
 } from '#db/models/emissions.ts'
-import { costAndStoreInSql, loadRecipes, readEngineRowIds, readRecipeGroups, readRefusedRows } from '#db/models/emission-recipes.ts'
+import { analyzeResults, costAndStoreInSql, loadRecipes, readEngineRowIds, readRecipeGroups, readRefusedRows } from '#db/models/emission-recipes.ts'
 import { findStoredFactorSet, findVersionInForce } from '#db/models/factor-sets.ts'
 import { refreshOutletMonths } from '#db/models/rollups.ts'
 import type { Database } from '#db/schema.ts'
@@ -527,6 +527,7 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
       await byEngine(db, recordType, filter)
       continue
     }
+    await analyzeResults(db)
     if (db.isTransaction) {
       await bySql(db, recordType, filter)
       continue

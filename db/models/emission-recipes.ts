@@ -222,6 +222,16 @@ export interface SqlCostOutcome {
 }
 
 /**
+ * Statistics of the stored results. Without them (PGlite has no autovacuum; a
+ * bulk load outruns it) the planner may join them row by row with a full scan
+ * each: minutes instead of seconds. ANALYZE locks the table against another
+ * ANALYZE until the transaction ends: run it before work split over connections.
+ */
+export async function analyzeResults(db: Kysely<Database>): Promise<void> {
+  await sql`analyze emission_results`.execute(db)
+}
+
+/**
  * Cost the linear groups' rows in one statement and store the results with
  * the same rules as emissions.server.ts costAndPlan: an open month's new
  * result is current and other versions' live results are superseded; a locked
@@ -260,9 +270,6 @@ export async function costAndStoreInSql(
     return outcome
   }
 
-  // Statistics first: without them (PGlite has no autovacuum; a bulk load outruns it) the planner may
-  // join the stored results row by row with a full scan each, minutes instead of seconds.
-  await sql`analyze emission_results`.execute(trx)
   await sql`drop table if exists gp_costed`.execute(trx)
   await sql`
     create temp table gp_costed as
