@@ -74,7 +74,8 @@ describe('credits in a real browser', () => {
     await claim.getByLabel('称呼').fill('王先生')
     await claim.getByLabel('密码').fill('claimed-password-1')
     await claim.getByRole('button', { name: '认领账户' }).click()
-    await expect.poll(() => claim.getByTestId('claimed').isVisible()).toBe(true)
+    // the claim hashes a password (scrypt): give it more than expect.poll's default second on a busy machine
+    await expect.poll(() => claim.getByTestId('claimed').isVisible(), { timeout: 15_000 }).toBe(true)
     const me = await consumerContext.newPage()
     await signIn(me, app.url, 'e2e.claimer', 'claimed-password-1')
     expect(new URL(me.url()).pathname).toBe('/me')
