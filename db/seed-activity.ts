@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { addMonths, daysInMonth, monthIndex, monthOf, type Month } from '#app/domain/periods/period.ts'
 import type { Database } from './schema.ts'
 import { rebuildRollups } from './models/rollups.ts'
+import { mulberry32 } from '#app/utils/mulberry32.ts'
 
 /**
  * Demo activity: 24 months of synthetic records for every demo outlet, shaped
@@ -592,13 +593,7 @@ async function insertRecordset(
 function prng(seed: number, key: string): () => number {
   let state = seed >>> 0
   for (let i = 0; i < key.length; i++) state = Math.imul(state ^ key.charCodeAt(i), 2654435761) >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  return mulberry32(state)
 }
 
 function randomBetween(rand: () => number, [min, max]: readonly [number, number]): number {

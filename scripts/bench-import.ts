@@ -16,7 +16,7 @@
 // memory. The import runs in a child process of its own, so that its memory
 // is its own and not the generator's. Drops the database afterwards unless --keep.
 import { spawn } from 'node:child_process'
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs'
+import { createWriteStream } from 'node:fs'
 import { chmod, mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -27,7 +27,9 @@ import { commitImport, type ImportProgress, type ImportReport } from '#app/servi
 import { openDatabase } from '#db/client.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { seedDemoData } from '#db/seed.ts'
+import { mulberry32 } from '#app/utils/mulberry32.ts'
 import { runCli } from './lib/cli.ts'
+import { backendCpu } from './lib/pg-cpu.ts'
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`)
@@ -44,18 +46,6 @@ const heapCapMb = Number(option('heap', '256'))
 // V8 young generation (semi-space) size for the import process, in MB (0: node's default).
 const semiSpaceMb = Number(option('semi', '0'))
 const databaseName = 'gp_bench_import'
-
-/** mulberry32: the same file every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function isoDay(start: Date, offset: number): string {
   return new Date(start.getTime() + offset * 86_400_000).toISOString().slice(0, 10)
@@ -84,7 +74,7 @@ interface GeneratedRow {
  * bag per ~30 parcels of which 60-95% recyclable.
  */
 function* generateRows(outletCodes: readonly string[], days: number): Iterable<GeneratedRow> {
-  const rand = prng(20_240_301)
+  const rand = mulberry32(20_240_301)
   const start = new Date('2025-01-01T00:00:00Z')
   for (let o = 0; o < outletCodes.length; o++) {
     const size = 150 + Math.floor(rand() * 2_850)
@@ -346,20 +336,3 @@ else runCli(async () => {
     }
   }
 })
-
-/** CPU seconds used so far by each PostgreSQL backend serving `database` (found by its process title in /proc). */
-function backendCpu(database: string): Map<string, number> {
-  const cpu = new Map<string, number>()
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-      if (!cmd.startsWith('postgres:') || !cmd.includes(` ${database} `)) continue
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / 100)
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return cpu
-}

@@ -13,7 +13,6 @@
 // and prints records per second for each (the rollup refresh, another part of
 // the product, is left out of both; --rollups times it apart after step 1).
 // Admin connection: BENCH_DATABASE_URL or DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
-import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { sql, type Kysely } from 'kysely'
 import postgres from 'postgres'
@@ -26,6 +25,7 @@ import { recomputeEmissions, refreshRollupsAfterRecompute, type RecomputeSummary
 import { importFactorSet, publishFactorSet } from '#app/services/factor-sets.server.ts'
 import { readFactorSetFiles } from './lib/factor-files.ts'
 import { runCli } from './lib/cli.ts'
+import { backendCpuSeconds } from './lib/pg-cpu.ts'
 import { rerunWithLargerYoungGeneration } from './lib/young-generation.ts'
 
 const projectRoot = path.resolve(import.meta.dirname, '..')
@@ -147,21 +147,8 @@ if (!rerunWithLargerYoungGeneration()) runCli(async () => {
  * on them; the CPU figures show what the recompute itself costs.
  */
 function cpuNow(database: string): { node: number; pg: number } {
-  const ticks = 100 // USER_HZ on Linux
-  let pg = 0
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-      if (!cmd.startsWith('postgres:') || !cmd.includes(` ${database} `)) continue
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-      pg += (Number(fields[11]) + Number(fields[12])) / ticks
-    } catch {
-      // the process ended meanwhile
-    }
-  }
   const usage = process.cpuUsage()
-  return { node: (usage.user + usage.system) / 1e6, pg }
+  return { node: (usage.user + usage.system) / 1e6, pg: backendCpuSeconds(database) }
 }
 
 function cpuReport(records: number, before: { node: number; pg: number }, after: { node: number; pg: number }) {

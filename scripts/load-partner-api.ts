@@ -31,6 +31,7 @@ import { openDatabase, type DatabaseHandle } from '#db/client.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { seedDemoData } from '#db/seed.ts'
 import { runCli } from './lib/cli.ts'
+import { mulberry32 } from '#app/utils/mulberry32.ts'
 
 const apiPath = '/api/partner/v1/green-actions'
 const root = path.resolve(import.meta.dirname, '..')
@@ -47,16 +48,6 @@ const { values: opts } = parseArgs({
     'database-url': { type: 'string' },
   },
 })
-
-// A small seeded generator, so that a run's workload can be repeated exactly.
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface UniqueAction {
   index: number

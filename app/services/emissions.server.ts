@@ -403,7 +403,8 @@ export type RecomputeResult = { ok: true; summary: RecomputeSummary } | { ok: fa
  * one outlet, or from a month on) with a published set: open months get the
  * new result as current and the old one superseded; locked months keep their
  * current result and gain a restatement. Each record type is costed in SQL
- * group by group (path 'sql', one transaction per type), or streamed through
+ * group by group (path 'sql'; outside a caller's transaction, one transaction
+ * per type and outlet range), or streamed through
  * the engine in batches by keyset on (outlet_id, id) (path 'engine'). Runs in
  * the caller's transaction when given one.
  */
@@ -447,10 +448,13 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
     summary.superseded += done.superseded
   }
 
-  const addFailure = (recordType: CostedRecordType, recordId: string, error: Message) => {
-    summary.failed++
-    summary.failuresByKey[error.key] = (summary.failuresByKey[error.key] ?? 0) + 1
-    if (summary.failureSamples.length < 10) summary.failureSamples.push({ recordType, recordId, error })
+  /** `count` records not costed for `error`; `sampleIds`: some of them, to look at. */
+  const addFailures = (recordType: CostedRecordType, error: Message, sampleIds: readonly string[], count = sampleIds.length) => {
+    summary.failed += count
+    summary.failuresByKey[error.key] = (summary.failuresByKey[error.key] ?? 0) + count
+    for (const recordId of sampleIds) {
+      if (summary.failureSamples.length < 10) summary.failureSamples.push({ recordType, recordId, error })
+    }
   }
 
   // The engine, batch by batch: every record (path 'engine'), or the records of the groups a recipe cannot cost.
@@ -480,7 +484,7 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
       summary.changed += plan.changed
       summary.restatements += plan.restatements
       summary.unchanged += plan.costed
-      for (const [recordId, error] of plan.failures) addFailure(recordType, recordId, error)
+      for (const [recordId, error] of plan.failures) addFailures(recordType, error, [recordId])
       for (const k of plan.touched) touched.set(`${k.outletId}|${k.month}`, k)
       tick()
       options.onProgress?.(summary)
@@ -499,11 +503,7 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
     const kinds = new Set([...recipes.values()].map((r) => r.kind))
     for (const refused of kinds.has('refused') ? await readRefusedRows(trx, recordType, filter) : []) {
       summary.examined += refused.count
-      summary.failed += refused.count
-      summary.failuresByKey[refused.error.key] = (summary.failuresByKey[refused.error.key] ?? 0) + refused.count
-      for (const recordId of refused.sampleIds) {
-        if (summary.failureSamples.length < 10) summary.failureSamples.push({ recordType, recordId, error: refused.error })
-      }
+      addFailures(recordType, refused.error, refused.sampleIds, refused.count)
     }
     const done = await costAndStoreInSql(trx, recordType, set.version, filter, { touched: !options.skipRollups })
     summary.examined += done.costed

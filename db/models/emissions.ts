@@ -195,9 +195,8 @@ export async function supersedeResults(
   return Number(result.numAffectedRows ?? 0n)
 }
 
-export interface ResultToWrite {
-  outletId: number
-  recordId: string
+/** What one result says: its month, category and figures (exact decimal text), how it was computed. */
+export interface ResultFigures {
   month: string
   category: EmissionCategory
   co2eKg: string
@@ -207,6 +206,11 @@ export interface ResultToWrite {
   electricityKg: string | null
   method: string
   dataQuality: number
+}
+
+export interface ResultToWrite extends ResultFigures {
+  outletId: number
+  recordId: string
   /** JSON text of the provenance object. */
   provenance: string
   status: 'current' | 'restatement'
@@ -260,20 +264,11 @@ export async function writeResults(
   return Number(result.numAffectedRows ?? 0n)
 }
 
-export interface StoredResult {
+export interface StoredResult extends ResultFigures {
   outletId: number
   recordType: CostedRecordType
   recordId: string
   factorSetVersion: string
-  month: string
-  category: EmissionCategory
-  co2eKg: string
-  avoidedCo2eKg: string
-  ttwKg: string | null
-  wttKg: string | null
-  electricityKg: string | null
-  method: string
-  dataQuality: number
   provenance: unknown
   computedAt: Date
   status: EmissionResultStatus

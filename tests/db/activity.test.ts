@@ -4,7 +4,7 @@ import type { Viewer } from '#app/domain/access.ts'
 import type { RecordCode } from '#app/domain/activity/definitions.ts'
 import { issueMessage } from '#app/domain/activity/messages.ts'
 import { activityWriterRoles, ForbiddenWrite, recordPage, saveRecordFromForm, submitOutletMonth, type SaveResult } from '#app/services/activity.server.ts'
-import { createTestDatabase, type TestDatabase } from '../support/db.ts'
+import { createTestDatabase, viewerOf, type TestDatabase } from '../support/db.ts'
 
 // The form path end to end on a seeded database: each plausibility rule
 // reaches the user as a named, translated error through the same function the
@@ -16,15 +16,7 @@ const today = '2026-11-22'
 const sfOutlet = 'SF-410105-01'
 const ztoOutlet = 'ZTO-410105-01'
 
-async function viewer(username: string): Promise<Viewer> {
-  const row = await t.db
-    .selectFrom('users')
-    .innerJoin('memberships', 'memberships.user_id', 'users.id')
-    .select(['users.id', 'memberships.role', 'memberships.outlet_id', 'memberships.brand_id', 'memberships.region_code'])
-    .where('users.username', '=', username)
-    .executeTakeFirstOrThrow()
-  return { userId: row.id, role: row.role, outletId: row.outlet_id, brandId: row.brand_id, regionCode: row.region_code }
-}
+const viewer = (username: string): Promise<Viewer> => viewerOf(t.db, username)
 
 let operator: Viewer
 let brandAdmin: Viewer

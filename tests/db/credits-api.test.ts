@@ -5,7 +5,7 @@ import type { FactorSet } from '#app/domain/factors/factor-set.ts'
 import { factorSetForAwards } from '#app/services/credits.server.ts'
 import { createPartner, handleGreenAction, partnersForAdmin, revokePartnerKey, type PartnerApiContext } from '#app/services/partners.server.ts'
 import { creditKeys } from '#app/utils/credits-env.server.ts'
-import { createTestDatabase, type TestDatabase } from '../support/db.ts'
+import { createTestDatabase, viewerOf, type TestDatabase } from '../support/db.ts'
 
 let t: TestDatabase
 let factorSet: FactorSet
@@ -22,12 +22,7 @@ beforeAll(async () => {
   t = await createTestDatabase({ seed: true })
   factorSet = await factorSetForAwards(t.db)
   ctx = { db: t.db, factorSet, keys: creditKeys() }
-  admin = await t.db
-    .selectFrom('users')
-    .innerJoin('memberships', 'memberships.user_id', 'users.id')
-    .select(['users.id as userId', 'role', 'outlet_id as outletId', 'brand_id as brandId', 'region_code as regionCode'])
-    .where('username', '=', 'admin')
-    .executeTakeFirstOrThrow()
+  admin = await viewerOf(t.db, 'admin')
   const created = await createPartner(t.db, admin, ctx.keys, { name: 'Test mall', ratePerSecond: '1000', burst: 1000 })
   if (!created.ok) throw new Error('partner not created')
   partner = { keyId: created.issued.keyId, secret: created.issued.secret }

@@ -25,7 +25,7 @@ import { creditKeys, creditKeysFileName, resolveCreditKeys, type CreditKeys } fr
 import { EnvError } from '#app/utils/env.server.ts'
 import { verifyPassword } from '#app/utils/password.server.ts'
 import { listLedgerEntries } from '#db/models/credits.ts'
-import { createTestDatabase, type TestDatabase } from '../support/db.ts'
+import { createTestDatabase, viewerOf, type TestDatabase } from '../support/db.ts'
 
 let t: TestDatabase
 let factorSet: FactorSet
@@ -41,14 +41,7 @@ beforeAll(async () => {
 })
 afterAll(() => t?.close())
 
-async function viewerFor(username: string): Promise<Viewer> {
-  return t.db
-    .selectFrom('users')
-    .innerJoin('memberships', 'memberships.user_id', 'users.id')
-    .select(['users.id as userId', 'role', 'outlet_id as outletId', 'brand_id as brandId', 'region_code as regionCode'])
-    .where('username', '=', username)
-    .executeTakeFirstOrThrow()
-}
+const viewerFor = (username: string): Promise<Viewer> => viewerOf(t.db, username)
 
 let phoneSerial = 0
 /** A fresh consumer met through a new phone number (13900000001, 13900000002, …). */

@@ -4,7 +4,7 @@ import type { Viewer } from '#app/domain/access.ts'
 import { appendAudit, listAuditFor } from '#db/models/audit.ts'
 import { findVisibleOutlet, listVisibleOutlets, countVisibleOutletsByCityAndBrand } from '#db/models/outlets.ts'
 import { migrateToLatest } from '#db/migrate.ts'
-import { createTestDatabase, type TestDatabase } from '../support/db.ts'
+import { createTestDatabase, viewerOf, type TestDatabase } from '../support/db.ts'
 
 let t: TestDatabase
 let ids: Record<string, number>
@@ -16,15 +16,7 @@ beforeAll(async () => {
 })
 afterAll(() => t?.close())
 
-async function viewerFor(username: string): Promise<Viewer> {
-  const m = await t.db
-    .selectFrom('users')
-    .innerJoin('memberships', 'memberships.user_id', 'users.id')
-    .select(['users.id as userId', 'role', 'outlet_id as outletId', 'brand_id as brandId', 'region_code as regionCode'])
-    .where('username', '=', username)
-    .executeTakeFirstOrThrow()
-  return m
-}
+const viewerFor = (username: string): Promise<Viewer> => viewerOf(t.db, username)
 
 describe('demo data', () => {
   it('loads the regions, brands, outlets and one sign-in per role', async () => {

@@ -10,7 +10,7 @@ import {
   storeUpload,
   waitForJob,
 } from '#app/services/imports.server.ts'
-import { createTestDatabase, type TestDatabase } from '../support/db.ts'
+import { createTestDatabase, viewerOf, type TestDatabase } from '../support/db.ts'
 
 // The web upload's life, without the browser: the file streams to the uploads
 // folder, its preview runs as a job that keeps the batch row up to date, the
@@ -18,15 +18,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts'
 
 let t: TestDatabase
 
-async function viewer(username: string): Promise<Viewer> {
-  const row = await t.db
-    .selectFrom('users')
-    .innerJoin('memberships', 'memberships.user_id', 'users.id')
-    .select(['users.id', 'memberships.role', 'memberships.outlet_id', 'memberships.brand_id', 'memberships.region_code'])
-    .where('users.username', '=', username)
-    .executeTakeFirstOrThrow()
-  return { userId: row.id, role: row.role, outletId: row.outlet_id, brandId: row.brand_id, regionCode: row.region_code }
-}
+const viewer = (username: string): Promise<Viewer> => viewerOf(t.db, username)
 
 async function* chunks(text: string, size = 7): AsyncIterable<Uint8Array> {
   const bytes = new TextEncoder().encode(text)

@@ -13,7 +13,7 @@ import { templateCsv } from '#app/domain/csv/template.ts'
 import { commitImport, previewImport, rejectedCsvChunks, type ImportRequest } from '#app/services/imports.server.ts'
 import { serverDatabaseName, withCopyTransaction } from '#db/models/imports.ts'
 import { recomputeEmissions } from '#app/services/emissions.server.ts'
-import { createTestDatabase, type TestDatabase } from '../support/db.ts'
+import { createTestDatabase, viewerOf, type TestDatabase } from '../support/db.ts'
 
 // The upload service end to end on a seeded database (both drivers: COPY on
 // PostgreSQL, INSERTs on PGlite): encodings and date forms, duplicates
@@ -26,15 +26,7 @@ const today = '2026-11-22'
 const fixture = (name: string) => new Uint8Array(readFileSync(`tests/fixtures/csv/${name}`))
 const bytes = (text: string) => new TextEncoder().encode(text)
 
-async function viewer(username: string): Promise<Viewer> {
-  const row = await t.db
-    .selectFrom('users')
-    .innerJoin('memberships', 'memberships.user_id', 'users.id')
-    .select(['users.id', 'memberships.role', 'memberships.outlet_id', 'memberships.brand_id', 'memberships.region_code'])
-    .where('users.username', '=', username)
-    .executeTakeFirstOrThrow()
-  return { userId: row.id, role: row.role, outletId: row.outlet_id, brandId: row.brand_id, regionCode: row.region_code }
-}
+const viewer = (username: string): Promise<Viewer> => viewerOf(t.db, username)
 
 let operator: Viewer
 let brandAdmin: Viewer

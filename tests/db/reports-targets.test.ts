@@ -14,19 +14,14 @@ import {
 } from '#app/services/targets.server.ts'
 import { listAuditFor } from '#db/models/audit.ts'
 import { listTargetSets } from '#db/models/target-sets.ts'
-import { createTestDatabase, type TestDatabase } from '../support/db.ts'
+import { createTestDatabase, viewerOf, type TestDatabase } from '../support/db.ts'
 
 let t: TestDatabase
 let admin: Viewer
 
 beforeAll(async () => {
   t = await createTestDatabase({ seed: true })
-  admin = await t.db
-    .selectFrom('users')
-    .innerJoin('memberships', 'memberships.user_id', 'users.id')
-    .select(['users.id as userId', 'role', 'outlet_id as outletId', 'brand_id as brandId', 'region_code as regionCode'])
-    .where('username', '=', 'admin')
-    .executeTakeFirstOrThrow()
+  admin = await viewerOf(t.db, 'admin')
 })
 afterAll(() => t?.close())
 

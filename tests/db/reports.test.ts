@@ -6,7 +6,7 @@ import { buildBrandComparison, buildReport, type MetricRow, type Report } from '
 import { monthlySums } from '#db/models/reports.ts'
 import { rebuildRollups, refreshOutletMonths, refreshOutletsFrom } from '#db/models/rollups.ts'
 import { insertTargets, insertTargetSet } from '#db/models/target-sets.ts'
-import { createTestDatabase, type TestDatabase } from '../support/db.ts'
+import { createTestDatabase, viewerOf, type TestDatabase } from '../support/db.ts'
 
 /**
  * A handful of raw rows, rolled up, reported, and every figure compared with
@@ -30,14 +30,7 @@ beforeAll(async () => {
 })
 afterAll(() => t?.close())
 
-async function viewerFor(username: string): Promise<Viewer> {
-  return t.db
-    .selectFrom('users')
-    .innerJoin('memberships', 'memberships.user_id', 'users.id')
-    .select(['users.id as userId', 'role', 'outlet_id as outletId', 'brand_id as brandId', 'region_code as regionCode'])
-    .where('username', '=', username)
-    .executeTakeFirstOrThrow()
-}
+const viewerFor = (username: string): Promise<Viewer> => viewerOf(t.db, username)
 
 function period(text: string): Period {
   const parsed = parsePeriod(text)

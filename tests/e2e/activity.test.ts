@@ -1,30 +1,15 @@
 import { readFile } from 'node:fs/promises'
-import type { Browser, BrowserContext } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, signIn, startApp, type RunningApp } from './support/app.ts'
+import { describe, expect, it } from 'vitest'
+import { signIn, useE2eSession } from './support/app.ts'
 
-let app: RunningApp
-let browser: Browser
-let context: BrowserContext
-
-beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
-afterEach(async () => {
-  await context?.close()
-})
+const e2e = useE2eSession()
 
 describe('CSV upload in a real browser', () => {
   it('previews a file with a bad row (row and column named), commits the good rows, and hands back the rejected row with its reason', async () => {
-    context = await browser.newContext({ acceptDownloads: true })
+    const context = await e2e.newContext({ acceptDownloads: true })
     const page = await context.newPage()
-    await signIn(page, app.url, 'outlet.sf')
-    await page.goto(`${app.url}/imports/new?recordType=shipment_stats`)
+    await signIn(page, e2e.app.url, 'outlet.sf')
+    await page.goto(`${e2e.app.url}/imports/new?recordType=shipment_stats`)
     expect(await page.getByTestId('template-links').locator('a').first().getAttribute('href')).toBe('/templates/shipment_stats.csv?lang=zh-CN')
 
     // UTF-8 with BOM, Chinese headers as the template has them; row 3 has more e-waybills than parcels.
@@ -61,7 +46,7 @@ describe('CSV upload in a real browser', () => {
     ])
 
     // The committed rows are there, each with its CO2e, and today's entry on the home page is still open.
-    await page.goto(`${app.url}/activity?month=2026-11`)
+    await page.goto(`${e2e.app.url}/activity?month=2026-11`)
     expect(await page.getByTestId('records-shipment_stats').locator('.record-list li').count()).toBe(2)
     await page.getByTestId('records-shipment_stats').locator('.record-list a').last().click()
     await page.waitForURL(/\/activity\/shipment_stats\/\d+$/)
@@ -71,10 +56,10 @@ describe('CSV upload in a real browser', () => {
 
 describe('forms', () => {
   it('work without JavaScript: the server names the field in error, then saves', async () => {
-    context = await browser.newContext({ javaScriptEnabled: false })
+    const context = await e2e.newContext({ javaScriptEnabled: false })
     const page = await context.newPage()
-    await signIn(page, app.url, 'outlet.sf')
-    await page.goto(`${app.url}/activity/recovery_collections/new?outletCode=SF-410105-01&date=2026-11-05`)
+    await signIn(page, e2e.app.url, 'outlet.sf')
+    await page.goto(`${e2e.app.url}/activity/recovery_collections/new?outletCode=SF-410105-01&date=2026-11-05`)
     await page.fill('[name=cartonsCollected]', '50')
     await page.fill('[name=cartonsReused]', '60')
     await page.selectOption('[name=dataQuality]', 'measured')
@@ -87,10 +72,9 @@ describe('forms', () => {
   })
 
   it('with JavaScript the same schema refuses before anything is sent, in English after the switch', async () => {
-    context = await browser.newContext()
-    const page = await context.newPage()
-    await signIn(page, app.url, 'outlet.sf')
-    await page.goto(`${app.url}/activity/shipment_stats/new?outletCode=SF-410105-01&date=2026-11-06`)
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'outlet.sf')
+    await page.goto(`${e2e.app.url}/activity/shipment_stats/new?outletCode=SF-410105-01&date=2026-11-06`)
     await Promise.all([page.waitForURL(/\/activity\/shipment_stats\/new/), page.getByTestId('switch-language').click()])
     await page.fill('[name=parcels]', '100')
     await page.fill('[name=eWaybillParcels]', '60')

@@ -1,26 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { signRequest } from '#app/domain/credits/signing.server.ts'
-import { launchBrowser, signIn, startApp, type RunningApp } from './support/app.ts'
+import { signIn, useE2eSession } from './support/app.ts'
 
-let app: RunningApp
-let browser: Browser
-let context: BrowserContext
-
-beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
-beforeEach(async () => {
-  context = await browser.newContext()
-})
-afterEach(async () => {
-  await context.close()
-})
+const e2e = useE2eSession()
 
 async function record(page: Page, consumer: string, waybillNo: string, quantity: number, action = 'carton_returned') {
   await page.getByLabel(/会员码或手机号|Member code or phone number/).fill(consumer)
@@ -34,15 +17,15 @@ const path = '/api/partner/v1/green-actions'
 async function postAction(keyId: string, secret: string, idempotencyKey: string, body: object) {
   const text = JSON.stringify(body)
   const { headers } = signRequest({ method: 'POST', path, timestamp: Math.floor(Date.now() / 1000), body: text, keyId, secret, idempotencyKey })
-  const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: text })
+  const res = await fetch(`${e2e.app.url}${path}`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: text })
   return { status: res.status, json: (await res.json()) as any }
 }
 
 describe('credits in a real browser', () => {
   it('counter: a new phone opens an account, awards points once per waybill, the consumer claims it and sees the points', async () => {
-    const page = await context.newPage()
-    await signIn(page, app.url, 'outlet.sf')
-    await page.goto(`${app.url}/counter`)
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'outlet.sf')
+    await page.goto(`${e2e.app.url}/counter`)
     expect(await page.locator('h1').textContent()).toBe('柜台积分登记')
 
     // 2 cartons × 37 g = 74 g → 74 points
@@ -65,9 +48,9 @@ describe('credits in a real browser', () => {
     expect(await page.locator('#consumer-error').textContent()).toContain('会员码')
 
     // the consumer claims the account (signed out, on their own phone) and sees the award
-    const consumerContext = await browser.newContext()
+    const consumerContext = await e2e.newContext()
     const claim = await consumerContext.newPage()
-    await claim.goto(`${app.url}/claim`)
+    await claim.goto(`${e2e.app.url}/claim`)
     await claim.getByLabel('会员码').fill(memberCode)
     await claim.getByLabel('手机号').fill('13600001234')
     await claim.getByLabel('用户名').fill('e2e.claimer')
@@ -77,7 +60,7 @@ describe('credits in a real browser', () => {
     // the claim hashes a password (scrypt): give it more than expect.poll's default second on a busy machine
     await expect.poll(() => claim.getByTestId('claimed').isVisible(), { timeout: 15_000 }).toBe(true)
     const me = await consumerContext.newPage()
-    await signIn(me, app.url, 'e2e.claimer', 'claimed-password-1')
+    await signIn(me, e2e.app.url, 'e2e.claimer', 'claimed-password-1')
     expect(new URL(me.url()).pathname).toBe('/me')
     expect(await me.getByTestId('balance').textContent()).toBe('74')
     expect(await me.getByTestId('my-member-code').textContent()).toBe(memberCode)
@@ -86,10 +69,10 @@ describe('credits in a real browser', () => {
   })
 
   it('counter works without JavaScript', async () => {
-    const noJs = await browser.newContext({ javaScriptEnabled: false })
+    const noJs = await e2e.newContext({ javaScriptEnabled: false })
     const page = await noJs.newPage()
-    await signIn(page, app.url, 'outlet.zto')
-    await page.goto(`${app.url}/counter`)
+    await signIn(page, e2e.app.url, 'outlet.zto')
+    await page.goto(`${e2e.app.url}/counter`)
     await page.getByLabel(/会员码或手机号/).fill('GP202405189')
     await page.locator('input[name="action"][value="recyclable_box_returned"]').check()
     await page.getByLabel(/^运单号/).fill('75300000009999')
@@ -102,8 +85,8 @@ describe('credits in a real browser', () => {
   })
 
   it('consumer page: balance, chart, history, redeem, in Chinese and English', async () => {
-    const page = await context.newPage()
-    await signIn(page, app.url, 'consumer.demo')
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'consumer.demo')
     expect(await page.getByTestId('home-consumer').locator('h1').textContent()).toBe('我的账户')
     const balance = Number((await page.getByTestId('balance').textContent())!.replace(/,/g, ''))
     // 3109 from the demo history, plus 364 if the no-JavaScript counter test ran first
@@ -116,7 +99,7 @@ describe('credits in a real browser', () => {
     await expect.poll(() => page.getByTestId('redeemed').textContent()).toMatch(/兑换码 GR-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/)
     await expect.poll(async () => Number((await page.getByTestId('balance').textContent())!.replace(/,/g, ''))).toBe(balance - 500)
 
-    await Promise.all([page.waitForURL(`${app.url}/me`), page.getByTestId('switch-language').click()])
+    await Promise.all([page.waitForURL(`${e2e.app.url}/me`), page.getByTestId('switch-language').click()])
     await expect.poll(() => page.locator('h1').textContent()).toBe('My account')
     expect(await page.getByText('Points balance').count()).toBe(1)
     expect(await page.getByRole('heading', { name: 'Points history' }).count()).toBe(1)
@@ -133,9 +116,9 @@ describe('credits in a real browser', () => {
     expect(demo.status).toBe(201)
     expect(Object.keys(demo.json.award)).not.toContain('balance')
 
-    const page = await context.newPage()
-    await signIn(page, app.url, 'admin')
-    await page.goto(`${app.url}/admin/partners`)
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'admin')
+    await page.goto(`${e2e.app.url}/admin/partners`)
     await page.getByLabel('平台名称').fill('E2E 商城')
     await page.getByRole('button', { name: '创建合作平台' }).click()
     await page.waitForSelector('[data-testid="issued-secret"]')
@@ -144,23 +127,23 @@ describe('credits in a real browser', () => {
     const body = { partnerOrderId: 'E2E-2', waybillNo: 'YT8000000000002', consumer: { phone: '13600005678' }, action: 'recyclable_box_chosen', occurredAt: new Date().toISOString() }
     expect((await postAction(keyId, secret, 'e2e-new-0001', body)).status).toBe(201)
 
-    await page.goto(`${app.url}/admin/partners`)
+    await page.goto(`${e2e.app.url}/admin/partners`)
     await page.locator('tr', { hasText: keyId }).getByRole('button', { name: '吊销' }).click()
     await page.waitForSelector('text=已吊销')
     const refused = await postAction(keyId, secret, 'e2e-new-0002', { ...body, waybillNo: 'YT8000000000003' })
     expect(refused).toMatchObject({ status: 401, json: { error: { code: 'key_revoked' } } })
 
-    await page.goto(`${app.url}/admin/credit-rules`)
+    await page.goto(`${e2e.app.url}/admin/credit-rules`)
     expect(await page.getByTestId('admin-credit-rules').locator('h2').first().textContent()).toBe('2024.1 · 已发布')
 
-    const openapi = await fetch(`${app.url}/api/openapi.json`)
+    const openapi = await fetch(`${e2e.app.url}/api/openapi.json`)
     expect((await openapi.json()).openapi).toBe('3.1.0')
   })
 
   it('keeps the counter to outlet operators and partner keys to admins', async () => {
-    const page = await context.newPage()
-    await signIn(page, app.url, 'consumer.demo')
-    expect((await page.goto(`${app.url}/counter`))?.status()).toBe(403)
-    expect((await page.goto(`${app.url}/admin/partners`))?.status()).toBe(403)
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'consumer.demo')
+    expect((await page.goto(`${e2e.app.url}/counter`))?.status()).toBe(403)
+    expect((await page.goto(`${e2e.app.url}/admin/partners`))?.status()).toBe(403)
   })
 })

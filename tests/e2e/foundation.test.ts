@@ -1,25 +1,7 @@
-import type { Browser, BrowserContext } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { launchBrowser, signIn, startApp, type RunningApp } from './support/app.ts'
+import { describe, expect, it } from 'vitest'
+import { signIn, useE2eSession } from './support/app.ts'
 
-let app: RunningApp
-let browser: Browser
-let context: BrowserContext
-
-beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
-beforeEach(async () => {
-  context = await browser.newContext()
-})
-afterEach(async () => {
-  await context.close()
-})
+const e2e = useE2eSession()
 
 // Each role, its home page, a heading a person expects in Chinese and in English,
 // and a page of another role that must answer 403.
@@ -34,27 +16,27 @@ const cases = [
 describe('each role in a real browser', () => {
   for (const c of cases) {
     it(`${c.role}: signs in to its Chinese home page, switches to English, meets 403 elsewhere, signs out`, async () => {
-      const page = await context.newPage()
-      await signIn(page, app.url, c.username)
+      const page = await e2e.context.newPage()
+      await signIn(page, e2e.app.url, c.username)
       expect(new URL(page.url()).pathname).toBe(c.path)
       await expect.poll(() => page.getAttribute('html', 'lang')).toBe('zh-CN')
       expect(await page.getByTestId(`home-${c.role}`).locator('h1').textContent()).toBe(c.zh)
 
-      await Promise.all([page.waitForURL(`${app.url}${c.path}`), page.getByTestId('switch-language').click()])
+      await Promise.all([page.waitForURL(`${e2e.app.url}${c.path}`), page.getByTestId('switch-language').click()])
       await expect.poll(() => page.locator('h1').textContent()).toBe(c.en)
       expect(await page.getAttribute('html', 'lang')).toBe('en')
 
-      const response = await page.goto(`${app.url}${c.forbidden}`)
+      const response = await page.goto(`${e2e.app.url}${c.forbidden}`)
       expect(response?.status()).toBe(403)
       expect(await page.getByTestId('error-page').textContent()).toContain('Your role may not open this page.')
 
       // The language choice is remembered across pages.
-      await page.goto(`${app.url}${c.path}`)
+      await page.goto(`${e2e.app.url}${c.path}`)
       expect(await page.locator('h1').textContent()).toBe(c.en)
 
       await Promise.all([page.waitForURL(/\/login\?signedOut=1/), page.getByTestId('sign-out').click()])
       expect(await page.getByRole('status').textContent()).toBe('You have signed out.')
-      const after = await page.goto(`${app.url}${c.path}`)
+      const after = await page.goto(`${e2e.app.url}${c.path}`)
       expect(new URL(after!.url()).pathname).toBe('/login')
     })
   }
@@ -62,21 +44,21 @@ describe('each role in a real browser', () => {
 
 describe('scope and safety', () => {
   it('an outlet operator opening another outlet gets 404, its own outlet opens', async () => {
-    const page = await context.newPage()
-    await signIn(page, app.url, 'outlet.sf')
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'outlet.sf')
     const ownLink = page.getByRole('link', { name: /变更记录/ })
     await Promise.all([page.waitForURL(/\/outlets\/\d+$/), ownLink.click()])
     const ownId = Number(new URL(page.url()).pathname.split('/').pop())
     expect(await page.getByTestId('outlet-detail').locator('h1').textContent()).toBe('顺丰速运郑州市金水区花园路营业部')
     for (const otherId of [ownId + 1, ownId - 1, 9999]) {
-      const response = await page.goto(`${app.url}/outlets/${otherId}`)
+      const response = await page.goto(`${e2e.app.url}/outlets/${otherId}`)
       expect(response?.status()).toBe(404)
     }
   })
 
   it('a bureau officer sees every brand in its city and none in the next', async () => {
-    const page = await context.newPage()
-    await signIn(page, app.url, 'bureau.zhengzhou')
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'bureau.zhengzhou')
     await page.getByTestId('outlet-table').waitFor()
     const rows = await page.getByTestId('outlet-table').locator('tbody tr').count()
     expect(rows).toBe(17)
@@ -86,8 +68,8 @@ describe('scope and safety', () => {
   })
 
   it('refuses a wrong password without saying which part was wrong', async () => {
-    const page = await context.newPage()
-    await page.goto(`${app.url}/login`)
+    const page = await e2e.context.newPage()
+    await page.goto(`${e2e.app.url}/login`)
     await page.getByLabel('用户名').fill('admin')
     await page.getByLabel('密码').fill('not-the-password')
     await page.getByRole('button', { name: '登录' }).click()
@@ -96,9 +78,9 @@ describe('scope and safety', () => {
 
   it('rate-limits repeated failed sign-ins for one username', async () => {
     const attempt = () =>
-      fetch(`${app.url}/login`, {
+      fetch(`${e2e.app.url}/login`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: app.url },
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: e2e.app.url },
         body: 'username=bureau.kunming&password=wrong-password',
         redirect: 'manual',
       })
@@ -106,9 +88,9 @@ describe('scope and safety', () => {
     for (let i = 0; i < 6; i++) statuses.push((await attempt()).status)
     expect(statuses).toEqual([400, 400, 400, 400, 400, 429])
     // even the right password is refused while the limit holds
-    const right = await fetch(`${app.url}/login`, {
+    const right = await fetch(`${e2e.app.url}/login`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: app.url },
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: e2e.app.url },
       body: 'username=bureau.kunming&password=GreenParcel-demo',
       redirect: 'manual',
     })
@@ -116,7 +98,7 @@ describe('scope and safety', () => {
   })
 
   it('refuses a sign-in form posted from another site', async () => {
-    const response = await fetch(`${app.url}/login`, {
+    const response = await fetch(`${e2e.app.url}/login`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://evil.example' },
       body: 'username=admin&password=GreenParcel-demo',
@@ -127,9 +109,9 @@ describe('scope and safety', () => {
   })
 
   it('keeps only a random session id in the cookie, HttpOnly and SameSite=Lax', async () => {
-    const page = await context.newPage()
-    await signIn(page, app.url, 'admin')
-    const cookie = (await context.cookies()).find((c) => c.name === 'gp_session')!
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'admin')
+    const cookie = (await e2e.context.cookies()).find((c) => c.name === 'gp_session')!
     expect(cookie.httpOnly).toBe(true)
     expect(cookie.sameSite).toBe('Lax')
     expect(cookie.value).toMatch(/^[A-Za-z0-9_-]{43}$/)

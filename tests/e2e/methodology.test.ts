@@ -1,33 +1,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { Browser, BrowserContext } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { launchBrowser, signIn, startApp, type RunningApp } from './support/app.ts'
+import { describe, expect, it } from 'vitest'
+import { signIn, useE2eSession } from './support/app.ts'
 
-let app: RunningApp
-let browser: Browser
-let context: BrowserContext
-
-beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
-beforeEach(async () => {
-  context = await browser.newContext()
-})
-afterEach(async () => {
-  await context.close()
-})
+const e2e = useE2eSession()
 
 describe('the methodology page', () => {
   it('is public: formulas, factors with sources and a live worked example, in Chinese and in English', async () => {
-    const page = await context.newPage()
-    const response = await page.goto(`${app.url}/methodology`)
+    const page = await e2e.context.newPage()
+    const response = await page.goto(`${e2e.app.url}/methodology`)
     expect(response?.status()).toBe(200)
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN')
     expect(await page.locator('h1').textContent()).toBe('碳排放核算方法')
@@ -42,7 +24,7 @@ describe('the methodology page', () => {
     expect(await page.getByTestId('grid-map').locator('tr', { hasText: '150400' }).textContent()).toContain('东北电网')
 
     // A visitor who has not signed in can switch language too.
-    await Promise.all([page.waitForURL(`${app.url}/methodology`), page.getByTestId('switch-language').click()])
+    await Promise.all([page.waitForURL(`${e2e.app.url}/methodology`), page.getByTestId('switch-language').click()])
     await expect.poll(() => page.locator('h1').textContent()).toBe('Carbon accounting methodology')
     expect(await page.getAttribute('html', 'lang')).toBe('en')
     expect(await page.getByTestId('example-facilityHenan').textContent()).toContain(
@@ -53,9 +35,9 @@ describe('the methodology page', () => {
   })
 
   it('is linked from the header for everybody', async () => {
-    const page = await context.newPage()
-    await page.goto(`${app.url}/login`)
-    await Promise.all([page.waitForURL(`${app.url}/methodology`), page.getByRole('link', { name: '核算方法' }).click()])
+    const page = await e2e.context.newPage()
+    await page.goto(`${e2e.app.url}/login`)
+    await Promise.all([page.waitForURL(`${e2e.app.url}/methodology`), page.getByRole('link', { name: '核算方法' }).click()])
     await expect.poll(() => page.locator('h1').textContent()).toBe('碳排放核算方法')
   })
 })
@@ -73,9 +55,9 @@ describe('the factor-set admin page', () => {
     // row 8 is grid.central.2022: a value that is not a number
     writeFileSync(path.join(dir, 'factors-broken.csv'), csv.replace('grid.central.2022,electricity:grid,generation,0.5395,', 'grid.central.2022,electricity:grid,generation,0,5395,'))
 
-    const page = await context.newPage()
-    await signIn(page, app.url, 'admin')
-    await page.goto(`${app.url}/admin/factors`)
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'admin')
+    await page.goto(`${e2e.app.url}/admin/factors`)
     const row = page.getByTestId('factor-sets').locator('tr[data-version="2026.1"]')
     expect(await row.textContent()).toContain('54067cc220775f5e2cdb84d62746f052a6929c15c899a95526b634d34cedfff3')
     expect(await row.textContent()).toContain('正在使用')
@@ -99,7 +81,7 @@ describe('the factor-set admin page', () => {
 
     // the same refusal in English, with the field named where one is at fault
     writeFileSync(path.join(dir, 'factors-broken.csv'), csv.replace('grid.central.2022,electricity:grid,generation,0.5395,', 'grid.central.2022,electricity:grid,generation,0.53x5,'))
-    await Promise.all([page.waitForURL(`${app.url}/admin/factors`), page.getByTestId('switch-language').click()])
+    await Promise.all([page.waitForURL(`${e2e.app.url}/admin/factors`), page.getByTestId('switch-language').click()])
     const again = page.getByTestId('factor-upload')
     await again.locator('input[name="setJson"]').setInputFiles(path.join(dir, 'set.json'))
     await again.locator('input[name="factorsCsv"]').setInputFiles(path.join(dir, 'factors-broken.csv'))

@@ -1,28 +1,11 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { launchBrowser, signIn, startApp, type RunningApp } from './support/app.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { signIn, useE2eSession } from './support/app.ts'
 
 // The app boots on a fresh embedded database with the demo data, including
 // 24 months of demo activity ending October 2026 (seeds/activity-profile.json).
 
-let app: RunningApp
-let browser: Browser
-let context: BrowserContext
-
-beforeAll(async () => {
-  app = await startApp()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await app?.stop()
-})
-beforeEach(async () => {
-  context = await browser.newContext({ acceptDownloads: true })
-})
-afterEach(async () => {
-  await context.close()
-})
+const e2e = useE2eSession()
 
 async function switchLanguage(page: Page) {
   const url = page.url()
@@ -31,8 +14,8 @@ async function switchLanguage(page: Page) {
 
 describe('a bureau officer reads its jurisdiction', () => {
   it('overview → city → district → outlet, in Chinese, then English', async () => {
-    const page = await context.newPage()
-    await signIn(page, app.url, 'bureau.zhengzhou')
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'bureau.zhengzhou')
     // The overview: each target in force with value, status (as text) and coverage.
     const overview = page.getByTestId('targets-overview')
     await overview.waitFor()
@@ -61,24 +44,24 @@ describe('a bureau officer reads its jurisdiction', () => {
     await switchLanguage(page)
     await expect.poll(() => page.locator('h1').textContent()).toBe('SF Express Jinshui No.1 outlet')
     expect(await page.getByTestId('metrics-table').locator('tr[data-metric="no_repack_rate"]').textContent()).toContain('E-commerce parcels not re-packed')
-    await page.goto(`${app.url}/reports/region/410100`)
+    await page.goto(`${e2e.app.url}/reports/region/410100`)
     expect(await page.locator('h1').textContent()).toBe('Zhengzhou')
     expect(await page.getByTestId('drilldown').locator('h2').textContent()).toBe('By District')
   })
 
   it('draws the charts once the page is live', async () => {
-    const page = await context.newPage()
-    await signIn(page, app.url, 'bureau.zhengzhou')
-    await page.goto(`${app.url}/reports`)
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'bureau.zhengzhou')
+    await page.goto(`${e2e.app.url}/reports`)
     for (const id of ['chart-trend', 'chart-energy', 'chart-emissions', 'chart-materials', 'chart-avoided']) {
       await page.getByTestId(id).locator('svg.recharts-surface').first().waitFor({ timeout: 15_000 })
     }
   })
 
   it('picks a quarter and compares brands', async () => {
-    const page = await context.newPage()
-    await signIn(page, app.url, 'bureau.zhengzhou')
-    await page.goto(`${app.url}/reports`)
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'bureau.zhengzhou')
+    await page.goto(`${e2e.app.url}/reports`)
     await page.getByTestId('period-picker').locator('select').selectOption('2026-Q3')
     await Promise.all([page.waitForURL(/period=2026-Q3/), page.getByTestId('period-picker').getByRole('button').click()])
     await expect.poll(() => page.locator('.report > p.muted').first().textContent()).toContain('2026年第3季度')
@@ -88,9 +71,9 @@ describe('a bureau officer reads its jurisdiction', () => {
   })
 
   it('prints: A4 page with jurisdiction, period, factor set and generation time, in both languages', async () => {
-    const page = await context.newPage()
-    await signIn(page, app.url, 'bureau.zhengzhou')
-    await page.goto(`${app.url}/reports/region/410105?period=2026`)
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'bureau.zhengzhou')
+    await page.goto(`${e2e.app.url}/reports/region/410105?period=2026`)
     await Promise.all([page.waitForURL(/\/reports\/print\?/), page.getByTestId('print-link').click()])
     await expect.poll(() => page.getByTestId('print-scope').textContent()).toBe('金水区')
     expect(await page.getByTestId('print-period').textContent()).toContain('2026年')
@@ -113,9 +96,9 @@ describe('a bureau officer reads its jurisdiction', () => {
   })
 
   it('exports the table as CSV with a Chinese file name', async () => {
-    const page = await context.newPage()
-    await signIn(page, app.url, 'bureau.zhengzhou')
-    await page.goto(`${app.url}/reports?period=2026-10`)
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'bureau.zhengzhou')
+    await page.goto(`${e2e.app.url}/reports?period=2026-10`)
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-metrics').click()])
     expect(download.suggestedFilename()).toBe('合规报表_郑州市_2026-10.csv')
     const stream = await download.createReadStream()
@@ -127,44 +110,44 @@ describe('a bureau officer reads its jurisdiction', () => {
   })
 
   it('cannot open another city', async () => {
-    const page = await context.newPage()
-    await signIn(page, app.url, 'bureau.zhengzhou')
-    expect((await page.goto(`${app.url}/reports/region/410600`))?.status()).toBe(404)
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'bureau.zhengzhou')
+    expect((await page.goto(`${e2e.app.url}/reports/region/410600`))?.status()).toBe(404)
     expect(await page.getByTestId('error-page').count()).toBe(1)
-    expect((await page.goto(`${app.url}/reports/region/410000`))?.status()).toBe(404)
-    const csv = await page.request.get(`${app.url}/reports/export.csv?table=metrics&scope=region:410600`)
+    expect((await page.goto(`${e2e.app.url}/reports/region/410000`))?.status()).toBe(404)
+    const csv = await page.request.get(`${e2e.app.url}/reports/export.csv?table=metrics&scope=region:410600`)
     expect(csv.status()).toBe(404)
   })
 })
 
 describe('brands and outlets see their own figures beside a benchmark', () => {
   it('an outlet operator: own outlet with district and city benchmarks', async () => {
-    const page = await context.newPage()
-    await signIn(page, app.url, 'outlet.sf')
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'outlet.sf')
     await Promise.all([page.waitForURL(/\/reports/), page.getByRole('link', { name: '合规报表' }).click()])
     await expect.poll(() => page.locator('h1').textContent()).toBe('顺丰速运郑州市金水区花园路营业部')
     const headers = await page.locator('th.benchmark-col').allTextContents()
     expect(headers).toEqual(['基准：金水区', '基准：郑州市'])
     expect(await page.locator('td.benchmark-col .suppressed').count()).toBe(0)
-    expect((await page.goto(`${app.url}/reports/region/410105`))?.status()).toBe(403)
+    expect((await page.goto(`${e2e.app.url}/reports/region/410105`))?.status()).toBe(403)
   })
 
   it('a brand admin: a district with 2 other-brand outlets has its benchmark hidden', async () => {
-    const page = await context.newPage()
-    await signIn(page, app.url, 'carrier.sf')
-    await page.goto(`${app.url}/reports/region/410104`)
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'carrier.sf')
+    await page.goto(`${e2e.app.url}/reports/region/410104`)
     expect(await page.locator('h1').textContent()).toBe('顺丰速运 · 管城回族区')
     expect(await page.locator('td.benchmark-col .suppressed').count()).toBe(18)
     expect(await page.getByTestId('benchmark-suppressed').textContent()).toContain('其他品牌网点少于3个')
-    expect((await page.goto(`${app.url}/reports/brands`))?.status()).toBe(403)
+    expect((await page.goto(`${e2e.app.url}/reports/brands`))?.status()).toBe(403)
   })
 })
 
 describe('admins keep the target sets', () => {
   it('adds a set for a province, is told what is wrong with a field, then adds a target to it', async () => {
-    const page = await context.newPage()
-    await signIn(page, app.url, 'admin')
-    await page.goto(`${app.url}/admin/targets`)
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'admin')
+    await page.goto(`${e2e.app.url}/admin/targets`)
     expect(await page.getByTestId('target-set-table').locator('tbody tr').count()).toBe(12)
     const form = page.getByTestId('new-set-form')
     await form.getByLabel('目标集编号').fill('henan-2026-e2e')
@@ -181,7 +164,7 @@ describe('admins keep the target sets', () => {
     await page.getByTestId('new-set-form').getByRole('button', { name: '保存目标集' }).click()
     await expect.poll(() => page.getByRole('status').textContent()).toBe('已新增目标集 henan-2026-e2e。')
 
-    await page.goto(`${app.url}/admin/targets?set=henan-2026-e2e`)
+    await page.goto(`${e2e.app.url}/admin/targets?set=henan-2026-e2e`)
     const target = page.getByTestId('new-target-form')
     await target.getByLabel('指标').selectOption('no_repack_rate')
     await target.getByLabel('目标值').fill('0.95')
@@ -190,9 +173,9 @@ describe('admins keep the target sets', () => {
     await expect.poll(() => page.getByRole('status').textContent()).toBe('已在 henan-2026-e2e 中添加目标。')
 
     // The bureau of Zhengzhou (in Henan) is now held to it.
-    const bureau = await browser.newContext()
+    const bureau = await e2e.newContext()
     const bureauPage = await bureau.newPage()
-    await signIn(bureauPage, app.url, 'bureau.zhengzhou')
+    await signIn(bureauPage, e2e.app.url, 'bureau.zhengzhou')
     const row = bureauPage.getByTestId('targets-overview').locator('tr[data-metric="no_repack_rate"]')
     expect(await row.textContent()).toContain('不低于 95%，截止 2026/12/31')
     await bureau.close()

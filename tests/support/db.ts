@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import type { Kysely } from 'kysely'
+import type { Viewer } from '#app/domain/access.ts'
 import postgres from 'postgres'
 import { openDatabase } from '#db/client.ts'
 import { migrateToLatest } from '#db/migrate.ts'
@@ -50,4 +51,14 @@ export async function createTestDatabase(
       await drop?.()
     },
   }
+}
+
+/** A demo user's viewer (what a signed-in session carries), by username. */
+export async function viewerOf(db: Kysely<Database>, username: string): Promise<Viewer> {
+  return db
+    .selectFrom('users')
+    .innerJoin('memberships', 'memberships.user_id', 'users.id')
+    .select(['users.id as userId', 'role', 'outlet_id as outletId', 'brand_id as brandId', 'region_code as regionCode'])
+    .where('username', '=', username)
+    .executeTakeFirstOrThrow()
 }

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 
 export const demoPassword = 'GreenParcel-demo'
 
@@ -80,4 +81,56 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   await page.getByLabel(/用户名|Username/).fill(username)
   await page.getByLabel(/密码|Password/).fill(password)
   await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.getByRole('button', { name: /^(登录|Sign in)$/ }).click()])
+}
+
+export interface E2eSession {
+  readonly app: RunningApp
+  readonly browser: Browser
+  /** The test's own browser context, fresh for each test. */
+  readonly context: BrowserContext
+  /** Another context for this test (other options, a second person); closed after the test like the first. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>
+}
+
+/**
+ * A test file's app (started once, on its own fresh embedded database) and
+ * browser, with a fresh context for every test: registers the hooks, so call
+ * it at the top of the file.
+ */
+export function useE2eSession(): E2eSession {
+  let app: RunningApp | undefined
+  let browser: Browser | undefined
+  let contexts: BrowserContext[] = []
+  beforeAll(async () => {
+    app = await startApp()
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await app?.stop()
+  })
+  const newContext = async (options?: BrowserContextOptions) => {
+    const context = await browser!.newContext(options)
+    contexts.push(context)
+    return context
+  }
+  beforeEach(async () => {
+    await newContext()
+  })
+  afterEach(async () => {
+    await Promise.all(contexts.map((c) => c.close()))
+    contexts = []
+  })
+  return {
+    get app() {
+      return app!
+    },
+    get browser() {
+      return browser!
+    },
+    get context() {
+      return contexts[0]!
+    },
+    newContext,
+  }
 }
