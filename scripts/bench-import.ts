@@ -36,15 +36,26 @@ function option(name: string, fallback: string): string {
   return index !== -1 && process.argv[index + 1] ? process.argv[index + 1]! : fallback
 }
 
-const rowsWanted = Number(option('rows', '1000000'))
-const outletCount = Number(option('outlets', '5000'))
+/** A whole-number option (at least `min`), or a clear stop naming it. */
+function wholeOption(name: string, fallback: number, min: number): number {
+  const text = option(name, String(fallback))
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < min) {
+    console.error(`错误 Error: --${name} 须为不小于 ${min} 的整数 / --${name} must be a whole number of at least ${min} (got "${text}")`)
+    process.exit(2)
+  }
+  return value
+}
+
+const rowsWanted = wholeOption('rows', 1_000_000, 1)
+const outletCount = wholeOption('outlets', 5000, 1)
 const serverUrl = option('url', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
 const keep = process.argv.includes('--keep')
 // V8 old-space cap for the import process, in MB (0: node's default). Default 256, what
 // scripts/import-csv.ts, the nightly batch command, runs itself with; the figure printed says which was used.
-const heapCapMb = Number(option('heap', '256'))
+const heapCapMb = wholeOption('heap', 256, 0)
 // V8 young generation (semi-space) size for the import process, in MB (0: node's default).
-const semiSpaceMb = Number(option('semi', '0'))
+const semiSpaceMb = wholeOption('semi', 0, 0)
 const databaseName = 'gp_bench_import'
 
 function isoDay(start: Date, offset: number): string {
@@ -160,7 +171,7 @@ async function childMain(): Promise<void> {
     const result = await commitImport(
       handle.db,
       { viewer, recordCode: 'shipment_stats', source: { path: file }, fileName: path.basename(file), onProgress, today: '2026-11-22', rejectedPath: path.join(option('work', tmpdir()), 'rejected.ndjson') },
-      { pgUrl: option('url', ''), ...(option('chunk', '') ? { chunkRows: Number(option('chunk', '')) } : {}) },
+      { pgUrl: option('url', ''), ...(option('chunk', '') ? { chunkRows: wholeOption('chunk', 10_000, 1) } : {}) },
     )
     const importSeconds = (performance.now() - started) / 1000
     clearInterval(sampler)
