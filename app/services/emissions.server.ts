@@ -14,7 +14,7 @@ import {
   type StoredResult,
   type StoredResultHead,
 } from '#db/models/emissions.ts'
-import { analyzeResults, costAndStoreInSql, loadRecipes, readEngineRowIds, readRecipeGroups, readRefusedRows } from '#db/models/emission-recipes.ts'
+import { analyzeResults, costAndStoreInSql, loadRecipes, readEngineRowIds, readRecipeGroups, readRefusedRows, readTypesWithResults } from '#db/models/emission-recipes.ts'
 import { findStoredFactorSet, findVersionInForce } from '#db/models/factor-sets.ts'
 import { refreshOutletMonths } from '#db/models/rollups.ts'
 import type { Database } from '#db/schema.ts'
@@ -505,7 +505,7 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
       summary.examined += refused.count
       addFailures(recordType, refused.error, refused.sampleIds, refused.count)
     }
-    const done = await costAndStoreInSql(trx, recordType, set.version, filter, { touched: !options.skipRollups })
+    const done = await costAndStoreInSql(trx, recordType, set.version, filter, { touched: !options.skipRollups, anyStored: withResults.has(recordType) })
     summary.examined += done.costed
     summary.written += done.written
     summary.changed += done.changed
@@ -519,6 +519,7 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
     if (engineIds.length > 0) await byEngine(trx, recordType, filter, engineIds)
   }
 
+  const withResults = options.path === 'engine' ? new Set<CostedRecordType>() : await readTypesWithResults(db, options.outletId === undefined ? {} : { outletId: options.outletId })
   for (const recordType of options.recordTypes ?? costedRecordTypes) {
     const filter: ActivityFilter = { limit: batchSize }
     if (options.outletId !== undefined) filter.outletId = options.outletId

@@ -226,4 +226,26 @@ describe('recompute in SQL against the engine', () => {
     const statuses = new Set([...rows.values()].map((r) => r.status))
     expect([...statuses].sort()).toEqual(['current', 'restatement', 'superseded'])
   }, 300_000)
+
+  it('after the corrected set: nothing new writes nothing; changed records, open or locked, are rewritten the same both ways', async () => {
+    // settled rows of every kind: current of the set in force, locked months counting an older set
+    // with a restatement of this one beside them
+    for (const expectWritten of [0, 3]) {
+      const a = await recomputeEmissions(engine.db, { path: 'engine', skipRollups: true })
+      const b = await recomputeEmissions(inSql.db, { path: 'sql', skipRollups: true, parallel })
+      if (!a.ok || !b.ok) throw new Error('recompute failed')
+      expect(comparable(b.summary)).toEqual(comparable(a.summary))
+      expect([a.summary.written, b.summary.written, b.summary.changed]).toEqual([expectWritten, expectWritten, expectWritten])
+      await expectSameResults()
+      // three facility readings change behind the recompute's back: two in open months (2019, 2030),
+      // one in locked 2022 (its restatement of 2026.2 is rewritten, the locked result stays)
+      for (const t of [engine, inSql]) {
+        await sql`update facility_electricity set electricity_kwh = electricity_kwh + 1
+          where outlet_id in (select id from outlets where code like 'SQL-%') and electricity_kwh < 1000000`.execute(t.db)
+      }
+    }
+    const rows = await expectSameResults()
+    const restated = [...rows.values()].filter((r) => r.key.startsWith('facility_electricity|') && r.month === '2022-04-01' && r.status === 'restatement')
+    expect(restated.map((r) => (r.provenance as { inputs: { electricityKwh: string } }).inputs.electricityKwh)).toContain('1001')
+  }, 300_000)
 })
