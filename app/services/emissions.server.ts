@@ -200,11 +200,11 @@ interface BatchPlan {
   failures: Map<string, Message>
   /** costRecords only: each record's costed figures and status. */
   kept: Map<string, { status: PlannedStatus; record: CostedRecord }>
-  /** Records whose live results of other versions give way to a new current result. */
+  /** Records whose current result of another version, and any restatement, give way to a new current result. */
   replaceAll: { outletId: number; recordId: string }[]
   /** Records whose older restatement gives way to a newer one. */
   replaceRestatement: { outletId: number; recordId: string }[]
-  /** A result of this version is already stored for one of the records: upsert instead of insert. */
+  /** A live result of this version is already stored for one of the records: upsert instead of insert. */
   versionStored: boolean
   /** No result of any version is stored for these records: nothing to supersede or conflict with. */
   fresh: boolean
@@ -217,7 +217,7 @@ interface BatchPlan {
 }
 
 /**
- * Open month: the new result is current; other versions' live results are superseded.
+ * Open month: the new result is current; the current result of another version and any restatement are superseded.
  * Locked month with a current result of another set: the new result is a
  * restatement beside it (an older restatement is superseded); the current one
  * is not touched. Locked month already counting this set: nothing to write.
@@ -288,7 +288,7 @@ function costAndPlan(set: FactorSet, inputs: readonly CostInput[], state: BatchS
       // a restatement changes the figure shown beside the locked one
       if (differs(row, rest ?? cur)) plan.changed++
     } else {
-      if ((cur && cur.version !== version) || (rest && rest.version !== version)) plan.replaceAll.push({ outletId: c.outletId, recordId: id })
+      if ((cur && cur.version !== version) || rest) plan.replaceAll.push({ outletId: c.outletId, recordId: id })
       if (differs(row, cur)) plan.changed++
     }
     if (status === 'current' && (c.outletId !== lastOutlet || c.month !== lastMonth)) {
@@ -332,8 +332,8 @@ async function writePlan(
   }
   const run = async (trx: Kysely<Database>) => {
     const superseded =
-      (await supersedeResults(trx, recordType, version, plan.replaceAll, ['current', 'restatement'])) +
-      (await supersedeResults(trx, recordType, version, plan.replaceRestatement, ['restatement']))
+      (await supersedeResults(trx, recordType, version, plan.replaceAll, 'replaced')) +
+      (await supersedeResults(trx, recordType, version, plan.replaceRestatement, 'restatement'))
     const written = await writeResults(trx, recordType, version, plan.rows, { upsert })
     return { written, superseded }
   }

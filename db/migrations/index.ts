@@ -6,6 +6,7 @@ import * as m0004 from './0004_credits.ts'
 import * as m0005 from './0005_reports.ts'
 import * as m0006 from './0006_imports.ts'
 import * as m0007 from './0007_import_batch_rows.ts'
+import * as m0008 from './0008_emission_results_live_key.ts'
 
 // The static registry. Names sort in the order they must run; append only.
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_reports': m0005,
   '0006_imports': m0006,
   '0007_import_batch_rows': m0007,
+  '0008_emission_results_live_key': m0008,
 }

@@ -104,7 +104,12 @@ function where(spec: TypeSql, filter: ActivityFilter): RawBuilder<unknown> {
   return sql.join(parts, sql` and `)
 }
 
-/** The groups of the rows to cost: key, what their templates are built from, and the largest quantity of each slot. */
+/**
+ * The groups of the rows to cost: key, what their templates are built from, and the largest quantity of each slot.
+ * The parts are a function of the key (the key holds every part), so the rows are grouped by the key alone and
+ * the parts taken as text: grouping by the jsonb as well took four times as long (730 ms against 179 ms for
+ * 240,000 vehicle records).
+ */
 export async function readRecipeGroups(
   db: Kysely<Database>,
   recordType: CostedRecordType,
@@ -113,8 +118,8 @@ export async function readRecipeGroups(
   const spec = typeSql[recordType]
   const maxima = spec.slots.map((s) => `max(${s})::text`).join(', ')
   const { rows } = await sql<{ key: string; parts: Record<string, unknown> | string; maxima: (string | null)[] }>`
-    select ${sql.raw(spec.key)} as key, ${sql.raw(spec.parts)} as parts, array[${sql.raw(maxima)}] as maxima
-    from ${sql.raw(spec.from)} where ${where(spec, filter)} group by 1, 2`.execute(db)
+    select ${sql.raw(spec.key)} as key, min((${sql.raw(spec.parts)})::text) as parts, array[${sql.raw(maxima)}] as maxima
+    from ${sql.raw(spec.from)} where ${where(spec, filter)} group by 1`.execute(db)
   return rows.map((r) => ({ key: r.key, parts: typeof r.parts === 'string' ? (JSON.parse(r.parts) as Record<string, unknown>) : r.parts, maxima: r.maxima }))
 }
 
@@ -253,7 +258,8 @@ export async function analyzeResults(db: Kysely<Database>): Promise<void> {
 /**
  * Cost the linear groups' rows in one statement and store the results with
  * the same rules as emissions.server.ts costAndPlan: an open month's new
- * result is current and other versions' live results are superseded; a locked
+ * result is current, and the current result of another version and any
+ * restatement are superseded; a locked
  * month with a current result of another set gains a restatement (an older
  * restatement superseded); a locked month already counting this set is left
  * alone; a locked month without any result gets a current one. A result that
@@ -310,11 +316,7 @@ export async function costAndStoreInSql(
     create temp table gp_costed as
     select c.*,
       own.status as own_status, own.co2e_kg as own_co2e, own.avoided_co2e_kg as own_avoided,
-      (own.month, own.category, own.co2e_kg, own.avoided_co2e_kg, own.ttw_kg, own.wtt_kg, own.electricity_kg,
-        own.method, own.data_quality, own.provenance)
-        is not distinct from
-      (c.month, c.category, c.co2e_kg, c.avoided_co2e_kg, c.ttw_kg, c.wtt_kg, c.electricity_kg,
-        c.method, c.data_quality, c.provenance) as own_same
+      own.status is not null and ${same('own')} as own_same
     from (
       select c.*,
         cur.factor_set_version as cur_version, cur.co2e_kg as cur_co2e, cur.avoided_co2e_kg as cur_avoided,
@@ -335,7 +337,8 @@ export async function costAndStoreInSql(
         false)
     ) c
     left join emission_results own on own.outlet_id = c.outlet_id and own.record_type = ${recordType}
-      and own.record_id = c.record_id and own.factor_set_version = ${version}`.execute(trx)
+      and own.record_id = c.record_id and own.status = c.status and own.factor_set_version = ${version}
+      and own.status <> 'superseded'`.execute(trx)
   await sql`analyze gp_costed`.execute(trx)
 
   const counts = await sql<{ changed: string; restatements: string }>`
@@ -354,9 +357,9 @@ export async function costAndStoreInSql(
     update emission_results e set status = 'superseded'
     from gp_costed c
     where e.outlet_id = c.outlet_id and e.record_type = ${recordType} and e.record_id = c.record_id
-      and e.factor_set_version <> ${version}
-      and ((c.status = 'current' and (c.cur_version <> ${version} or c.rest_version <> ${version}) and e.status in ('current', 'restatement'))
-        or (c.status = 'restatement' and c.rest_version <> ${version} and e.status = 'restatement'))`.execute(trx)
+      and e.status <> 'superseded'
+      and ((c.status = 'current' and ((e.status = 'current' and e.factor_set_version <> ${version}) or e.status = 'restatement'))
+        or (c.status = 'restatement' and e.status = 'restatement' and e.factor_set_version <> ${version}))`.execute(trx)
   outcome.superseded = Number(superseded.numAffectedRows ?? 0n)
 
   const written = await sql`
@@ -364,8 +367,8 @@ export async function costAndStoreInSql(
     select outlet_id, ${recordType}, record_id, ${version}, month, category, co2e_kg, avoided_co2e_kg,
       ttw_kg, wtt_kg, electricity_kg, method, data_quality, provenance, status
     from gp_costed
-    where status <> 'unchanged' and not (own_same and own_status is not distinct from status)
-    on conflict (outlet_id, record_type, record_id, factor_set_version) do update set
+    where status <> 'unchanged' and not own_same
+    on conflict (outlet_id, record_type, record_id, status) where status <> 'superseded' do update set
       month = excluded.month, category = excluded.category, co2e_kg = excluded.co2e_kg,
       avoided_co2e_kg = excluded.avoided_co2e_kg, ttw_kg = excluded.ttw_kg, wtt_kg = excluded.wtt_kg,
       electricity_kg = excluded.electricity_kg, method = excluded.method, data_quality = excluded.data_quality,
@@ -375,7 +378,7 @@ export async function costAndStoreInSql(
   if (options.touched) {
     const { rows } = await sql<{ outlet_id: number; month: string }>`
       select distinct outlet_id, month::text as month from gp_costed
-      where status = 'current' and not (own_same and own_status is not distinct from status)`.execute(trx)
+      where status = 'current' and not own_same`.execute(trx)
     outcome.touched = rows.map((r) => ({ outletId: r.outlet_id, month: r.month }))
   }
   await sql`drop table gp_costed`.execute(trx)

@@ -136,10 +136,10 @@ export interface StoredResultHead {
 }
 
 /**
- * Every stored result (all versions and statuses) of records of one type at
- * the outlets in [lo, hi]: what a recompute decides from. The caller keeps
- * those of its own records; a range read costs nothing where no result is
- * stored yet, which is the common case of a first computation.
+ * The live results (current and restatement; superseded ones are history) of
+ * records of one type at the outlets in [lo, hi]: what a recompute decides
+ * from. The caller keeps those of its own records; a range read costs nothing
+ * where no result is stored yet, which is the common case of a first computation.
  */
 export async function readStoredResults(
   db: Kysely<Database>,
@@ -160,6 +160,7 @@ export async function readStoredResults(
     .where('outlet_id', '>=', outletLo)
     .where('outlet_id', '<=', outletHi)
     .where('record_type', '=', recordType)
+    .where('status', '<>', 'superseded')
   if (recordIds) query = query.where(sql<boolean>`record_id = any(${pgArray(recordIds)}::bigint[])`)
   const rows = await query.execute()
   for (const r of rows) r.recordId = String(r.recordId)
@@ -167,16 +168,18 @@ export async function readStoredResults(
 }
 
 /**
- * Mark live results of other versions superseded. `statuses` says which:
- * ['current', 'restatement'] when a new current result replaces them,
- * ['restatement'] when a newer restatement replaces an older one.
+ * Set live results aside (status superseded) for the records given:
+ * 'replaced' when a new current result of `version` replaces them: the current
+ * result of another set and any restatement;
+ * 'restatement' when a newer restatement replaces an older one: the
+ * restatement of another set.
  */
 export async function supersedeResults(
   db: Kysely<Database>,
   recordType: CostedRecordType,
-  keepVersion: string,
+  version: string,
   records: readonly { outletId: number; recordId: string }[],
-  statuses: readonly ('current' | 'restatement')[],
+  mode: 'replaced' | 'restatement',
 ): Promise<number> {
   if (records.length === 0) return 0
   let lo = Infinity
@@ -185,13 +188,16 @@ export async function supersedeResults(
     if (r.outletId < lo) lo = r.outletId
     if (r.outletId > hi) hi = r.outletId
   }
+  const which =
+    mode === 'replaced'
+      ? sql`((r.status = 'current' and r.factor_set_version <> ${version}) or r.status = 'restatement')`
+      : sql`r.status = 'restatement' and r.factor_set_version <> ${version}`
   const result = await sql`
     update emission_results r set status = 'superseded'
     from unnest(${pgArray(records.map((r) => r.outletId))}::int[], ${pgArray(records.map((r) => r.recordId))}::bigint[]) as u(outlet_id, record_id)
     where r.outlet_id between ${lo} and ${hi}
       and r.outlet_id = u.outlet_id and r.record_type = ${recordType} and r.record_id = u.record_id
-      and r.factor_set_version <> ${keepVersion}
-      and r.status = any(${pgArray(statuses)}::text[])`.execute(db)
+      and r.status <> 'superseded' and ${which}`.execute(db)
   return Number(result.numAffectedRows ?? 0n)
 }
 
@@ -218,9 +224,11 @@ export interface ResultToWrite extends ResultFigures {
 
 /**
  * Write results of one record type and factor set version. `upsert` false is
- * for batches known to have no result of this version yet (a plain insert,
- * the fast path of a first computation); true replaces a result of the same
- * version, and only when something in it differs. Returns rows written.
+ * for batches known to have no live result of this version yet (a plain insert,
+ * the fast path of a first computation); true replaces the live result of the
+ * same status, and only when something in it differs (live results of other
+ * versions are superseded before, so the one replaced is of this version).
+ * Returns rows written.
  */
 export async function writeResults(
   db: Kysely<Database>,
@@ -234,7 +242,7 @@ export async function writeResults(
   // Provenance JSON never holds a raw newline (JSON escapes it), so the list
   // travels newline-separated: no array quoting of text full of quotes.
   const conflict = options.upsert
-    ? sql`on conflict (outlet_id, record_type, record_id, factor_set_version) do update set
+    ? sql`on conflict (outlet_id, record_type, record_id, status) where status <> 'superseded' do update set
         month = excluded.month, category = excluded.category, co2e_kg = excluded.co2e_kg,
         avoided_co2e_kg = excluded.avoided_co2e_kg, ttw_kg = excluded.ttw_kg, wtt_kg = excluded.wtt_kg,
         electricity_kg = excluded.electricity_kg, method = excluded.method, data_quality = excluded.data_quality,
