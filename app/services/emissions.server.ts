@@ -519,7 +519,14 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
     if (engineIds.length > 0) await byEngine(trx, recordType, filter, engineIds)
   }
 
-  const withResults = options.path === 'engine' ? new Set<CostedRecordType>() : await readTypesWithResults(db, options.outletId === undefined ? {} : { outletId: options.outletId })
+  const withResults = new Set<CostedRecordType>()
+  if (options.path !== 'engine') {
+    // Statistics once, before the work is split over connections (see analyzeResults): the
+    // lookups that follow go by the live results' key whatever the table holds; what the
+    // planner must not do is take a table of millions for an empty one.
+    await analyzeResults(db)
+    for (const t of await readTypesWithResults(db, options.outletId === undefined ? {} : { outletId: options.outletId })) withResults.add(t)
+  }
   for (const recordType of options.recordTypes ?? costedRecordTypes) {
     const filter: ActivityFilter = { limit: batchSize }
     if (options.outletId !== undefined) filter.outletId = options.outletId
@@ -528,7 +535,6 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
       await byEngine(db, recordType, filter)
       continue
     }
-    await analyzeResults(db)
     if (db.isTransaction) {
       await bySql(db, recordType, filter)
       continue
