@@ -313,16 +313,23 @@ export async function costAndStoreInSql(
       ${alias}.wtt_kg, ${alias}.electricity_kg, ${alias}.method, ${alias}.data_quality, ${alias}.provenance)
       is not distinct from
     (c.month, c.category, c.co2e_kg, c.avoided_co2e_kg, c.ttw_kg, c.wtt_kg, c.electricity_kg, c.method, c.data_quality, c.provenance)`)
+  // The result of this set already standing where the new one goes ("own": the current
+  // result for an open month, the restatement for a locked one) is one of the two live
+  // results read anyway; it is rewritten in place when it differs.
   await sql`drop table if exists gp_costed`.execute(trx)
   await sql`
     create temp table gp_costed as
     select c.*,
-      own.status as own_status, own.co2e_kg as own_co2e, own.avoided_co2e_kg as own_avoided,
-      own.status is not null and ${same('own')} as own_same
+      case c.status when 'current' then c.cur_own when 'restatement' then c.rest_own else false end as has_own,
+      case c.status when 'current' then c.cur_own and c.cur_same when 'restatement' then c.rest_own and c.rest_same else false end as own_same,
+      case c.status when 'current' then case when c.cur_own then c.cur_co2e end when 'restatement' then case when c.rest_own then c.rest_co2e end end as own_co2e,
+      case c.status when 'current' then case when c.cur_own then c.cur_avoided end when 'restatement' then case when c.rest_own then c.rest_avoided end end as own_avoided
     from (
       select c.*,
         cur.factor_set_version as cur_version, cur.co2e_kg as cur_co2e, cur.avoided_co2e_kg as cur_avoided,
         rest.factor_set_version as rest_version, rest.co2e_kg as rest_co2e, rest.avoided_co2e_kg as rest_avoided,
+        coalesce(cur.factor_set_version = ${version}, false) as cur_own, ${same('cur')} as cur_same,
+        coalesce(rest.factor_set_version = ${version}, false) as rest_own, ${same('rest')} as rest_same,
         case when cur.record_id is not null and l.outlet_id is not null
           then case when cur.factor_set_version = ${version} then 'unchanged' else 'restatement' end
           else 'current' end as status
@@ -337,10 +344,7 @@ export async function costAndStoreInSql(
         or (l.outlet_id is null and cur.factor_set_version = ${version} and rest.record_id is null and ${same('cur')})
         or (l.outlet_id is not null and cur.factor_set_version <> ${version} and rest.factor_set_version = ${version} and ${same('rest')}),
         false)
-    ) c
-    left join emission_results own on own.outlet_id = c.outlet_id and own.record_type = ${recordType}
-      and own.record_id = c.record_id and own.status = c.status and own.factor_set_version = ${version}
-      and own.status <> 'superseded'`.execute(trx)
+    ) c`.execute(trx)
   await sql`analyze gp_costed`.execute(trx)
 
   const counts = await sql<{ changed: string; restatements: string }>`
@@ -364,18 +368,24 @@ export async function costAndStoreInSql(
         or (c.status = 'restatement' and e.status = 'restatement' and e.factor_set_version <> ${version}))`.execute(trx)
   outcome.superseded = Number(superseded.numAffectedRows ?? 0n)
 
-  const written = await sql`
+  // A result of this set standing in the new one's place is updated; the others are new rows
+  // (a plain insert: no conflict is possible once the other sets' results are set aside).
+  const rewritten = await sql`
+    update emission_results e set
+      month = c.month, category = c.category, co2e_kg = c.co2e_kg, avoided_co2e_kg = c.avoided_co2e_kg,
+      ttw_kg = c.ttw_kg, wtt_kg = c.wtt_kg, electricity_kg = c.electricity_kg, method = c.method,
+      data_quality = c.data_quality, provenance = c.provenance, computed_at = now()
+    from gp_costed c
+    where c.has_own and not c.own_same
+      and e.outlet_id = c.outlet_id and e.record_type = ${recordType} and e.record_id = c.record_id
+      and e.status = c.status and e.status <> 'superseded' and e.factor_set_version = ${version}`.execute(trx)
+  const inserted = await sql`
     insert into emission_results (${sql.raw(resultColumns)})
     select outlet_id, ${recordType}, record_id, ${version}, month, category, co2e_kg, avoided_co2e_kg,
       ttw_kg, wtt_kg, electricity_kg, method, data_quality, provenance, status
     from gp_costed
-    where status <> 'unchanged' and not own_same
-    on conflict (outlet_id, record_type, record_id, status) where status <> 'superseded' do update set
-      month = excluded.month, category = excluded.category, co2e_kg = excluded.co2e_kg,
-      avoided_co2e_kg = excluded.avoided_co2e_kg, ttw_kg = excluded.ttw_kg, wtt_kg = excluded.wtt_kg,
-      electricity_kg = excluded.electricity_kg, method = excluded.method, data_quality = excluded.data_quality,
-      provenance = excluded.provenance, status = excluded.status, computed_at = now()`.execute(trx)
-  outcome.written = Number(written.numAffectedRows ?? 0n)
+    where status <> 'unchanged' and not has_own`.execute(trx)
+  outcome.written = Number(rewritten.numAffectedRows ?? 0n) + Number(inserted.numAffectedRows ?? 0n)
 
   if (options.touched) {
     const { rows } = await sql<{ outlet_id: number; month: string }>`
