@@ -16,6 +16,7 @@
 // memory. The import runs in a child process of its own, so that its memory
 // is its own and not the generator's. Drops the database afterwards unless --keep.
 import { spawn } from 'node:child_process'
+import { performance } from 'node:perf_hooks'
 import { createWriteStream } from 'node:fs'
 import { chmod, mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -143,6 +144,8 @@ interface ChildResult {
   maxRssKb: number
   /** CPU seconds of the import process during the import. */
   cpuSeconds: number
+  /** Share of the import's wall time its event loop was busy (parsing, validating, formatting), 0–1. */
+  eventLoopBusy: number
 }
 
 /** The import alone, in this process: what the parent measures. Prints one JSON line at the end. */
@@ -167,6 +170,7 @@ async function childMain(): Promise<void> {
     }
     const file = option('file', '')
     const cpuBefore = process.cpuUsage()
+    const loopBefore = performance.eventLoopUtilization()
     const started = performance.now()
     const result = await commitImport(
       handle.db,
@@ -184,6 +188,7 @@ async function childMain(): Promise<void> {
       rssPeak,
       maxRssKb: process.resourceUsage().maxRSS,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      eventLoopBusy: performance.eventLoopUtilization(loopBefore).utilization,
     }
     process.stdout.write(`${JSON.stringify(out)}\n`)
   } finally {
@@ -332,7 +337,9 @@ else runCli(async () => {
     console.log('')
     console.log(`导入 Import (commitImport, one transaction): ${rows.toLocaleString('en-US')} rows in ${importSeconds.toFixed(1)} s = ${importRate.toLocaleString('en-US')} rows/s`)
     console.log(`  phases (s): ${Object.entries(report.timings).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`)
-    console.log(`  CPU: import process ${cpuSeconds.toFixed(1)} s, PostgreSQL backends of the database ${pgCpu.toFixed(1)} s (the two cores are shared by both)`)
+    const perBackend = [...pgCpuSeen].map(([pid, seconds]) => seconds - (pgCpuBefore.get(pid) ?? 0)).filter((s) => s >= 0.5).sort((a, b) => b - a)
+    console.log(`  CPU: import process ${cpuSeconds.toFixed(1)} s (its event loop busy ${(child.eventLoopBusy * 100).toFixed(0)}% of the time), ` +
+      `PostgreSQL backends of the database ${pgCpu.toFixed(1)} s (by backend: ${perBackend.map((s) => s.toFixed(1)).join(', ')}; the two cores are shared by all)`)
     console.log(`  written ${Number(counted!.rows).toLocaleString('en-US')} rows and ${Number(counted!.results).toLocaleString('en-US')} emission results; rollups refreshed`)
     console.log(`  peak memory: RSS high-water (sampled every 25 ms) ${mb(rssPeak)} (before: ${mb(rssBefore)}); process maxRSS ${mb(maxRssKb * 1024)}; V8 heap cap ${heapCapMb > 0 ? `${heapCapMb} MB` : 'node default'}, young generation ${semiSpaceMb > 0 ? `${semiSpaceMb} MB semi-spaces` : 'node default'}`)
     console.log(`PostgreSQL COPY of the same rows into a fresh copy of shipment_stats (its indexes, checks and ${foreignKeys.length} foreign keys): ${copySeconds.toFixed(1)} s = ${copyRate.toLocaleString('en-US')} rows/s`)

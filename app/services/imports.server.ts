@@ -47,6 +47,7 @@ import { writeResults, type ResultToWrite } from '#db/models/emissions.ts'
 import type { CostedRecordType } from '#db/tables/emissions.ts'
 import {
   failBatch,
+  analyzeWrittenTable,
   findBatch,
   findCommittedFile,
   finishBatch,
@@ -79,6 +80,10 @@ import { getFactorSetInForce } from './emissions.server.ts'
  */
 
 /** Who may upload: each only for the outlets it may write to. Bureaus never. */
+
+/** From this many rows written, the import refreshes the table's statistics before the rollups (analyzeWrittenTable). */
+const analyzeAfterRows = 10_000
+
 export const uploaderRoles: readonly Role[] = activityWriterRoles
 
 export type ImportIssueCode = RowIssueCode | 'month_locked' | 'cannot_cost'
@@ -895,6 +900,7 @@ export async function commitImport(db: Kysely<Database>, request: ImportRequest,
       throw new Error(`Import ${batchId}: ${state.resultsInSql} results computed in SQL for ${state.costedInSql} rows`)
     }
     const spec = tableSpecs[request.recordCode]
+    if (state.written >= analyzeAfterRows) await timed(report.timings, 'analyze', () => analyzeWrittenTable(trx, spec.table))
     await timed(report.timings, 'rollups', () =>
       refreshAfterWrite(
         trx,
