@@ -298,85 +298,6 @@ const yn = (value: unknown): string => (value === null || value === undefined ? 
 const isZero = (value: string): boolean => new Decimal(value).isZero()
 
 /**
- * A vehicle's fuel and electricity as the engine takes them (db/models/emission-recipes.ts
- * vehicleReadings, emission-costing.ts costVehicleUse): fuel in litres else kilograms, none
- * for a battery vehicle; a zero beside a reading in the other column is an empty cell.
- */
-function vehicleReadings(input: Extract<CostInput, { recordType: 'vehicle_use' }>): { fuel: string | null; unit: 'L' | 'kg' | null; kwh: string | null } {
-  const bev = input.energy === 'BEV'
-  const fuel = bev ? null : (input.fuelLitres ?? input.fuelKg)
-  const unit = bev ? null : input.fuelLitres !== null ? 'L' : input.fuelKg !== null ? 'kg' : null
-  const kwh = input.electricityKwh
-  const both = fuel !== null && kwh !== null
-  const noFuel = both && isZero(fuel) && !isZero(kwh)
-  const noKwh = both && isZero(kwh) && !isZero(fuel)
-  return { fuel: noFuel ? null : fuel, unit: noFuel ? null : unit, kwh: noKwh ? null : kwh }
-}
-
-/** A record's quantity per slot (recipeSlots order), as db/models/emission-recipes.ts typeSql slots reads them; null where not recorded. */
-export function slotQuantities(input: CostInput): (string | null)[] {
-  const text = (v: string | number | null | undefined) => (v === null || v === undefined ? null : String(v))
-  switch (input.recordType) {
-    case 'facility_electricity':
-      return [text(input.electricityKwh)]
-    case 'vehicle_use': {
-      const { fuel, unit, kwh } = vehicleReadings(input)
-      return [unit === 'L' ? fuel : null, unit === 'kg' ? fuel : null, kwh, text(input.distanceKm)]
-    }
-    case 'packaging_consumption':
-      return [text(input.itemCount)]
-    case 'shipment_stats':
-      return [text(input.eWaybillParcels), text(input.narrowTapeBoxParcels), text(input.ecommerceOriginalParcels)]
-    case 'recovery_collections':
-      return [text(input.cartonsReused)]
-    case 'reusable_assets':
-      return [text(input.tripsCompleted)]
-  }
-}
-
-/** Exact arithmetic, as PostgreSQL's numeric: quantities and coefficients of at most 20 digits each, sums of four products. */
-const Exact = Decimal.clone({ precision: 100 })
-
-/** What a linear recipe gives one record: the figures (exact decimal text, null where the engine leaves one out) and the provenance JSON. */
-export interface RecipeOutcome {
-  category: Extract<Recipe, { kind: 'linear' }>['category']
-  method: string
-  dataQuality: number
-  figures: Record<Figure, string | null>
-  provenance: string
-}
-
-/**
- * A record costed with its group's linear recipe, in memory: the same sums of
- * quantity × coefficient and the same provenance text the SQL of
- * db/models/emission-recipes.ts costedSelect computes (trim_scale of an exact
- * numeric is the shortest decimal text, as Decimal's toFixed()), for callers
- * that hold the records already (the CSV import).
- */
-export function applyRecipe(recipe: Extract<Recipe, { kind: 'linear' }>, quantities: readonly (string | null)[]): RecipeOutcome {
-  const figures = {} as Record<Figure, string | null>
-  for (const f of FIGURES) {
-    const coefficients = recipe.coefficients[f]
-    if (coefficients === null && f !== 'co2eKg' && f !== 'avoidedCo2eKg') {
-      figures[f] = null
-      continue
-    }
-    let sum = new Exact(0)
-    coefficients?.forEach((c, i) => {
-      const q = quantities[i]
-      if (c !== null && q !== null && q !== undefined) sum = sum.plus(new Exact(q).times(c))
-    })
-    figures[f] = sum.toFixed()
-  }
-  let provenance = recipe.provenance.segments[0]!
-  recipe.provenance.gaps.forEach((slot, i) => {
-    const q = quantities[slot]
-    provenance += (q === null || q === undefined ? '' : new Exact(q).toFixed()) + recipe.provenance.segments[i + 1]!
-  })
-  return { category: recipe.category, method: recipe.method, dataQuality: recipe.dataQuality, figures, provenance }
-}
-
-/**
  * The group of one record as db/models/emission-recipes.ts typeSql keys it in
  * SQL: its key and the parts its template is built from. For callers that
  * hold records in memory (the CSV import), so that they cost in SQL the same
@@ -388,8 +309,16 @@ export function groupOf(input: CostInput): { key: string; parts: Record<string, 
     case 'facility_electricity':
       return { key: `${input.regionCode}|${year}`, parts: { regionCode: input.regionCode, year } }
     case 'vehicle_use': {
-      const { unit, kwh } = vehicleReadings(input)
-      const electricity = kwh !== null
+      // as costVehicleUse reads the readings (see typeSql.vehicle_use)
+      const bev = input.energy === 'BEV'
+      const fuel = bev ? null : (input.fuelLitres ?? input.fuelKg)
+      const unit0 = bev ? null : input.fuelLitres !== null ? 'L' : input.fuelKg !== null ? 'kg' : null
+      const kwh = input.electricityKwh
+      const both = fuel !== null && kwh !== null
+      const noFuel = both && isZero(fuel) && !isZero(kwh)
+      const noKwh = both && isZero(kwh) && !isZero(fuel)
+      const unit = noFuel ? null : unit0
+      const electricity = !noKwh && kwh !== null
       return {
         key: [input.vehicleClass, input.energy, input.regionCode, year, unit ?? '-', electricity ? 'y' : 'n'].join('|'),
         parts: { vehicleClass: input.vehicleClass, energy: input.energy, regionCode: input.regionCode, year, fuelUnit: unit, electricity },

@@ -42,6 +42,7 @@ import {
   type TableSpec,
 } from '#db/models/activity.ts'
 import { appendAudit } from '#db/models/audit.ts'
+import { insertImportedResults, loadRecipes } from '#db/models/emission-recipes.ts'
 import { writeResults, type ResultToWrite } from '#db/models/emissions.ts'
 import type { CostedRecordType } from '#db/tables/emissions.ts'
 import {
@@ -60,7 +61,7 @@ import {
 } from '#db/models/imports.ts'
 import type { Database } from '#db/schema.ts'
 import { costActivity, toResultRow, type CostInput } from './emission-costing.ts'
-import { applyRecipe, buildRecipe, groupOf, recipeSlots, slotQuantities, templateOf, type Recipe } from './emission-recipes.ts'
+import { buildRecipe, groupOf, recipeSlots, templateOf, type Recipe } from './emission-recipes.ts'
 import { activityContext, activityWriterRoles, assertWriter, chinaToday, isCosted, loadValidation, refreshAfterWrite, scopeNeeds, vehicleRanges } from './activity.server.ts'
 import { getFactorSetInForce } from './emissions.server.ts'
 
@@ -191,8 +192,8 @@ const maxCarriedText = 1 << 20
 interface Prepared {
   keep: { row: RowToWrite; replaces: ExistingRow | null; locked: boolean; p: PendingRow }[]
   results: ResultToWrite[]
-  /** With COPY: the rows and their results as COPY text, made while the chunk before is written. */
-  copyText: { rows: { statement: string; text: string[] }[]; results: string[] } | null
+  /** Rows of groups with a linear recipe: costed in SQL once written. */
+  inSql: number
 }
 
 interface PendingRow {
@@ -285,6 +286,10 @@ interface PipelineState {
   /** The recipes of the groups met (emission-recipes.ts), by group key, and the set they were made with. */
   recipes: Map<string, Recipe>
   factorSet: FactorSet | null
+  /** Rows whose results are computed in SQL with their group's recipe, chunk by chunk after the rows are written. */
+  costedInSql: number
+  /** Results so computed. */
+  resultsInSql: number
 }
 
 /**
@@ -350,7 +355,11 @@ async function runPipeline(
     written: 0,
     recipes: new Map(),
     factorSet: set,
+    costedInSql: 0,
+    resultsInSql: 0,
   }
+  // How many recipes gp_recipes holds in the transaction (loaded again when a chunk met a new group).
+  let recipesLoaded = 0
   const slots = isCosted(recordCode) ? recipeSlots[recordCode as CostedRecordType] : []
   // The same file twice is refused whole in a commit (its rows are all duplicates anyway),
   // unless the user chose to replace: then rows changed since are replaced, the rest skipped.
@@ -481,14 +490,14 @@ async function runPipeline(
     const ids = writer.kind === 'none' ? write.map((_, i) => `preview-${i}`) : await timed(report.timings, 'reserveIds', () => takeIds(write.length))
     const costStarted = performance.now()
     const results: ResultToWrite[] = []
+    let inSql = 0
     const keep: { row: RowToWrite; replaces: ExistingRow | null; locked: boolean; p: PendingRow }[] = []
     for (let i = 0; i < write.length; i++) {
       const { p, replaces, locked } = write[i]!
       const id = ids[i]!
       if (set) {
-        // Rows of a group with a linear recipe are costed with the recipe's coefficients (the
-        // same sums the recompute's SQL makes); the others by the engine, row by row. A group
-        // the engine refuses is refused row by row.
+        // Rows of a group with a linear recipe are costed in SQL once all are written (commitImport);
+        // the others here, by the engine. A group the engine refuses is refused row by row.
         const input = costInput(p.record, id)
         const group = groupOf(input)
         let recipe = state.recipes.get(group.key)
@@ -501,24 +510,15 @@ async function runPipeline(
           continue
         }
         if (recipe.kind === 'linear') {
-          const r = applyRecipe(recipe, slotQuantities(input))
-          state.co2eKg = state.co2eKg.plus(r.figures.co2eKg!)
-          state.avoidedCo2eKg = state.avoidedCo2eKg.plus(r.figures.avoidedCo2eKg!)
-          results.push({
-            outletId: input.outletId,
-            recordId: id,
-            month: `${input.date.slice(0, 7)}-01`,
-            category: r.category,
-            co2eKg: r.figures.co2eKg!,
-            avoidedCo2eKg: r.figures.avoidedCo2eKg!,
-            ttwKg: r.figures.ttwKg,
-            wttKg: r.figures.wttKg,
-            electricityKg: r.figures.electricityKg,
-            method: r.method,
-            dataQuality: r.dataQuality,
-            provenance: r.provenance,
-            status: 'current',
-          })
+          if (mode === 'commit') inSql++
+          else {
+            // a preview writes nothing: its totals come from the same engine, row by row
+            const cost = costActivity(set, input)
+            if (cost.ok) {
+              state.co2eKg = state.co2eKg.plus(cost.record.co2eKg)
+              state.avoidedCo2eKg = state.avoidedCo2eKg.plus(cost.record.avoidedCo2eKg)
+            }
+          }
           keepRow(p, id, replaces, locked)
           continue
         }
@@ -556,40 +556,31 @@ async function runPipeline(
     }
     report.timings.costing = (report.timings.costing ?? 0) + (performance.now() - costStarted) / 1000
     await rejected.flush()
+    state.costedInSql += inSql
     if (writer.kind === 'none' || keep.length === 0) return null
-    let copyText: Prepared['copyText'] = null
-    if (writer.kind === 'copy') {
-      const started = performance.now()
-      copyText = {
-        rows: rowGroups(keep).map((g) => ({ statement: copyStatement(spec), text: [...copyChunks(g.rows, g.provenance)] })),
-        results: set && isCosted(recordCode) ? [...resultCopyChunks(recordCode, set.version, results)] : [],
-      }
-      report.timings.copyText = (report.timings.copyText ?? 0) + (performance.now() - started) / 1000
-    }
-    return { keep, results, copyText }
+    return { keep, results, inSql }
   }
 
-  /** The chunk's rows in two groups, open months and locked ones (restated, with the reason). */
-  const rowGroups = (keep: Prepared['keep']) => {
-    const provenance: Provenance = { source: 'csv', importBatchId: options.batchId, createdBy: request.viewer.userId, restatementReason: null }
-    return [
-      { rows: keep.filter((k) => !k.locked).map((k) => k.row), provenance },
-      { rows: keep.filter((k) => k.locked).map((k) => k.row), provenance: { ...provenance, restatementReason: reason } },
-    ].filter((g) => g.rows.length > 0)
-  }
-
-  const writeChunk = async ({ keep, results, copyText }: Prepared): Promise<void> => {
+  const writeChunk = async ({ keep, results, inSql }: Prepared): Promise<void> => {
     if (writer.kind === 'none') return
     const trx = writer.trx
     const replaced = keep.filter((k) => k.replaces !== null)
     if (replaced.length > 0) {
       await supersedeRows(trx, spec, replaced.map((k) => ({ outletId: k.replaces!.outletId, oldId: k.replaces!.id, newId: k.row.id })))
     }
-    if (writer.kind === 'copy' && copyText) {
-      const copy = writer.copy
-      for (const group of copyText.rows) await timed(report.timings, 'copy', () => copy.copyIn(group.statement, group.text))
-    } else {
-      for (const group of rowGroups(keep)) await timed(report.timings, 'insert', () => insertRows(trx, spec, group.rows, group.provenance))
+    const provenance: Provenance = { source: 'csv', importBatchId: options.batchId, createdBy: request.viewer.userId, restatementReason: null }
+    const groups = [
+      { rows: keep.filter((k) => !k.locked).map((k) => k.row), provenance },
+      { rows: keep.filter((k) => k.locked).map((k) => k.row), provenance: { ...provenance, restatementReason: reason } },
+    ]
+    for (const group of groups) {
+      if (group.rows.length === 0) continue
+      if (writer.kind === 'copy') {
+        const copy = writer.copy
+        await timed(report.timings, 'copy', () => copy.copyIn(copyStatement(spec), copyChunks(group.rows, group.provenance)))
+      } else {
+        await timed(report.timings, 'insert', () => insertRows(trx, spec, group.rows, group.provenance))
+      }
     }
     if (replaced.length > 0) {
       await retireEmissionResults(trx, recordCode, replaced.map((k) => ({ outletId: k.replaces!.outletId, id: k.replaces!.id })))
@@ -600,12 +591,32 @@ async function runPipeline(
       })
     }
     if (set && results.length > 0 && isCosted(recordCode)) {
-      if (writer.kind === 'copy' && copyText) {
+      if (writer.kind === 'copy') {
         const copy = writer.copy
-        await timed(report.timings, 'emissionResults', () => copy.copyIn(`copy emission_results (${resultColumns}) from stdin`, copyText.results))
+        await timed(report.timings, 'emissionResults', () => copy.copyIn(`copy emission_results (${resultColumns}) from stdin`, resultCopyChunks(recordCode, set.version, results)))
       } else {
         await timed(report.timings, 'emissionResults', () => writeResults(trx, recordCode, set.version, results, { upsert: false }))
       }
+    }
+    if (set && inSql > 0 && options.batchId) {
+      // The chunk's rows of linear groups, costed in SQL now that they are written (ids ascend with the chunks).
+      const batchId = options.batchId
+      await timed(report.timings, 'emissionResultsSql', async () => {
+        if (state.recipes.size !== recipesLoaded) {
+          await loadRecipes(trx, state.recipes)
+          recipesLoaded = state.recipes.size
+        }
+        let lo = keep[0]!.row.id
+        let hi = lo
+        for (const k of keep) {
+          if (BigInt(k.row.id) < BigInt(lo)) lo = k.row.id
+          if (BigInt(k.row.id) > BigInt(hi)) hi = k.row.id
+        }
+        const done = await insertImportedResults(trx, recordCode as CostedRecordType, set.version, batchId, { from: lo, to: hi })
+        state.resultsInSql += done.written
+        state.co2eKg = state.co2eKg.plus(done.co2eKg)
+        state.avoidedCo2eKg = state.avoidedCo2eKg.plus(done.avoidedCo2eKg)
+      })
     }
     state.written += keep.length
     if (options.failAfterRows !== undefined && state.written >= options.failAfterRows) {
@@ -884,6 +895,10 @@ export async function commitImport(db: Kysely<Database>, request: ImportRequest,
     // Nothing written is nothing committed: no batch is left to say the file was imported.
     const refused = (report.alreadyImported !== null && !request.replace) || report.fileIssues.some((i) => i.severity === 'error') || report.accepted === 0
     if (refused) throw new NothingToCommit({ ok: false, batchId: options.batchId ?? null, report })
+    // the rows the engine left to SQL, and no other, got a result
+    if (state.costedInSql !== state.resultsInSql) {
+      throw new Error(`Import ${batchId}: ${state.resultsInSql} results computed in SQL for ${state.costedInSql} rows`)
+    }
     const spec = tableSpecs[request.recordCode]
     if (state.written >= analyzeAfterRows) await timed(report.timings, 'analyze', () => analyzeWrittenTable(trx, spec.table))
     await timed(report.timings, 'rollups', () =>

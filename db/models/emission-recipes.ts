@@ -98,6 +98,7 @@ const MAX_SLOTS = 4
 function where(spec: TypeSql, filter: ActivityFilter): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [sql`t.superseded_at is null`]
   if (filter.outletId !== undefined) parts.push(sql`t.outlet_id = ${filter.outletId}`)
+  if (filter.importBatchId !== undefined) parts.push(sql`t.import_batch_id = ${filter.importBatchId}::bigint`)
   if (filter.outletRange) parts.push(sql`t.outlet_id between ${filter.outletRange[0]} and ${filter.outletRange[1]}`)
   if (filter.fromMonth) parts.push(sql`${sql.raw(`t.${spec.date}`)} >= ${filter.fromMonth}::date`)
   return sql.join(parts, sql` and `)
@@ -394,6 +395,33 @@ export async function costAndStoreInSql(
   }
   await sql`drop table gp_costed`.execute(trx)
   return outcome
+}
+
+/**
+ * The results of rows an import batch wrote (ids in [from, to]) in groups
+ * with a linear recipe (the import costed the others itself), all current: an
+ * imported row is a new record with no result of any version yet. Call inside
+ * the import's transaction, after loadRecipes.
+ */
+export async function insertImportedResults(
+  trx: Kysely<Database>,
+  recordType: CostedRecordType,
+  version: string,
+  importBatchId: string,
+  ids: { from: string; to: string },
+): Promise<{ written: number; co2eKg: string; avoidedCo2eKg: string }> {
+  const costed = costedSelect(recordType, { importBatchId })
+  const { rows } = await sql<{ written: string; co2e: string; avoided: string }>`
+    with inserted as (
+      insert into emission_results (${sql.raw(resultColumns)})
+      select c.outlet_id, ${recordType}, c.record_id, ${version}, c.month, c.category, c.co2e_kg, c.avoided_co2e_kg,
+        c.ttw_kg, c.wtt_kg, c.electricity_kg, c.method, c.data_quality, c.provenance, 'current'
+      from (${costed} and t.id between ${ids.from}::bigint and ${ids.to}::bigint) c
+      returning co2e_kg, avoided_co2e_kg)
+    select count(*)::text as written, coalesce(sum(co2e_kg), 0)::text as co2e, coalesce(sum(avoided_co2e_kg), 0)::text as avoided
+    from inserted`.execute(trx)
+  const r = rows[0]!
+  return { written: Number(r.written), co2eKg: r.co2e, avoidedCo2eKg: r.avoided }
 }
 
 /** Each current record's group key, by record id (to check groupOf against). */

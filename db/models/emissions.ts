@@ -33,6 +33,8 @@ export interface ActivityFilter {
   outletId?: number
   /** First day of the first month to include. */
   fromMonth?: string
+  /** The rows one import batch wrote. */
+  importBatchId?: string
   /** Outlets with ids in [from, to] (the SQL recompute splits the work by outlet range). */
   outletRange?: readonly [from: number, to: number]
   /** Exactly these records (costRecords); superseded rows included, since the caller asked for them. */

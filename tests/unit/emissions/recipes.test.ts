@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { FactorSet } from '#app/domain/factors/factor-set.ts'
-import { costActivity, provenanceJson, type CostInput } from '#app/services/emission-costing.ts'
-import { applyRecipe, buildRecipe, recipeSlots, slotQuantities, templateOf } from '#app/services/emission-recipes.ts'
+import { buildRecipe, recipeSlots, templateOf } from '#app/services/emission-recipes.ts'
 import { publishedSet } from './set.ts'
 
 let set: FactorSet
@@ -84,42 +83,5 @@ describe('recipes read off the engine', () => {
       kind: 'refused',
       error: { key: 'emissions.error.noDefaultIntensity', params: { vehicleClass: 'electric_tricycle', energy: 'diesel' } },
     })
-  })
-})
-
-describe('a record costed with its recipe in memory (applyRecipe, the CSV import)', () => {
-  it('the PHEV: 120.5 L × 2.2717926 + 88.125 kWh × 0.1073 = 283.2068208 kg, parts apart, as the engine gives', () => {
-    const recipe = buildRecipe(
-      set,
-      templateOf('vehicle_use', { vehicleClass: 'light_van', energy: 'PHEV', regionCode: '530102', year: 2022, fuelUnit: 'L', electricity: true }),
-      recipeSlots.vehicle_use,
-      ['120.5', null, '88.125', '1500'],
-    )
-    if (recipe.kind !== 'linear') throw new Error(recipe.kind)
-    const input: CostInput = {
-      recordType: 'vehicle_use', recordId: '7', outletId: 1, date: '2022-06-01', regionCode: '530102',
-      vehicleClass: 'light_van', energy: 'PHEV', distanceKm: '1500', fuelLitres: '120.5', fuelKg: null, electricityKwh: '88.125',
-    }
-    const r = applyRecipe(recipe, slotQuantities(input))
-    expect(r.figures).toEqual({ co2eKg: '283.2068208', avoidedCo2eKg: '0', ttwKg: '273.7510083', wttKg: null, electricityKg: '9.4558125' })
-    const engine = costActivity(set, input)
-    if (!engine.ok) throw new Error(engine.error.key)
-    expect(r.provenance).toBe(provenanceJson(engine.record.provenance))
-    expect([engine.record.co2eKg.toFixed(), engine.record.ttwKg?.toFixed(), engine.record.electricityKg?.toFixed()]).toEqual(['283.2068208', '273.7510083', '9.4558125'])
-  })
-
-  it('shipment statistics 120 / 45 / 30: 0.58104 + 0.07830675 + 11.152818 = 11.81216475 kg avoided', () => {
-    const recipe = buildRecipe(set, templateOf('shipment_stats', { year: 2025, narrowTape: true, original: true }), recipeSlots.shipment_stats)
-    if (recipe.kind !== 'linear') throw new Error(recipe.kind)
-    const r = applyRecipe(recipe, ['120', '45', '30'])
-    expect(r.figures).toMatchObject({ co2eKg: '0', avoidedCo2eKg: '11.81216475' })
-  })
-
-  it('the quantities as SQL reads them: a zero fuel reading beside electricity is an empty cell; a battery vehicle has no fuel', () => {
-    const base = { recordType: 'vehicle_use', recordId: '1', outletId: 1, date: '2022-03-01', regionCode: '410105', vehicleClass: 'light_van', distanceKm: '300' } as const
-    expect(slotQuantities({ ...base, energy: 'diesel', fuelLitres: '0', fuelKg: null, electricityKwh: '5.5' })).toEqual([null, null, '5.5', '300'])
-    expect(slotQuantities({ ...base, energy: 'diesel', fuelLitres: '33.3', fuelKg: null, electricityKwh: '0' })).toEqual(['33.3', null, null, '300'])
-    expect(slotQuantities({ ...base, energy: 'BEV', fuelLitres: '10', fuelKg: null, electricityKwh: '210.75' })).toEqual([null, null, '210.75', '300'])
-    expect(slotQuantities({ ...base, energy: 'CNG', fuelLitres: null, fuelKg: '180.5', electricityKwh: null })).toEqual([null, '180.5', null, '300'])
   })
 })
