@@ -202,7 +202,7 @@ function runChild(args: string[]): Promise<ChildResult> {
       ...(heapCapMb > 0 ? [`--max-old-space-size=${heapCapMb}`] : []),
       ...(semiSpaceMb > 0 ? [`--max-semi-space-size=${semiSpaceMb}`, `--min-semi-space-size=${semiSpaceMb}`] : []),
     ]
-    const child = spawn(process.execPath, [...flags, ...process.execArgv, process.argv[1]!, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [...flags, ...(process.env.GP_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.GP_CPU_PROF}`] : []), ...process.execArgv, process.argv[1]!, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.on('error', reject)

@@ -167,13 +167,17 @@ export interface CommitOptions {
    * server's own database under DATABASE_URL. Ignored on the embedded database.
    */
   pgUrl?: string
-  /** Rows per chunk (lookup, costing, write); default 2,000: short-lived rows die young and memory stays flat. */
+  /**
+   * Rows per chunk (lookup, costing, write); default 10,000. Each chunk costs the write connection
+   * a few round trips, each waiting for this process's event loop, which is busy parsing the next
+   * chunk: 2,000-row chunks gave 11,093 rows/s, 10,000-row chunks 19,714 (300,000 rows, peak 264 MB).
+   */
   chunkRows?: number
   /** Tests: throw after this many rows were written, to prove nothing stays. */
   failAfterRows?: number
 }
 
-const defaultChunkRows = 2_000
+const defaultChunkRows = 10_000
 
 /** Seconds spent per phase of one import: what a benchmark prints. */
 export type ImportTimings = Record<string, number>
