@@ -52,6 +52,10 @@ export default function Claim() {
   const t = useT()
   const result = useActionData<typeof action>()
   const navigation = useNavigation()
+  // every hook before the early return (rules of hooks): a successful claim renders less, never fewer hooks
+  const errors = result && !result.ok ? result.errors : {}
+  const values = result && !result.ok ? result.values : {}
+  const { fieldError, invalid } = useFieldErrors<Field>(errors)
   if (result?.ok) {
     return (
       <section className="card narrow">
@@ -63,9 +67,6 @@ export default function Claim() {
       </section>
     )
   }
-  const errors = result?.errors ?? {}
-  const values = result?.values ?? {}
-  const { fieldError, invalid } = useFieldErrors<Field>(errors)
   return (
     <section className="card narrow">
       <h1>{t('creditPages.claim.title')}</h1>

@@ -51,6 +51,11 @@ describe('credits in a real browser', () => {
     const consumerContext = await e2e.newContext()
     const claim = await consumerContext.newPage()
     await claim.goto(`${e2e.app.url}/claim`)
+    // scripts loaded and the form hydrated before it is filled: a click while the page was still
+    // hydrating ended, now and then, on the error page ("状态码 500") with nothing in the server's log
+    // (2 of 3 runs on one afternoon, 3 CI runs before); with this wait, 4 of 4 passed. Not yet
+    // understood; the failure message now shows the page and the server's output.
+    await claim.waitForLoadState('networkidle')
     await claim.getByLabel('会员码').fill(memberCode)
     await claim.getByLabel('手机号').fill('13600001234')
     await claim.getByLabel('用户名').fill('e2e.claimer')
@@ -58,8 +63,14 @@ describe('credits in a real browser', () => {
     await claim.getByLabel('密码').fill('claimed-password-1')
     await claim.getByRole('button', { name: '认领账户' }).click()
     // the claim hashes a password (scrypt): wait for its answer, a confirmation or an error, on a busy machine
-    await claim.locator('[data-testid="claimed"], [role="alert"], [aria-invalid="true"]').first().waitFor({ timeout: 30_000 })
-    expect(await claim.getByTestId('claimed').isVisible(), await claim.locator('body').innerText()).toBe(true)
+    const answered = await claim
+      .locator('[data-testid="claimed"], [role="alert"], [aria-invalid="true"]')
+      .first()
+      .waitFor({ timeout: 30_000 })
+      .then(() => true, () => false)
+    const seen = async () => `${claim.url()}\n${await claim.locator('body').innerText()}\n--- server output ---\n${e2e.app.output().slice(-3000)}`
+    expect(answered, await seen()).toBe(true)
+    expect(await claim.getByTestId('claimed').isVisible(), await seen()).toBe(true)
     const me = await consumerContext.newPage()
     await signIn(me, e2e.app.url, 'e2e.claimer', 'claimed-password-1')
     expect(new URL(me.url()).pathname).toBe('/me')

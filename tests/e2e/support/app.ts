@@ -20,6 +20,8 @@ async function freePort(): Promise<number> {
 
 export interface RunningApp {
   url: string
+  /** What the server printed since it started (the last 20,000 characters): for a failing test's message. */
+  output(): string
   stop(): Promise<void>
 }
 
@@ -34,7 +36,7 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<R
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`app did not start:\n${output}`)), 120_000)
     const onData = (chunk: Buffer) => {
-      output += chunk.toString()
+      output = (output + chunk.toString()).slice(-20_000)
       if (output.includes(`http://localhost:${port}`)) {
         clearTimeout(timer)
         resolve()
@@ -49,6 +51,7 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<R
   })
   return {
     url: `http://localhost:${port}`,
+    output: () => output,
     stop: async () => {
       child.removeAllListeners('exit')
       await new Promise<void>((resolve) => {
