@@ -46,8 +46,8 @@ import { insertImportedResults, loadRecipes } from '#db/models/emission-recipes.
 import { writeResults, type ResultToWrite } from '#db/models/emissions.ts'
 import type { CostedRecordType } from '#db/tables/emissions.ts'
 import {
-  failBatch,
   analyzeWrittenTable,
+  failBatch,
   findBatch,
   findCommittedFile,
   finishBatch,
@@ -80,10 +80,6 @@ import { getFactorSetInForce } from './emissions.server.ts'
  */
 
 /** Who may upload: each only for the outlets it may write to. Bureaus never. */
-
-/** From this many rows written, the import refreshes the table's statistics before the rollups (analyzeWrittenTable). */
-const analyzeAfterRows = 10_000
-
 export const uploaderRoles: readonly Role[] = activityWriterRoles
 
 export type ImportIssueCode = RowIssueCode | 'month_locked' | 'cannot_cost'
@@ -170,7 +166,8 @@ export interface CommitOptions {
   /**
    * Rows per chunk (lookup, costing, write); default 10,000. Each chunk costs the write connection
    * a few round trips, each waiting for this process's event loop, which is busy parsing the next
-   * chunk: 2,000-row chunks gave 11,093 rows/s, 10,000-row chunks 19,714 (300,000 rows, peak 264 MB).
+   * chunk: 2,000-row chunks gave 12,941 rows/s, 10,000-row chunks 19,140 (scripts/bench-import.ts,
+   * 1,000,000 rows, peak 288 MB).
    */
   chunkRows?: number
   /** Tests: throw after this many rows were written, to prove nothing stays. */
@@ -178,6 +175,9 @@ export interface CommitOptions {
 }
 
 const defaultChunkRows = 10_000
+
+/** From this many rows written, the import refreshes the table's statistics before the rollups (analyzeWrittenTable). */
+const analyzeAfterRows = 10_000
 
 /** Seconds spent per phase of one import: what a benchmark prints. */
 export type ImportTimings = Record<string, number>

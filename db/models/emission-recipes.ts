@@ -224,13 +224,15 @@ function resultScope(filter: ActivityFilter): RawBuilder<unknown> {
 }
 
 /**
- * The record types with any stored result at the filter's outlets: one scan of
+ * The record types with any live result at the filter's outlets: one scan of
  * the results' key for all six types (a type without results would otherwise be
- * looked for through every other type's keys, once per type).
+ * looked for through every other type's keys, once per type). Superseded
+ * results are history: a type with only those is costed as a first computation,
+ * as the engine path does (readStoredResults reads live results only).
  */
 export async function readTypesWithResults(db: Kysely<Database>, filter: ActivityFilter): Promise<Set<CostedRecordType>> {
   const { rows } = await sql<{ record_type: CostedRecordType }>`
-    select distinct record_type from emission_results where true ${resultScope(filter)}`.execute(db)
+    select distinct record_type from emission_results where status <> 'superseded' ${resultScope(filter)}`.execute(db)
   return new Set(rows.map((r) => r.record_type))
 }
 
