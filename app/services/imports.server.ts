@@ -190,12 +190,17 @@ async function timed<T>(timings: ImportTimings, phase: string, work: () => Promi
     timings[phase] = (timings[phase] ?? 0) + (performance.now() - started) / 1000
   }
 }
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve))
 // A cell this long is an unclosed quote swallowing the file; stop carrying it.
 const maxCarriedText = 1 << 20
 
 interface Prepared {
   keep: { row: RowToWrite; replaces: ExistingRow | null; locked: boolean; p: PendingRow }[]
+  /** The rows to write, new ones and restatements apart (their provenance differs), each with its COPY text when written by COPY. */
+  groups: { rows: RowToWrite[]; provenance: Provenance; copyText: string | null }[]
   results: ResultToWrite[]
+  /** The engine's results as COPY text, when written by COPY. */
+  resultsCopyText: string | null
   /** Rows of groups with a linear recipe: costed in SQL once written. */
   inSql: number
 }
@@ -418,6 +423,7 @@ async function runPipeline(
 
   const handleRows = async (rows: string[][], quoteRows: ReadonlySet<number>) => {
     for (let i = 0; i < rows.length && !stopped; i++) {
+      if (i % 200 === 199) await yieldToIo()
       const cells = rows[i]!
       const outcome = validator.push(cells, quoteRows.has(i))
       switch (outcome.kind) {
@@ -562,26 +568,32 @@ async function runPipeline(
     await rejected.flush()
     state.costedInSql += inSql
     if (writer.kind === 'none' || keep.length === 0) return null
-    return { keep, results, inSql }
+    // The COPY text is made here, while the server writes the chunk before: handed over whole,
+    // the socket sends it without this process, which meanwhile parses; made as it was sent, the
+    // server waited for every piece between two blocks of parsing.
+    const byCopy = writer.kind === 'copy'
+    const provenance: Provenance = { source: 'csv', importBatchId: options.batchId, createdBy: request.viewer.userId, restatementReason: null }
+    const groups = [
+      { rows: keep.filter((k) => !k.locked).map((k) => k.row), provenance },
+      { rows: keep.filter((k) => k.locked).map((k) => k.row), provenance: { ...provenance, restatementReason: reason } },
+    ]
+      .filter((g) => g.rows.length > 0)
+      .map((g) => ({ ...g, copyText: byCopy ? copyText(g.rows, g.provenance) : null }))
+    const resultsCopyText = byCopy && set && results.length > 0 ? resultCopyText(recordCode, set.version, results) : null
+    return { keep, groups, results, resultsCopyText, inSql }
   }
 
-  const writeChunk = async ({ keep, results, inSql }: Prepared): Promise<void> => {
+  const writeChunk = async ({ keep, groups, results, resultsCopyText, inSql }: Prepared): Promise<void> => {
     if (writer.kind === 'none') return
     const trx = writer.trx
     const replaced = keep.filter((k) => k.replaces !== null)
     if (replaced.length > 0) {
       await supersedeRows(trx, spec, replaced.map((k) => ({ outletId: k.replaces!.outletId, oldId: k.replaces!.id, newId: k.row.id })))
     }
-    const provenance: Provenance = { source: 'csv', importBatchId: options.batchId, createdBy: request.viewer.userId, restatementReason: null }
-    const groups = [
-      { rows: keep.filter((k) => !k.locked).map((k) => k.row), provenance },
-      { rows: keep.filter((k) => k.locked).map((k) => k.row), provenance: { ...provenance, restatementReason: reason } },
-    ]
     for (const group of groups) {
-      if (group.rows.length === 0) continue
       if (writer.kind === 'copy') {
         const copy = writer.copy
-        await timed(report.timings, 'copy', () => copy.copyIn(copyStatement(spec), copyChunks(group.rows, group.provenance)))
+        await timed(report.timings, 'copy', () => copy.copyIn(copyStatement(spec), [group.copyText!]))
       } else {
         await timed(report.timings, 'insert', () => insertRows(trx, spec, group.rows, group.provenance))
       }
@@ -597,7 +609,7 @@ async function runPipeline(
     if (set && results.length > 0 && isCosted(recordCode)) {
       if (writer.kind === 'copy') {
         const copy = writer.copy
-        await timed(report.timings, 'emissionResults', () => copy.copyIn(`copy emission_results (${resultColumns}) from stdin`, resultCopyChunks(recordCode, set.version, results)))
+        await timed(report.timings, 'emissionResults', () => copy.copyIn(`copy emission_results (${resultColumns}) from stdin`, [resultsCopyText!]))
       } else {
         await timed(report.timings, 'emissionResults', () => writeResults(trx, recordCode, set.version, results, { upsert: false }))
       }
@@ -706,25 +718,10 @@ async function runPipeline(
 }
 
 // Lines are collected and joined: a flat string encodes to bytes much faster than one grown by +=.
-function* joinedPieces(lines: Iterable<string>): Iterable<string> {
-  let pending: string[] = []
-  let size = 0
-  for (const line of lines) {
-    pending.push(line)
-    size += line.length
-    if (size > 256 * 1024) {
-      yield pending.join('')
-      pending = []
-      size = 0
-    }
-  }
-  if (pending.length > 0) yield pending.join('')
-}
-
-function copyChunks(rows: readonly RowToWrite[], provenance: Provenance): Iterable<string> {
-  return joinedPieces((function* () {
-    for (const row of rows) yield copyLine(row, provenance)
-  })())
+function copyText(rows: readonly RowToWrite[], provenance: Provenance): string {
+  const lines = new Array<string>(rows.length)
+  for (let i = 0; i < rows.length; i++) lines[i] = copyLine(rows[i]!, provenance)
+  return lines.join('')
 }
 
 function headerMap(mapping: HeaderMapping): Map<string, string> {
@@ -835,10 +832,10 @@ function copyValue(value: string | number | null): string {
 }
 
 /** Emission results as COPY text (the same rows writeResults would insert, status current). */
-function resultCopyChunks(recordType: string, version: string, rows: readonly ResultToWrite[]): Iterable<string> {
-  return joinedPieces((function* () {
-    for (const r of rows) yield `${r.outletId}\t${recordType}\t${r.recordId}\t${copyValue(version)}\t${r.month}\t${r.category}\t${r.co2eKg}\t${r.avoidedCo2eKg}\t${copyValue(r.ttwKg)}\t${copyValue(r.wttKg)}\t${copyValue(r.electricityKg)}\t${copyValue(r.method)}\t${r.dataQuality}\t${copyValue(r.provenance)}\t${r.status}\n`
-  })())
+function resultCopyText(recordType: string, version: string, rows: readonly ResultToWrite[]): string {
+  return rows
+    .map((r) => `${r.outletId}\t${recordType}\t${r.recordId}\t${copyValue(version)}\t${r.month}\t${r.category}\t${r.co2eKg}\t${r.avoidedCo2eKg}\t${copyValue(r.ttwKg)}\t${copyValue(r.wttKg)}\t${copyValue(r.electricityKg)}\t${copyValue(r.method)}\t${r.dataQuality}\t${copyValue(r.provenance)}\t${r.status}\n`)
+    .join('')
 }
 
 // ---- preview and commit ------------------------------------------------------------------
