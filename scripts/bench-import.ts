@@ -156,8 +156,9 @@ async function childMain(): Promise<void> {
     const viewer: Viewer = { userId: Number(option('user', '0')), role: 'carrier_admin', outletId: null, brandId: Number(option('brand', '0')), regionCode: null }
     const rssBefore = process.memoryUsage().rss
     let rssPeak = rssBefore
+    // rss() alone: memoryUsage() also walks the V8 heap's spaces, 0.6 ms a call
     const sampler = setInterval(() => {
-      const rss = process.memoryUsage().rss
+      const rss = process.memoryUsage.rss()
       if (rss > rssPeak) rssPeak = rss
     }, 25)
     let lastPrinted = performance.now()

@@ -22,7 +22,7 @@ import type { Locale } from '#app/i18n/locales.ts'
 import { env } from '#app/utils/env.server.ts'
 import {
   auditReplacements,
-  copyLine,
+  copyLines,
   copyStatement,
   findExistingRows,
   insertRows,
@@ -369,6 +369,7 @@ async function runPipeline(
   }
   // How many recipes gp_recipes holds in the transaction (loaded again when a chunk met a new group).
   let recipesLoaded = 0
+  let lastTouched: { outletId: number; month: string | null } = { outletId: -1, month: null }
   const slots = isCosted(recordCode) ? recipeSlots[recordCode as CostedRecordType] : []
   // The same file twice is refused whole in a commit (its rows are all duplicates anyway),
   // unless the user chose to replace: then rows changed since are replaced, the rest skipped.
@@ -464,12 +465,12 @@ async function runPipeline(
 
   const prepareChunk = async (batch: PendingRow[]): Promise<Prepared | null> => {
     const existing = await timed(report.timings, 'lookup', () => findExistingRows(lookupDb, spec, batch.map((p) => p.record)))
-    const write: { p: PendingRow; replaces: ExistingRow | null; locked: boolean }[] = []
+    const write: { p: PendingRow; replaces: ExistingRow | null; locked: boolean; month: string | null }[] = []
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i]!
       const found = existing.get(i) ?? null
       const month = monthKeyOf(spec, p.record.values)
-      const locked = month !== null && scope.lockedMonths.has(`${p.record.owner.outletId}|${month}`)
+      const locked = month !== null && scope.lockedMonths.size > 0 && scope.lockedMonths.has(`${p.record.owner.outletId}|${month}`)
       if (found) {
         if (recordCode === 'vehicles' && found.brandId !== p.record.owner.brandId) {
           rejected.add(p.row, p.cells, [issueFromMessage(p.row, headerOf.get('plate') ?? null, 'plate', 'vehicle_out_of_scope', { key: 'activity.error.vehicleOutOfScope', params: { value: String(p.record.values[0]) } })])
@@ -493,7 +494,7 @@ async function runPipeline(
         ])
         continue
       }
-      write.push({ p, replaces: found, locked })
+      write.push({ p, replaces: found, locked, month })
     }
 
     // Sequences are outside transactions: the ids may come from the lookup connection.
@@ -503,7 +504,7 @@ async function runPipeline(
     let inSql = 0
     const keep: { row: RowToWrite; replaces: ExistingRow | null; locked: boolean; p: PendingRow }[] = []
     for (let i = 0; i < write.length; i++) {
-      const { p, replaces, locked } = write[i]!
+      const { p, replaces, locked, month } = write[i]!
       const id = ids[i]!
       if (set) {
         // Rows of a group with a linear recipe are costed in SQL once all are written (commitImport);
@@ -529,7 +530,7 @@ async function runPipeline(
               state.avoidedCo2eKg = state.avoidedCo2eKg.plus(cost.record.avoidedCo2eKg)
             }
           }
-          keepRow(p, id, replaces, locked)
+          keepRow(p, id, replaces, locked, month)
           continue
         }
         const cost = costActivity(set, input)
@@ -545,16 +546,19 @@ async function runPipeline(
         rejected.add(p.row, p.cells, [issueFromMessage(p.row, null, null, 'cannot_cost', factorSet && !factorSet.ok ? factorSet.error : { key: 'emissions.error.noPublishedSet' })])
         continue
       }
-      keepRow(p, id, replaces, locked)
+      keepRow(p, id, replaces, locked, month)
     }
-    function keepRow(p: PendingRow, id: string, replaces: ExistingRow | null, locked: boolean) {
-      keep.push({ row: { ...p.record, id, rowFingerprint: null }, replaces, locked, p })
+    function keepRow(p: PendingRow, id: string, replaces: ExistingRow | null, locked: boolean, month: string | null) {
+      keep.push({ row: { owner: p.record.owner, values: p.record.values, id, rowFingerprint: null }, replaces, locked, p })
       report.accepted++
       if (replaces) report.replaced++
       else report.created++
       if (locked) report.restated++
-      const month = monthKeyOf(spec, p.record.values)
-      state.touched.set(`${p.record.owner.outletId}|${month}`, { outletId: p.record.owner.outletId, month })
+      // a file runs outlet by outlet, day by day: most rows touch the outlet-month of the row before
+      if (p.record.owner.outletId !== lastTouched.outletId || month !== lastTouched.month) {
+        lastTouched = { outletId: p.record.owner.outletId, month }
+        state.touched.set(`${p.record.owner.outletId}|${month}`, lastTouched)
+      }
       if (replaces && replaces.outletId !== p.record.owner.outletId) {
         state.touched.set(`${replaces.outletId}|${month}`, { outletId: replaces.outletId, month })
       }
@@ -578,7 +582,7 @@ async function runPipeline(
       { rows: keep.filter((k) => k.locked).map((k) => k.row), provenance: { ...provenance, restatementReason: reason } },
     ]
       .filter((g) => g.rows.length > 0)
-      .map((g) => ({ ...g, copyText: byCopy ? copyText(g.rows, g.provenance) : null }))
+      .map((g) => ({ ...g, copyText: byCopy ? copyLines(g.rows, g.provenance) : null }))
     const resultsCopyText = byCopy && set && results.length > 0 ? resultCopyText(recordCode, set.version, results) : null
     return { keep, groups, results, resultsCopyText, inSql }
   }
@@ -622,11 +626,13 @@ async function runPipeline(
           await loadRecipes(trx, state.recipes)
           recipesLoaded = state.recipes.size
         }
+        // ids are whole numbers without leading zeros: the shorter is the smaller, else the text decides
+        const less = (a: string, b: string) => a.length < b.length || (a.length === b.length && a < b)
         let lo = keep[0]!.row.id
         let hi = lo
         for (const k of keep) {
-          if (BigInt(k.row.id) < BigInt(lo)) lo = k.row.id
-          if (BigInt(k.row.id) > BigInt(hi)) hi = k.row.id
+          if (less(k.row.id, lo)) lo = k.row.id
+          if (less(hi, k.row.id)) hi = k.row.id
         }
         const done = await insertImportedResults(trx, recordCode as CostedRecordType, set.version, batchId, { from: lo, to: hi })
         state.resultsInSql += done.written
@@ -717,12 +723,6 @@ async function runPipeline(
   }
 }
 
-// Lines are collected and joined: a flat string encodes to bytes much faster than one grown by +=.
-function copyText(rows: readonly RowToWrite[], provenance: Provenance): string {
-  const lines = new Array<string>(rows.length)
-  for (let i = 0; i < rows.length; i++) lines[i] = copyLine(rows[i]!, provenance)
-  return lines.join('')
-}
 
 function headerMap(mapping: HeaderMapping): Map<string, string> {
   const out = new Map<string, string>()
@@ -753,8 +753,11 @@ function costInputMaker(spec: TableSpec, scope: ScopeData): (record: DbRecord, i
   switch (spec.recordCode) {
     case 'shipment_stats': {
       const [date, eWaybill, original, narrow] = ['stat_date', 'e_waybill_parcels', 'ecommerce_original_parcels', 'narrow_tape_box_parcels'].map(index) as [number, number, number, number]
+      // One literal, not a spread of base: the type of a million rows, made at 1 µs a row less.
       return (record, id) => ({
-        ...base(record, id),
+        recordId: id,
+        outletId: record.owner.outletId,
+        regionCode: record.owner.regionCode,
         recordType: 'shipment_stats',
         date: String(record.values[date]),
         eWaybillParcels: record.values[eWaybill] as number,

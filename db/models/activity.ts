@@ -411,9 +411,14 @@ export function isResolveFailure(value: DbRecord | ResolveFailure): value is Res
 /** `YYYY-MM-01` of the month a record falls in (null for the vehicle register). */
 export function monthKeyOf(spec: TableSpec, values: readonly DbValue[]): string | null {
   if (spec.dateColumn === null) return null
-  const index = spec.columns.findIndex((c) => c.column === spec.dateColumn)
+  let index = dateIndexCache.get(spec)
+  if (index === undefined) {
+    index = spec.columns.findIndex((c) => c.column === spec.dateColumn)
+    dateIndexCache.set(spec, index)
+  }
   return `${String(values[index]).slice(0, 7)}-01`
 }
+const dateIndexCache = new WeakMap<TableSpec, number>()
 
 /** The same text for equal values whichever driver read them (numeric 12.500 and 12.5 agree). */
 export function canonicalValue(type: SqlType, value: unknown): string | null {
@@ -595,7 +600,7 @@ export interface RowToWrite extends DbRecord {
   rowFingerprint: string | null
 }
 
-/** Every column a write sets, in order (matches copyLine). */
+/** Every column a write sets, in order (matches copyLines). */
 export function writeColumns(spec: TableSpec): { column: string; type: SqlType }[] {
   return [
     { column: 'id', type: 'bigint' },
@@ -635,12 +640,22 @@ function copyText(value: DbValue): string {
   return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
 }
 
-/** One line of `copy <table> (<writeColumns>) from stdin`. */
-export function copyLine(row: RowToWrite, provenance: Provenance): string {
-  const values = rowValues(row, provenance)
-  let line = copyText(values[0]!)
-  for (let i = 1; i < values.length; i++) line += `\t${copyText(values[i]!)}`
-  return `${line}\n`
+/**
+ * The lines of `copy <table> (<writeColumns>) from stdin` for rows of one
+ * provenance: its columns are the same on every line, so they are made once.
+ */
+export function copyLines(rows: readonly RowToWrite[], provenance: Provenance): string {
+  const tail = `\t${copyText(provenance.source)}\t${copyText(provenance.importBatchId)}\t`
+  const end = `\t${copyText(provenance.createdBy)}\t${copyText(provenance.restatementReason)}\n`
+  const lines = new Array<string>(rows.length)
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!
+    let line = `${copyText(row.id)}\t${row.owner.outletId}\t${row.owner.brandId}\t${copyText(row.owner.regionCode)}`
+    const values = row.values
+    for (let i = 0; i < values.length; i++) line += `\t${copyText(values[i]!)}`
+    lines[r] = `${line}${tail}${copyText(row.rowFingerprint)}${end}`
+  }
+  return lines.join('')
 }
 
 export function copyStatement(spec: TableSpec): string {
