@@ -25,6 +25,8 @@ interface TypeSql {
   parts: string
   /** The quantity of each slot (null where the row does not record it), in the order of recipeSlots. */
   slots: readonly string[]
+  /** Whether every slot is an integer column: its text in the provenance is then its own, with no scale to trim. */
+  integerSlots: boolean
 }
 
 const year = (column: string) => `extract(year from t.${column})::int`
@@ -52,6 +54,7 @@ export const typeSql: Record<CostedRecordType, TypeSql> = {
     key: `t.region_code || '|' || ${year('month')}`,
     parts: `jsonb_build_object('regionCode', t.region_code, 'year', ${year('month')})`,
     slots: ['t.electricity_kwh'],
+    integerSlots: false,
   },
   vehicle_use: {
     from: `vehicle_use t join vehicles v on v.outlet_id = t.outlet_id and v.id = t.vehicle_id ${vehicleReadings}`,
@@ -60,6 +63,7 @@ export const typeSql: Record<CostedRecordType, TypeSql> = {
     parts: `jsonb_build_object('vehicleClass', v.vehicle_class, 'energy', v.energy, 'regionCode', t.region_code,
       'year', ${year('month')}, 'fuelUnit', q.unit, 'electricity', q.kwh is not null)`,
     slots: [`case when q.unit = 'L' then q.fuel end`, `case when q.unit = 'kg' then q.fuel end`, 'q.kwh', 't.distance_km'],
+    integerSlots: false,
   },
   packaging_consumption: {
     from: 'packaging_consumption t join packaging_items i on i.id = t.item_id',
@@ -68,6 +72,7 @@ export const typeSql: Record<CostedRecordType, TypeSql> = {
     parts: `jsonb_build_object('code', i.code, 'material', i.material, 'unitMassKg', i.unit_mass_kg::text,
       'designLifeUses', i.design_life_uses, 'year', ${year('period_start')})`,
     slots: ['t.item_count'],
+    integerSlots: true,
   },
   shipment_stats: {
     from: 'shipment_stats t',
@@ -76,6 +81,7 @@ export const typeSql: Record<CostedRecordType, TypeSql> = {
     parts: `jsonb_build_object('year', ${year('stat_date')}, 'narrowTape', t.narrow_tape_box_parcels is not null,
       'original', t.ecommerce_original_parcels is not null)`,
     slots: ['t.e_waybill_parcels', 't.narrow_tape_box_parcels', 't.ecommerce_original_parcels'],
+    integerSlots: true,
   },
   recovery_collections: {
     from: 'recovery_collections t',
@@ -83,6 +89,7 @@ export const typeSql: Record<CostedRecordType, TypeSql> = {
     key: `${year('collection_date')}::text`,
     parts: `jsonb_build_object('year', ${year('collection_date')})`,
     slots: ['t.cartons_reused'],
+    integerSlots: true,
   },
   reusable_assets: {
     from: 'reusable_assets t',
@@ -90,6 +97,7 @@ export const typeSql: Record<CostedRecordType, TypeSql> = {
     key: `t.asset_type || '|' || ${year('month')}`,
     parts: `jsonb_build_object('assetType', t.asset_type, 'year', ${year('month')})`,
     slots: ['t.trips_completed'],
+    integerSlots: true,
   },
 }
 
@@ -179,12 +187,13 @@ function costedSelect(recordType: CostedRecordType, filter: ActivityFilter): Raw
     `trim_scale(${slots.map((s, i) => `coalesce((${s}) * r.${col(f)}_${i + 1}, 0)`).join(' + ')})`
   const figure = (f: string) => (f === 'co2eKg' || f === 'avoidedCo2eKg' ? sum(f) : `case when r.has_${col(f)} then ${sum(f)} end`)
   // the provenance text: the group's segments with the row's quantities between them, read as jsonb once
-  const gap = (n: number) => `coalesce(case r.gap_${n} ${slots.map((s, i) => `when ${i + 1} then trim_scale(${s})::text`).join(' ')} end, '')`
+  const text = (slot: string) => (spec.integerSlots ? `(${slot})::text` : `trim_scale(${slot})::text`)
+  const gap = (n: number) => `coalesce(case r.gap_${n} ${slots.map((s, i) => `when ${i + 1} then ${text(s)}`).join(' ')} end, '')`
   const pieces = ['r.segment_0']
   for (let n = 1; n <= MAX_SLOTS; n++) pieces.push(gap(n), `coalesce(r.segment_${n}, '')`)
   const provenance = `(${pieces.join(' || ')})::jsonb`
   return sql`
-    select t.outlet_id, t.id as record_id, date_trunc('month', ${sql.raw(`t.${spec.date}`)})::date as month, r.category,
+    select t.outlet_id, t.id as record_id, date_trunc('month', ${sql.raw(`t.${spec.date}`)}::timestamp)::date as month, r.category,
       ${sql.raw(figure('co2eKg'))} as co2e_kg, ${sql.raw(figure('avoidedCo2eKg'))} as avoided_co2e_kg,
       ${sql.raw(figure('ttwKg'))} as ttw_kg, ${sql.raw(figure('wttKg'))} as wtt_kg, ${sql.raw(figure('electricityKg'))} as electricity_kg,
       r.method, r.data_quality, ${sql.raw(provenance)} as provenance
