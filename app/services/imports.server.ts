@@ -195,7 +195,7 @@ const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve))
 const maxCarriedText = 1 << 20
 
 interface Prepared {
-  keep: { row: RowToWrite; replaces: ExistingRow | null; locked: boolean; p: PendingRow }[]
+  keep: { row: RowToWrite; replaces: ExistingRow | null; locked: boolean }[]
   /** The rows to write, new ones and restatements apart (their provenance differs), each with its COPY text when written by COPY. */
   groups: { rows: RowToWrite[]; provenance: Provenance; copyText: string | null }[]
   results: ResultToWrite[]
@@ -502,7 +502,7 @@ async function runPipeline(
     const costStarted = performance.now()
     const results: ResultToWrite[] = []
     let inSql = 0
-    const keep: { row: RowToWrite; replaces: ExistingRow | null; locked: boolean; p: PendingRow }[] = []
+    const keep: { row: RowToWrite; replaces: ExistingRow | null; locked: boolean }[] = []
     for (let i = 0; i < write.length; i++) {
       const { p, replaces, locked, month } = write[i]!
       const id = ids[i]!
@@ -549,7 +549,7 @@ async function runPipeline(
       keepRow(p, id, replaces, locked, month)
     }
     function keepRow(p: PendingRow, id: string, replaces: ExistingRow | null, locked: boolean, month: string | null) {
-      keep.push({ row: { owner: p.record.owner, values: p.record.values, id, rowFingerprint: null }, replaces, locked, p })
+      keep.push({ row: { owner: p.record.owner, values: p.record.values, id, rowFingerprint: null }, replaces, locked })
       report.accepted++
       if (replaces) report.replaced++
       else report.created++

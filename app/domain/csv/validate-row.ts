@@ -4,6 +4,7 @@ import type { ActivityContext, FieldIssue, IssueCode } from '#app/domain/activit
 import type { RecordDefinition, RecordOf } from '#app/domain/activity/definitions.ts'
 import type { FieldDefinition } from '#app/domain/activity/fields.ts'
 import { checkRecord, FieldProblem, readField } from '#app/domain/activity/validate.ts'
+import { FirstRows } from './first-rows.ts'
 import { mapHeader, type HeaderMapping } from './header.ts'
 
 export type RowIssueCode = IssueCode | 'cell_count' | 'malformed_quotes' | 'duplicate_in_file' | 'duplicate_in_database'
@@ -226,7 +227,7 @@ export function createCsvValidator<D extends RecordDefinition>(definition: D, ct
   let rowContext: RowContext | null = null
   let row = 0
   const counts = { blank: 0, accepted: 0, rejected: 0 }
-  const firstRowOfKey = new Map<number | string, number>()
+  const firstRows = new FirstRows()
   const keyFields = definition.naturalKey.join(',')
   const compactKey = compactKeyFor(definition)
 
@@ -260,8 +261,7 @@ export function createCsvValidator<D extends RecordDefinition>(definition: D, ct
         counts.rejected++
         return { kind: 'rejected', row, issues: result.issues }
       }
-      const key = compactKey(result.record)
-      const firstRow = firstRowOfKey.get(key)
+      const firstRow = firstRows.firstOrAdd(compactKey(result.record), row)
       if (firstRow !== undefined) {
         counts.rejected++
         return {
@@ -270,7 +270,6 @@ export function createCsvValidator<D extends RecordDefinition>(definition: D, ct
           issues: [{ row, column: null, field: null, code: 'duplicate_in_file', key: 'csv.error.duplicateInFile', params: { firstRow, keyFields } }],
         }
       }
-      firstRowOfKey.set(key, row)
       counts.accepted++
       return { kind: 'accepted', row, record: result.record, naturalKey: result.naturalKey }
     },
