@@ -190,7 +190,10 @@ async function timed<T>(timings: ImportTimings, phase: string, work: () => Promi
     timings[phase] = (timings[phase] ?? 0) + (performance.now() - started) / 1000
   }
 }
+
+/** Lets replies from the server be read between blocks of parsing (handleRows, every 200 rows). */
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve))
+
 // A cell this long is an unclosed quote swallowing the file; stop carrying it.
 const maxCarriedText = 1 << 20
 
@@ -722,7 +725,6 @@ async function runPipeline(
     return state
   }
 }
-
 
 function headerMap(mapping: HeaderMapping): Map<string, string> {
   const out = new Map<string, string>()
