@@ -165,9 +165,9 @@ export interface CommitOptions {
   pgUrl?: string
   /**
    * Rows per chunk (lookup, costing, write); default 10,000. Each chunk costs the write connection
-   * a few round trips, each waiting for this process's event loop, which is busy parsing the next
-   * chunk: 2,000-row chunks gave 12,941 rows/s, 10,000-row chunks 19,140 (scripts/bench-import.ts,
-   * 1,000,000 rows, peak 288 MB).
+   * a few statements; three chunks are held at a time (parsed, prepared, written). 1,000,000 rows
+   * (scripts/bench-import.ts, decision 041): 5,000-row chunks 22,281 rows/s at 226 MB, 10,000-row
+   * chunks 23,765–27,677 rows/s at 240–256 MB, 20,000-row chunks 25,705 rows/s at 324 MB.
    */
   chunkRows?: number
   /** Tests: throw after this many rows were written, to prove nothing stays. */
