@@ -156,7 +156,7 @@ async function childMain(): Promise<void> {
     const viewer: Viewer = { userId: Number(option('user', '0')), role: 'carrier_admin', outletId: null, brandId: Number(option('brand', '0')), regionCode: null }
     const rssBefore = process.memoryUsage().rss
     let rssPeak = rssBefore
-    // rss() alone: memoryUsage() also walks the V8 heap's spaces, 0.6 ms a call
+    // rss() alone: 0.23 ms of the import process's CPU a call against memoryUsage()'s 0.29 (CPU profiles)
     const sampler = setInterval(() => {
       const rss = process.memoryUsage.rss()
       if (rss > rssPeak) rssPeak = rss
@@ -204,7 +204,7 @@ function runChild(args: string[]): Promise<ChildResult> {
       ...(heapCapMb > 0 ? [`--max-old-space-size=${heapCapMb}`] : []),
       ...(semiSpaceMb > 0 ? [`--max-semi-space-size=${semiSpaceMb}`, `--min-semi-space-size=${semiSpaceMb}`] : []),
     ]
-    const child = spawn(process.execPath, [...flags, ...(process.env.GP_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.GP_CPU_PROF}`] : []), ...process.execArgv, process.argv[1]!, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [...flags, ...(process.env.GP_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.GP_CPU_PROF}`] : []), ...process.execArgv, process.argv[1]!, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.on('error', reject)

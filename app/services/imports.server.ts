@@ -167,7 +167,7 @@ export interface CommitOptions {
    * Rows per chunk (lookup, costing, write); default 10,000. Each chunk costs the write connection
    * a few statements; three chunks are held at a time (parsed, prepared, written). 1,000,000 rows
    * (scripts/bench-import.ts, decision 041): 5,000-row chunks 22,281 rows/s at 226 MB, 10,000-row
-   * chunks 18,846–27,677 rows/s at 240–256 MB, 20,000-row chunks 25,705 rows/s at 324 MB.
+   * chunks 18,846–27,677 rows/s at 240–287 MB, 20,000-row chunks 25,705 rows/s at 324 MB.
    */
   chunkRows?: number
   /** Tests: throw after this many rows were written, to prove nothing stays. */

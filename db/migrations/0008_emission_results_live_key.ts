@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 
 // Frozen in time. One unique index on the stored results instead of three
-// (docs/decisions/033-one-index-on-results.md): a live result (current or
+// (docs/decisions/033-recompute-writes-less.md): a live result (current or
 // restatement) is unique per record and status; a superseded result is
 // history and is in no index. Every live result written cost two index
 // entries before (the primary key on the set version and a partial unique

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Database } from '../schema.ts'
+import { pgArray } from './emissions.ts'
 
 /**
  * Monthly rollups per outlet (`outlet_month_rollups`, `outlet_month_mix`),
@@ -150,11 +151,9 @@ async function optionalSources(db: Kysely<Database>): Promise<OptionalSources> {
   return rows[0] ?? { emissions: false, credits: false }
 }
 
-/** The keys as a row source `k(outlet_id, month)`: two array parameters (array literals as text, either driver). */
+/** The keys as a row source `k(outlet_id, month)`: two array parameters. */
 function keyRows(keys: readonly OutletMonthKey[]): RawBuilder<unknown> {
-  const outlets = `{${keys.map((k) => k.outletId).join(',')}}`
-  const months = `{${keys.map((k) => k.month).join(',')}}`
-  return sql`unnest(cast(${outlets}::text as integer[]), cast(${months}::text as date[])) k(outlet_id, month)`
+  return sql`unnest(${pgArray(keys.map((k) => k.outletId))}::int[], ${pgArray(keys.map((k) => k.month))}::date[]) k(outlet_id, month)`
 }
 
 /** The outlet-months to compute: the keys, or every open outlet for each month of the range. */

@@ -237,6 +237,7 @@ describe('recompute in SQL against the engine', () => {
       expect(comparable(b.summary)).toEqual(comparable(a.summary))
       expect([a.summary.written, b.summary.written, b.summary.changed]).toEqual([expectWritten, expectWritten, expectWritten])
       await expectSameResults()
+      if (expectWritten > 0) break
       // three facility readings change behind the recompute's back: two in open months (2019, 2030),
       // one in locked 2022 (its restatement of 2026.2 is rewritten, the locked result stays)
       for (const t of [engine, inSql]) {
