@@ -165,9 +165,8 @@ export interface CommitOptions {
   pgUrl?: string
   /**
    * Rows per chunk (lookup, costing, write); default 10,000. Each chunk costs the write connection
-   * a few statements; three chunks are held at a time (parsed, prepared, written). 1,000,000 rows
-   * (scripts/bench-import.ts, decision 041): 5,000-row chunks 22,281 rows/s at 226 MB, 10,000-row
-   * chunks 18,846–27,677 rows/s at 240–287 MB, 20,000-row chunks 25,705 rows/s at 324 MB.
+   * a few statements; three chunks are held at a time (parsed, prepared, written): smaller chunks
+   * mean more statements, larger ones more memory for no speed (decision 041 has the measurements).
    */
   chunkRows?: number
   /** Tests: throw after this many rows were written, to prove nothing stays. */
@@ -741,9 +740,8 @@ function decodeIssue(error: CsvDecodeError): FileIssue {
 /**
  * The emissions engine's input for a record about to be written, built from
  * its column values (the same values the row is written with), so that no
- * row has to be read back to be costed. Each input is one object literal: built
- * as a spread of shared fields, the shipment inputs of a 1,000,000-row import
- * took 8.5 s of its CPU (0.7 s as literals, scripts/bench-import.ts).
+ * row has to be read back to be costed. Each input is one object literal, not a
+ * spread of shared fields: the spread cost most of the import's CPU (decision 041).
  */
 function costInputMaker(spec: TableSpec, scope: ScopeData): (record: DbRecord, id: string) => CostInput {
   const at = new Map(spec.columns.map((c, i) => [c.column, i]))

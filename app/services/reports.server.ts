@@ -11,7 +11,7 @@ import {
   addMonths,
   daysInMonth,
   formatPeriod,
-  monthOf,
+  yearMonthOf,
   monthsBetween,
   monthsInPeriod,
   parsePeriod,
@@ -441,8 +441,8 @@ async function effectiveEnd(
   const all = monthsInPeriod(period)
   const horizon = await rollupMonthRange(db)
   const calendarEnd = periodEnd(period)
-  if (!horizon || monthsBetween(horizon.to, monthOf(calendarEnd)) <= 0 || monthsBetween(all[0]!, horizon.to) < 0) {
-    return { endDate: calendarEnd, endMonth: monthOf(calendarEnd), months: all, horizon }
+  if (!horizon || monthsBetween(horizon.to, yearMonthOf(calendarEnd)) <= 0 || monthsBetween(all[0]!, horizon.to) < 0) {
+    return { endDate: calendarEnd, endMonth: yearMonthOf(calendarEnd), months: all, horizon }
   }
   const months = all.filter((m) => monthsBetween(m, horizon.to) >= 0)
   const endMonth = horizon.to
@@ -654,7 +654,7 @@ function metricRow(
     } else {
       const year = Number(applicable.target.deadline.slice(0, 4))
       const yearStart = `${year}-01`
-      const last = monthsBetween(monthOf(endDate), monthOf(applicable.target.deadline)) < 0 ? monthOf(applicable.target.deadline) : monthOf(endDate)
+      const last = monthsBetween(yearMonthOf(endDate), yearMonthOf(applicable.target.deadline)) < 0 ? yearMonthOf(applicable.target.deadline) : yearMonthOf(endDate)
       const noData = ![...monthly.keys()].some((m) => monthsBetween(yearStart, m) >= 0 && monthsBetween(m, last) >= 0)
       evaluation = {
         kind: 'contribution',

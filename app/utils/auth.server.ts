@@ -28,7 +28,7 @@ function hashToken(token: string): string {
 }
 
 export function clientIp(request: Request): string {
-  // Set by server.mjs from the socket (or the proxy's header when trusted).
+  // Set by server.ts from the socket (or the proxy's header when trusted).
   return request.headers.get('X-GreenParcel-Client-Ip') ?? 'unknown'
 }
 
