@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { redirect } from '@remix-run/node'
 import { homePath, type Role, type Viewer } from '#app/domain/access.ts'
+import { safeRedirectPath } from '#app/domain/security.ts'
 import type { Kysely } from 'kysely'
 import { findSessionUser, insertSession, markAttemptSucceeded, reserveAttempt, revokeSession, type SessionUser } from '#db/models/sessions.ts'
 import type { Database } from '#db/schema.ts'
@@ -113,8 +114,7 @@ export function homeFor(role: Role): string {
   return homePath[role]
 }
 
-/** Only same-site paths may be redirected to after sign-in. */
+/** Only same-origin paths may be redirected to (after sign-in, after a language switch). */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback: string): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
-  return to
+  return safeRedirectPath(to, fallback)
 }
