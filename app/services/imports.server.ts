@@ -11,7 +11,7 @@ import type { Role, Viewer } from '#app/domain/access.ts'
 import type { ActivityContext } from '#app/domain/activity/context.ts'
 import { isRecordCode, recordDefinitions, type RecordCode } from '#app/domain/activity/definitions.ts'
 import { detectDelimiter } from '#app/domain/csv/delimiter.ts'
-import { CsvDecodeError, createCsvDecoder, type CsvEncoding } from '#app/domain/csv/encoding.ts'
+import { CsvDecodeError, createCsvDecoder, decodeFailureIssue, type CsvEncoding } from '#app/domain/csv/encoding.ts'
 import { createFileFingerprint } from '#app/domain/csv/fingerprint.ts'
 import type { FileIssue, HeaderMapping } from '#app/domain/csv/header.ts'
 import { rejectedRowsCsv, utf8Bom } from '#app/domain/csv/template.ts'
@@ -732,9 +732,7 @@ function headerMap(mapping: HeaderMapping): Map<string, string> {
 }
 
 function decodeIssue(error: CsvDecodeError): FileIssue {
-  return error.code === 'excel_workbook'
-    ? { severity: 'error', code: 'excel_workbook', key: 'csv.error.excelWorkbook', params: {}, column: null, field: null }
-    : { severity: 'error', code: 'invalid_encoding', key: 'csv.error.invalidEncoding', params: { byte: error.byteOffset }, column: null, field: null }
+  return decodeFailureIssue(error)
 }
 
 /**
