@@ -21,6 +21,7 @@ import {
 } from '#app/domain/periods/period.ts'
 import { isWithinRegion, regionAncestry, regionLevel } from '#app/domain/regions.ts'
 import { toCsv, type CsvCell, type CsvColumn } from '#app/domain/export/csv.ts'
+import { fallbackShareView, type FallbackShareView } from '#app/domain/factors/fallbacks.ts'
 import { translator, type MessageKey } from '#app/i18n/index.ts'
 import type { Locale } from '#app/i18n/locales.ts'
 import { findVisibleOutlet } from '#db/models/outlets.ts'
@@ -190,6 +191,8 @@ export interface Report {
   children: ChildRow[]
   benchmarks: BenchmarkView[]
   factorSetVersions: string[]
+  /** The share of the period's CO2e computed with fallback factors (issue 13.4). */
+  fallback: FallbackShareView
   generatedAt: string
 }
 
@@ -266,6 +269,7 @@ export async function buildReport(
     children,
     benchmarks: benchmarks.map((b) => b.view),
     factorSetVersions: versions,
+    fallback: fallbackShareView(periodSums.co2e_kg, periodSums.fallback_co2e_kg),
     generatedAt: options.now.toISOString(),
   }
   return { ok: true, report }
@@ -1035,6 +1039,8 @@ export async function exportReportCsv(
 
   const rows: CsvRow[] = (report?.metrics ?? []).map((metric) => {
     const cells: CsvRow = { scope: scopeName, period, ...metricCsvCells(metric, t) }
+    // Figures made of CO2e say how much of it rests on fallback factors (issue 13.4).
+    cells.fallbackShare = fallbackCsvCell(metric.code, report?.fallback ?? null)
     for (const b of report?.benchmarks ?? []) {
       cells[`benchmark_${b.regionCode}`] = b.suppressed ? t('reports.table.suppressed') : displayValue(metric.code, b.values[metric.code] ?? null)
     }
@@ -1044,6 +1050,7 @@ export async function exportReportCsv(
     { key: 'scope', header: { key: 'reports.csv.scope' }, type: 'text' },
     { key: 'period', header: { key: 'reports.csv.period' }, type: 'text' },
     ...metricCsvColumns(),
+    { key: 'fallbackShare', header: { key: 'fallbacks.csvShare' }, type: 'number', fractionDigits: 2 },
     ...(report?.benchmarks ?? []).map(
       (b): CsvColumn<CsvRow> => ({
         key: `benchmark_${b.regionCode}`,
@@ -1060,6 +1067,12 @@ export async function exportReportCsv(
       text: toCsv(columns, rows, locale),
     },
   }
+}
+
+/** The fallback share in percent on the rows of metrics computed from CO2e; empty elsewhere and without emissions. */
+function fallbackCsvCell(code: MetricCode, fallback: FallbackShareView | null): string | null {
+  if (!fallback || fallback.share === null || getMetric(code).numerator !== 'co2e_kg') return null
+  return new Decimal(fallback.share).times(100).toFixed()
 }
 
 function withScope(query: URLSearchParams, request: ScopeRequest): URLSearchParams {
