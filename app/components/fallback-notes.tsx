@@ -1,6 +1,6 @@
 import { Link } from '@remix-run/react'
 import Decimal from 'decimal.js'
-import type { FallbackNote, FallbackShareView } from '#app/domain/factors/fallbacks.ts'
+import type { FallbackNote, FallbackShareView, FallbackSummaryRow } from '#app/domain/factors/fallbacks.ts'
 import { formatDecimal, formatPercent } from '#app/i18n/format.ts'
 import type { Translate } from '#app/i18n/index.ts'
 import type { Locale } from '#app/i18n/locales.ts'
@@ -82,4 +82,37 @@ export function fallbackDetailsHref(scope: string, period: string | null): strin
   const query = new URLSearchParams({ scope })
   if (period) query.set('period', period)
   return `/reports/fallbacks?${query}`
+}
+
+/** An import preview's rows that will be costed with fallback factors, by factor. */
+export function ImportFallbacks({
+  t,
+  locale,
+  fallbacks,
+}: {
+  t: Translate
+  locale: Locale
+  fallbacks: { records: number; co2eKg: string; rows: readonly FallbackSummaryRow[] } | undefined
+}) {
+  if (!fallbacks || fallbacks.records === 0) return null
+  return (
+    <div className="warning small" data-testid="import-fallbacks">
+      <span className="badge warn">{t('fallbacks.badge')}</span>{' '}
+      {t('fallbacks.preview', { records: formatDecimal(locale, fallbacks.records, 0), co2e: formatDecimal(locale, fallbacks.co2eKg, 1) })}
+      <ul>
+        {fallbacks.rows.map((row) => (
+          <li key={`${row.factorId}-${row.requestedYear}-${row.kinds.join()}`}>
+            {t('fallbacks.previewRow', {
+              factorId: row.factorId,
+              kinds: row.kinds.map((k) => t(`fallbacks.kind.${k}`)).join('、'),
+              requestedYear: row.requestedYear ?? '—',
+              usedYear: row.usedYear,
+              records: formatDecimal(locale, row.records, 0),
+              co2e: formatDecimal(locale, row.co2eKg, 1),
+            })}
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
 }

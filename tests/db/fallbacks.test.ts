@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { recordPage } from '#app/services/activity.server.ts'
 import { costRecords } from '#app/services/emissions.server.ts'
 import { loadFallbackPage } from '#app/services/fallbacks.server.ts'
+import { previewImport } from '#app/services/imports.server.ts'
 import { exportReportCsv, loadReportPage } from '#app/services/reports.server.ts'
 import { refreshOutletMonths } from '#db/models/rollups.ts'
 import { createTestDatabase, viewerOf, type TestDatabase } from '../support/db.ts'
@@ -115,5 +116,28 @@ describe('the rollups and reports', () => {
     expect(cell('co2e_t')).toBe('95.52')
     expect(cell('co2e_per_parcel_g')).toBe('95.52')
     expect(cell('e_waybill_rate')).toBe('')
+  })
+})
+
+describe('the import preview', () => {
+  it('lists the rows that will be costed with fallback factors, by factor and year asked for', async () => {
+    const csv = 'siteCode,month,electricityKwh,dataQuality\nSF-330602-01,2023-05,1000,measured\nSF-330602-01,2019-05,2000,measured\n'
+    const report = await previewImport(t.db, {
+      viewer: await viewerOf(t.db, 'carrier.sf'),
+      recordCode: 'facility_electricity',
+      source: { bytes: new TextEncoder().encode(csv) },
+      fileName: 'electricity.csv',
+      today: '2026-12-07',
+    })
+    expect([report.accepted, report.rejected]).toEqual([2, 0])
+    // 1000 × 0.5500 = 550 (East grid 2023, no Zhejiang factor); 2000 × 0.5617 = 1123.4 (East grid 2022 for 2019)
+    expect(report.fallbacks).toEqual({
+      records: 2,
+      co2eKg: '1673.4',
+      rows: [
+        { factorId: 'grid.east.2022', kinds: ['region', 'year'], level: 'grid', usedYear: 2022, requestedYear: 2019, records: 1, co2eKg: '1123.4' },
+        { factorId: 'grid.east.2023', kinds: ['region'], level: 'grid', usedYear: 2023, requestedYear: 2023, records: 1, co2eKg: '550' },
+      ],
+    })
   })
 })
