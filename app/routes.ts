@@ -28,6 +28,7 @@ export default [
   route('reports/print', 'routes/reports-print.tsx'),
   route('reports/export.csv', 'routes/reports-export.tsx'),
   route('reports/charts', 'routes/reports-charts.tsx'),
+  route('reports/fallbacks', 'routes/reports-fallbacks.tsx'),
   route('admin/targets', 'routes/admin-targets.tsx'),
   route('activity', 'routes/activity.tsx'),
   route('activity/:recordType/new', 'routes/activity-form.tsx', { id: 'activity-new' }),

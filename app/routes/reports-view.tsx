@@ -1,6 +1,7 @@
 import { Form, Link, useFetcher } from '@remix-run/react'
 import { useEffect } from 'react'
 import { MaterialMix } from '#app/components/charts/material-mix.tsx'
+import { fallbackDetailsHref, FallbackShare } from '#app/components/fallback-notes.tsx'
 import { StackedBars } from '#app/components/charts/stacked-bars.tsx'
 import { TrendChart } from '#app/components/charts/trend-chart.tsx'
 import { getMetric, metricCodes, metricLabelKeys, type MetricCode, type RollupField } from '#app/domain/metrics/definitions.ts'
@@ -577,6 +578,7 @@ export function ReportPage({ data }: { data: ReportPageData }) {
         </p>
       </div>
       <ReportFacts report={report} />
+      <FallbackShare t={t} locale={locale} fallback={report.fallback} detailsHref={fallbackDetailsHref(scope.param, data.period)} />
       {report.outletMonths === '0' && <p className="muted">{t('reports.noData')}</p>}
       <h2>{t('reports.table.title')}</h2>
       <MetricsTable report={report} />

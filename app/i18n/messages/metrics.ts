@@ -99,6 +99,7 @@ export const metrics = defineMessages(
     'metric.field.vehicles_acquired': '新购或更新车辆数',
     'metric.field.nev_acquired': '新购或更新的新能源车辆数',
     'metric.field.co2e_kg': '碳排放量（千克CO₂e）',
+    'metric.field.fallback_co2e_kg': '其中使用替代因子计算的排放量（千克CO₂e）',
     'metric.field.avoided_co2e_kg': '减少的碳排放（千克CO₂e）',
 
     // Targets
@@ -273,6 +274,7 @@ export const metrics = defineMessages(
     'metric.field.vehicles_acquired': 'Vehicles bought or replaced',
     'metric.field.nev_acquired': 'NEVs bought or replaced',
     'metric.field.co2e_kg': 'Emissions (kg CO₂e)',
+    'metric.field.fallback_co2e_kg': 'Of which computed with fallback factors (kg CO₂e)',
     'metric.field.avoided_co2e_kg': 'Avoided emissions (kg CO₂e)',
 
     'metrics.targetKind.rate': 'Pass/fail target',
