@@ -51,15 +51,11 @@ import {
 import { claimReturnWaybill, findReturnHolder, type ReturnHolder } from '#db/models/credit-returns.ts'
 import { markAttemptSucceeded, reserveAttempt } from '#db/models/sessions.ts'
 import type { Database } from '#db/schema.ts'
+import { inTransaction } from '#db/transaction.ts'
 import { getFactorSetInForce } from './emissions.server.ts'
 
 type Db = Kysely<Database>
 type Trx = Transaction<Database>
-
-/** Run in the caller's transaction (the demo seed), or open one. */
-export async function inTransaction<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db as Trx) : db.transaction().execute(fn)
-}
 
 /**
  * Which avoided-emission reference of the engine measures each action.

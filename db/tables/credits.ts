@@ -132,6 +132,12 @@ export interface RedemptionsTable {
   created_at: Generated<Date>
 }
 
+/** Reward codes, unique across consumers (migration 0013). */
+export interface RedemptionCodesTable {
+  code: string
+  consumer_id: string
+}
+
 export interface CreditLedgerTable {
   consumer_id: string
   id: GeneratedAlways<string>
@@ -161,6 +167,7 @@ export interface CreditsTables {
   credit_return_waybills: CreditReturnWaybillsTable
   rewards: RewardsTable
   redemptions: RedemptionsTable
+  redemption_codes: RedemptionCodesTable
   credit_ledger: CreditLedgerTable
 }
 
