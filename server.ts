@@ -1,7 +1,9 @@
+import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
-import express from 'express'
+import compression from 'compression'
+import express, { type RequestHandler } from 'express'
 import { isAllowedMutation } from '#app/domain/security.ts'
 
 // The one server for development and production. In production it serves the
@@ -55,8 +57,49 @@ if (vite) {
   app.use(vite.middlewares)
 } else {
   const client = path.resolve('build/client')
+  app.use(precompressed(client))
+  app.use(compression())
   app.use('/assets', express.static(path.join(client, 'assets'), { immutable: true, maxAge: '1y' }))
   app.use(express.static(client, { maxAge: '1h' }))
+}
+
+/**
+ * The build's static files as compressed at build time (scripts/precompress-assets.ts):
+ * the .br or .gz beside the file when the browser accepts it, with the file's own
+ * type and caching. The list of compressed files is read once; the build does not
+ * change under a running server.
+ */
+function precompressed(root: string): RequestHandler {
+  const available = new Set<string>()
+  const walk = (folder: string) => {
+    for (const name of readdirSync(folder)) {
+      const file = path.join(folder, name)
+      if (statSync(file).isDirectory()) walk(file)
+      else if (name.endsWith('.br') || name.endsWith('.gz')) available.add(file)
+    }
+  }
+  walk(root)
+  const assets = path.join(root, 'assets') + path.sep
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next()
+    const accept = req.get('accept-encoding') ?? ''
+    const encoding = /\bbr\b/.test(accept) ? 'br' : /\bgzip\b/.test(accept) ? 'gzip' : undefined
+    if (!encoding) return next()
+    let file: string
+    try {
+      file = path.join(root, decodeURIComponent(req.path))
+    } catch {
+      return next()
+    }
+    if (!file.startsWith(root + path.sep)) return next()
+    const compressedFile = `${file}.${encoding === 'br' ? 'br' : 'gz'}`
+    if (!available.has(compressedFile)) return next()
+    res.vary('Accept-Encoding')
+    res.setHeader('Content-Encoding', encoding)
+    res.type(path.extname(file))
+    const immutable = file.startsWith(assets)
+    res.sendFile(compressedFile, { maxAge: immutable ? '1y' : '1h', immutable }, (error) => error && next(error))
+  }
 }
 
 app.all('*', createRequestHandler({ build: vite ? loadBuild : build, mode: development ? 'development' : 'production' }))
