@@ -1,14 +1,30 @@
+import cluster from 'node:cluster'
 import { readdirSync, statSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express, { type RequestHandler } from 'express'
 import { isAllowedMutation } from '#app/domain/security.ts'
+import { plannedWorkers, supervise, type ListeningMessage } from './supervisor.ts'
 
 // The one server for development and production. In production it serves the
 // Vite build; in development it mounts Vite's middleware for hot reload.
 const development = process.env.NODE_ENV === 'development'
+
+// One process per core on PostgreSQL (supervisor.ts); the primary only supervises,
+// and every worker runs the rest of this file.
+const planned = plannedWorkers(process.env, availableParallelism())
+if (!planned.ok) {
+  console.error(planned.message)
+  process.exit(1)
+}
+if (cluster.isPrimary && planned.workers > 1) {
+  supervise(planned.workers)
+  // Never settles: the primary's event loop is kept alive by its workers, and it exits through supervise().
+  await new Promise<never>(() => {})
+}
 
 const vite = development
   ? await import('vite').then((v) => v.createServer({ server: { middlewareMode: true } }))
@@ -105,7 +121,10 @@ function precompressed(root: string): RequestHandler {
 app.all('*', createRequestHandler({ build: vite ? loadBuild : build, mode: development ? 'development' : 'production' }))
 
 const server = app.listen(started.port, () => {
-  console.log([`GreenParcel 绿色快递协同平台 → http://localhost:${started.port}`, ...started.lines].join('\n'))
+  const lines = [`GreenParcel 绿色快递协同平台 → http://localhost:${started.port}`, ...started.lines]
+  // A worker's banner is printed once, by the supervisor.
+  if (cluster.isWorker) process.send!({ kind: 'greenparcel:listening', lines } satisfies ListeningMessage)
+  else console.log(lines.join('\n'))
 })
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
