@@ -204,7 +204,7 @@ export interface ClaimCandidate {
   claimed: boolean
 }
 
-export async function findClaimCandidate(trx: Trx, memberCode: string): Promise<ClaimCandidate | undefined> {
+export async function findClaimCandidate(trx: Db, memberCode: string): Promise<ClaimCandidate | undefined> {
   const row = await trx
     .selectFrom('consumers')
     .innerJoin('users', 'users.id', 'consumers.user_id')
