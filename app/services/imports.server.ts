@@ -11,7 +11,7 @@ import type { Role, Viewer } from '#app/domain/access.ts'
 import type { ActivityContext } from '#app/domain/activity/context.ts'
 import { isRecordCode, recordDefinitions, type RecordCode } from '#app/domain/activity/definitions.ts'
 import { detectDelimiter } from '#app/domain/csv/delimiter.ts'
-import { CsvDecodeError, createCsvDecoder, type CsvEncoding } from '#app/domain/csv/encoding.ts'
+import { CsvDecodeError, createCsvDecoder, decodeFailureIssue, type CsvEncoding } from '#app/domain/csv/encoding.ts'
 import { createFileFingerprint } from '#app/domain/csv/fingerprint.ts'
 import type { FileIssue, HeaderMapping } from '#app/domain/csv/header.ts'
 import { rejectedRowsCsv, utf8Bom } from '#app/domain/csv/template.ts'
@@ -165,9 +165,8 @@ export interface CommitOptions {
   pgUrl?: string
   /**
    * Rows per chunk (lookup, costing, write); default 10,000. Each chunk costs the write connection
-   * a few statements; three chunks are held at a time (parsed, prepared, written). 1,000,000 rows
-   * (scripts/bench-import.ts, decision 041): 5,000-row chunks 22,281 rows/s at 226 MB, 10,000-row
-   * chunks 18,846–27,677 rows/s at 240–287 MB, 20,000-row chunks 25,705 rows/s at 324 MB.
+   * a few statements; three chunks are held at a time (parsed, prepared, written): smaller chunks
+   * mean more statements, larger ones more memory for no speed (decision 041 has the measurements).
    */
   chunkRows?: number
   /** Tests: throw after this many rows were written, to prove nothing stays. */
@@ -733,17 +732,14 @@ function headerMap(mapping: HeaderMapping): Map<string, string> {
 }
 
 function decodeIssue(error: CsvDecodeError): FileIssue {
-  return error.code === 'excel_workbook'
-    ? { severity: 'error', code: 'excel_workbook', key: 'csv.error.excelWorkbook', params: {}, column: null, field: null }
-    : { severity: 'error', code: 'invalid_encoding', key: 'csv.error.invalidEncoding', params: { byte: error.byteOffset }, column: null, field: null }
+  return decodeFailureIssue(error)
 }
 
 /**
  * The emissions engine's input for a record about to be written, built from
  * its column values (the same values the row is written with), so that no
- * row has to be read back to be costed. Each input is one object literal: built
- * as a spread of shared fields, the shipment inputs of a 1,000,000-row import
- * took 8.5 s of its CPU (0.7 s as literals, scripts/bench-import.ts).
+ * row has to be read back to be costed. Each input is one object literal, not a
+ * spread of shared fields: the spread cost most of the import's CPU (decision 041).
  */
 function costInputMaker(spec: TableSpec, scope: ScopeData): (record: DbRecord, id: string) => CostInput {
   const at = new Map(spec.columns.map((c, i) => [c.column, i]))

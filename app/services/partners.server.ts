@@ -37,7 +37,8 @@ import {
   takeRateToken,
 } from '#db/models/credits.ts'
 import type { Database } from '#db/schema.ts'
-import { awardInTransaction, findOrCreateConsumer, inTransaction, loadRuleSets, type Award } from './credits.server.ts'
+import { inTransaction } from '#db/transaction.ts'
+import { awardInTransaction, findOrCreateConsumer, loadRuleSets, type Award } from './credits.server.ts'
 
 type Db = Kysely<Database>
 

@@ -7,6 +7,7 @@ import * as m0005 from './0005_reports.ts'
 import * as m0006 from './0006_imports.ts'
 import * as m0007 from './0007_import_batch_rows.ts'
 import * as m0008 from './0008_emission_results_live_key.ts'
+import * as m0013 from './0013_redemption_codes.ts'
 import * as m0014 from './0014_footprint_batches.ts'
 
 // The static registry. Names sort in the order they must run; append only.
@@ -19,5 +20,6 @@ export const migrations: Record<string, Migration> = {
   '0006_imports': m0006,
   '0007_import_batch_rows': m0007,
   '0008_emission_results_live_key': m0008,
+  '0013_redemption_codes': m0013,
   '0014_footprint_batches': m0014,
 }

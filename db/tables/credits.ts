@@ -121,6 +121,12 @@ export interface RedemptionsTable {
   created_at: Generated<Date>
 }
 
+/** Reward codes, unique across consumers (migration 0013). */
+export interface RedemptionCodesTable {
+  code: string
+  consumer_id: string
+}
+
 export interface CreditLedgerTable {
   consumer_id: string
   id: GeneratedAlways<string>
@@ -149,6 +155,7 @@ export interface CreditsTables {
   credit_actions: CreditActionsTable
   rewards: RewardsTable
   redemptions: RedemptionsTable
+  redemption_codes: RedemptionCodesTable
   credit_ledger: CreditLedgerTable
 }
 
