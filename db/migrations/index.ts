@@ -9,6 +9,7 @@ import * as m0007 from './0007_import_batch_rows.ts'
 import * as m0008 from './0008_emission_results_live_key.ts'
 import * as m0011 from './0011_one_award_per_return.ts'
 import * as m0013 from './0013_redemption_codes.ts'
+import * as m0014 from './0014_footprint_batches.ts'
 import * as m0016 from './0016_rollup_fallback_co2e.ts'
 
 // The static registry. Names sort in the order they must run; append only.
@@ -23,5 +24,6 @@ export const migrations: Record<string, Migration> = {
   '0008_emission_results_live_key': m0008,
   '0011_one_award_per_return': m0011,
   '0013_redemption_codes': m0013,
+  '0014_footprint_batches': m0014,
   '0016_rollup_fallback_co2e': m0016,
 }
