@@ -9,6 +9,7 @@ import { importFactorSet, publishFactorSet, retireFactorSet } from '#app/service
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { findVersionInForce, listFactorSets } from '#db/models/factor-sets.ts'
+import { StackTable } from '#app/components/stack-table.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -155,8 +156,7 @@ export default function AdminFactors() {
         </p>
       )}
       {failed?.loadErrors && (
-        <div className="table-wrap">
-          <table data-testid="factor-load-errors">
+        <StackTable data-testid="factor-load-errors">
             <thead>
               <tr>
                 <th>{t('adminFactors.errors.file')}</th>
@@ -175,15 +175,13 @@ export default function AdminFactors() {
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
+          </StackTable>
       )}
 
       {sets.length === 0 ? (
         <p>{t('adminFactors.none')}</p>
       ) : (
-        <div className="table-wrap">
-          <table data-testid="factor-sets">
+        <StackTable data-testid="factor-sets">
             <thead>
               <tr>
                 <th>{t('adminFactors.col.version')}</th>
@@ -236,8 +234,7 @@ export default function AdminFactors() {
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
+          </StackTable>
       )}
 
       <h2>{t('adminFactors.upload')}</h2>

@@ -10,6 +10,7 @@ import { consumerOverview, redeemReward } from '#app/services/credits.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { findUserProfile } from '#db/models/users.ts'
+import { StackTable } from '#app/components/stack-table.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, ['consumer'])
@@ -114,8 +115,7 @@ export default function ConsumerHome() {
             />
             <details>
               <summary>{t('creditPages.me.grams')}</summary>
-              <div className="table-wrap">
-                <table data-testid="avoided-table">
+              <StackTable data-testid="avoided-table">
                   <thead>
                     <tr>
                       <th>{t('creditPages.me.month')}</th>
@@ -130,8 +130,7 @@ export default function ConsumerHome() {
                       </tr>
                     ))}
                   </tbody>
-                </table>
-              </div>
+                </StackTable>
             </details>
           </section>
 
@@ -190,8 +189,7 @@ export default function ConsumerHome() {
             {credits.history.length === 0 ? (
               <p className="muted">{t('creditPages.me.noHistory')}</p>
             ) : (
-              <div className="table-wrap">
-                <table data-testid="credit-history">
+              <StackTable data-testid="credit-history">
                   <thead>
                     <tr>
                       <th>{t('creditPages.me.date')}</th>
@@ -220,8 +218,7 @@ export default function ConsumerHome() {
                       </tr>
                     ))}
                   </tbody>
-                </table>
-              </div>
+                </StackTable>
             )}
           </section>
         </>

@@ -6,6 +6,7 @@ import type { Locale } from '#app/i18n/locales.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import { methodologyData, type MethodologyData, type WorkedExample } from '#app/services/factor-sets.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { StackTable } from '#app/components/stack-table.tsx'
 
 // Public: an environment bureau (or anyone) can check a figure by hand without signing in.
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -100,8 +101,7 @@ export default function Methodology() {
               return (
                 <div key={group}>
                   <h3>{t(`methodology.group.${group}`)}</h3>
-                  <div className="table-wrap">
-                    <table className="factor-table" data-testid={`factors-${group}`}>
+                  <StackTable className="factor-table" data-testid={`factors-${group}`}>
                       <thead>
                         <tr>
                           <th>{t('methodology.col.id')}</th>
@@ -152,8 +152,7 @@ export default function Methodology() {
                           </tr>
                         ))}
                       </tbody>
-                    </table>
-                  </div>
+                    </StackTable>
                 </div>
               )
             })}
@@ -162,8 +161,7 @@ export default function Methodology() {
           <section className="card">
             <h2>{t('methodology.gridMap')}</h2>
             <p>{t('methodology.gridMap.intro')}</p>
-            <div className="table-wrap">
-              <table data-testid="grid-map">
+            <StackTable data-testid="grid-map">
                 <thead>
                   <tr>
                     <th>{t('methodology.col.code')}</th>
@@ -182,8 +180,7 @@ export default function Methodology() {
                     </tr>
                   ))}
                 </tbody>
-              </table>
-            </div>
+              </StackTable>
           </section>
         </>
       )}
@@ -239,8 +236,7 @@ function Example({ example, data }: { example: WorkedExample; data: MethodologyD
   return (
     <div className="worked-example" data-testid={`example-${example.key}`}>
       <h3>{t(`methodology.example.${example.key}`)}</h3>
-      <div className="table-wrap">
-        <table>
+      <StackTable>
           <thead>
             <tr>
               <th className="num">{t('methodology.col.amount')}</th>
@@ -270,8 +266,7 @@ function Example({ example, data }: { example: WorkedExample; data: MethodologyD
               </tr>
             </tfoot>
           )}
-        </table>
-      </div>
+        </StackTable>
       {example.fallbacks.map((f) =>
         f.kinds.includes('region') ? (
           <p key={f.factorId} className="notice small">
