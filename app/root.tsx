@@ -57,8 +57,9 @@ function Header({ user }: { user: RootData['user'] }) {
       )}
       <nav className="topbar-actions">
         {user && (
-          <span className="whoami" data-testid="whoami">
-            {user.displayName} · {t(`role.${user.role as Role}`)}
+          // The display name already says who the person is ("消费者 张女士"); the role is one hover away.
+          <span className="whoami" data-testid="whoami" title={t(`role.${user.role as Role}`)}>
+            {user.displayName}
           </span>
         )}
         <Link to="/methodology">{t('nav.methodology')}</Link>

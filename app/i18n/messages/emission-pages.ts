@@ -161,7 +161,7 @@ export const emissionPages = defineMessages(
     'methodology.example.fallbackRegion': 'This set has no provincial factor for {region}; by the fallback rule the {used} factor for {year} is used ({factorId}).',
     'methodology.example.fallbackYear': 'This set has no factor for {requestedYear}; the factor for {usedYear} is used ({factorId}).',
     'methodology.example.total': 'Total',
-    'methodology.example.totalLine': 'Total {total} kg CO2e (shown as {shown})',
+    'methodology.example.totalLine': 'Total {total} kg CO₂e (shown as {shown})',
     'methodology.unit.item': 'items',
     'methodology.part.ttw': 'tank-to-wheel',
     'methodology.part.wtt': 'well-to-tank',
