@@ -8,6 +8,7 @@ import { creditContext } from '#app/services/credit-data.server.ts'
 import { changeRuleSetStatus, ruleSetsForAdmin } from '#app/services/credits.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
+import { SourceNote } from '#app/components/source-note.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -62,7 +63,7 @@ export default function AdminCreditRules() {
             <dt>{t('creditPages.rules.awards')}</dt>
             <dd>{formatDecimal(locale, set.awards)}</dd>
           </dl>
-          <p className="small muted">{set.summary}</p>
+          <div className="small"><SourceNote testId="rule-set-summary">{set.summary}</SourceNote></div>
           <StackTable>
               <thead>
                 <tr>

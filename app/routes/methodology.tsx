@@ -7,6 +7,7 @@ import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import { methodologyData, type MethodologyData, type WorkedExample } from '#app/services/factor-sets.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
+import { SourceNote, unitText } from '#app/components/source-note.tsx'
 
 // Public: an environment bureau (or anyone) can check a figure by hand without signing in.
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -123,7 +124,7 @@ export default function Methodology() {
                               <span className="muted small mono">{f.quantity}</span>
                             </td>
                             <td className="num">
-                              {exact(locale, f.value)} <span className="muted small">{f.unit}</span>
+                              {exact(locale, f.value)} <span className="muted small">{unitText(f.unit)}</span>
                             </td>
                             <td>{regionName(t, locale, data, f.region)}</td>
                             <td>
@@ -143,11 +144,11 @@ export default function Methodology() {
                               {f.sourceDocument}
                               {f.sourceTable && <>; {f.sourceTable}</>}
                               {f.sourcePage && <>; p. {f.sourcePage}</>}
-                              {f.note && <div className="muted">{f.note}</div>}
+                              {f.note && <SourceNote>{f.note}</SourceNote>}
                             </td>
                             <td className="small">
                               {t(`methodology.verified.${f.verified}` as MessageKey)}
-                              {f.verificationNote && <div className="muted">{f.verificationNote}</div>}
+                              {f.verificationNote && <SourceNote>{f.verificationNote}</SourceNote>}
                             </td>
                           </tr>
                         ))}
@@ -251,7 +252,7 @@ function Example({ example, data }: { example: WorkedExample; data: MethodologyD
                   {exact(locale, l.amount)} {l.amountUnit === 'item' ? t('methodology.unit.item') : l.amountUnit}
                 </td>
                 <td>
-                  × {exact(locale, l.factorValue)} {l.factorUnit} <span className="mono small">({l.factorId})</span>
+                  × {exact(locale, l.factorValue)} {unitText(l.factorUnit)} <span className="mono small">({l.factorId})</span>
                   {l.part && <span className="muted small"> · {t(`methodology.part.${l.part}`)}</span>}
                 </td>
                 <td className="num">{exact(locale, l.resultKg)}</td>

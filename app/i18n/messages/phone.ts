@@ -40,6 +40,10 @@ export const phone = defineMessages(
     'consumer.notEnough': '可用积分不够兑换这件礼品。',
     'consumer.confirmButton': '确认兑换（{points} 积分）',
     'consumer.cancel': '取消',
+    'sourceNote.summary': '来源说明（英文原文）',
+    'nav.signIn': '登录',
+    'adminFactors.listFactors': '查看因子',
+    'adminFactors.factorList': '因子集 {version} 的因子（{count} 条）',
   },
   {
     'glance.title': 'This month at a glance',
@@ -78,5 +82,9 @@ export const phone = defineMessages(
     'consumer.notEnough': 'You do not have enough points available for this reward.',
     'consumer.confirmButton': 'Confirm ({points} points)',
     'consumer.cancel': 'Cancel',
+    'sourceNote.summary': 'Source note (English original)',
+    'nav.signIn': 'Sign in',
+    'adminFactors.listFactors': 'List factors',
+    'adminFactors.factorList': 'Factors of set {version} ({count})',
   },
 )
