@@ -287,7 +287,9 @@ export default function AdminFactors() {
       )}
 
       <h2>{t('adminFactors.upload')}</h2>
-      <p className="hint">{t('adminFactors.upload.hint')}</p>
+      <p className="hint">
+        {t('adminFactors.upload.hint')} <Link to="/admin/formats" data-testid="formats-link">{t('adminFactors.formatsLink')} →</Link>
+      </p>
       <Form method="post" encType="multipart/form-data" className="form-grid" noValidate data-testid="factor-upload">
         <input type="hidden" name="intent" value="upload" />
         {fileFields.map((field) => (

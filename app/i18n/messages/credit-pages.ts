@@ -109,7 +109,7 @@ export const creditPages = defineMessages(
 
     'creditPages.nav.rules': '积分规则',
     'creditPages.rules.title': '积分规则版本',
-    'creditPages.rules.intro': '积分规则是 factors/credit-rules/ 中的数据文件，启动时载入。新版本以草稿载入，在这里发布后自生效日起适用；已发放的积分始终保留发放时的规则版本。',
+    'creditPages.rules.intro': '积分规则是随系统发布的数据文件（格式见“文件格式说明”页面），启动时载入。新版本以草稿载入，在这里发布后自生效日起适用；已发放的积分始终保留发放时的规则版本。',
     'creditPages.rules.version': '版本',
     'creditPages.rules.status': '状态',
     'creditPages.rules.effectiveFrom': '生效日期',
@@ -241,7 +241,7 @@ export const creditPages = defineMessages(
 
     'creditPages.nav.rules': 'Credit rules',
     'creditPages.rules.title': 'Credit rule sets',
-    'creditPages.rules.intro': 'Credit rules are data files in factors/credit-rules/, loaded at start. A new version arrives as a draft; once published here it applies from its effective date. Points already awarded always keep the rule set that made them.',
+    'creditPages.rules.intro': 'Credit rules are data files shipped with the system (see the “File formats” page), loaded at start. A new version arrives as a draft; once published here it applies from its effective date. Points already awarded always keep the rule set that made them.',
     'creditPages.rules.version': 'Version',
     'creditPages.rules.status': 'Status',
     'creditPages.rules.effectiveFrom': 'Effective from',
