@@ -215,7 +215,7 @@ export default function ConsumerHome() {
             )}
           </section>
 
-          <section className="card narrow">
+          <section className="card">
             <h2>{t('creditPages.me.history')}</h2>
             {credits.history.length === 0 ? (
               <p className="muted">{t('creditPages.me.noHistory')}</p>
