@@ -13,6 +13,7 @@ export default [
   route('admin', 'routes/admin-home.tsx'),
   route('admin/users', 'routes/admin-users.tsx'),
   route('admin/factors', 'routes/admin-factors.tsx'),
+  route('admin/formats', 'routes/admin-formats.tsx'),
   route('methodology', 'routes/methodology.tsx'),
   route('outlets/:outletId', 'routes/outlet-detail.tsx'),
   route('counter', 'routes/counter.tsx'),
