@@ -10,7 +10,7 @@
  * - local: stays on the coordinator (operational tables nobody joins with facts).
  */
 export type CitusPlacement =
-  | { kind: 'distributed'; column: string; colocation: 'outlet' | 'consumer' | 'partner' | 'code'; why: string }
+  | { kind: 'distributed'; column: string; colocation: 'outlet' | 'consumer' | 'partner' | 'code' | 'waybill'; why: string }
   | { kind: 'reference'; why: string }
   | { kind: 'local'; why: string }
 
@@ -41,10 +41,13 @@ export const citusTables: Record<string, CitusPlacement> = {
   redemptions: consumerFact('redemptions per consumer'),
   // Reward codes are unique across consumers: their own table, sharded by the code (migration 0013).
   redemption_codes: { kind: 'distributed', column: 'code', colocation: 'code', why: 'global uniqueness of reward codes' },
+  // One award per returned waybill whoever brings it (migration 0011): unique by the waybill alone, so sharded by it.
+  credit_return_waybills: { kind: 'distributed', column: 'waybill_no', colocation: 'waybill', why: 'one award per waybill across consumers' },
 
   // The partner API's idempotency and replay guards are keyed by partner.
   partner_requests: { kind: 'distributed', column: 'partner_id', colocation: 'partner', why: 'idempotency keys are unique per partner' },
   partner_signatures: { kind: 'distributed', column: 'partner_id', colocation: 'partner', why: 'each signature once per partner' },
+  footprint_batches: { kind: 'distributed', column: 'partner_id', colocation: 'partner', why: 'a partner reads only its own footprint batches' },
 
   // Dimensions every shard joins with.
   regions: { kind: 'reference', why: 'about 3,200 administrative divisions' },
