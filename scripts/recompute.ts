@@ -13,7 +13,7 @@ import { recomputeEmissions, type RecomputeOptions } from '#app/services/emissio
 import { describeLocation, openFromEnv } from '#app/utils/db.server.ts'
 import { env } from '#app/utils/env.server.ts'
 import { migrateToLatest } from '#db/migrate.ts'
-import { copyResults } from '#db/models/emissions.ts'
+import { copyResults } from '#db/models/emission-results.ts'
 import { runCli } from './lib/cli.ts'
 import { rerunWithLargerYoungGeneration } from './lib/young-generation.ts'
 

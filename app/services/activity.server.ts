@@ -6,7 +6,10 @@ import type { ActivityContext, FieldIssue, ScopeLookup, VehiclePlausibility } fr
 import { recordDefinitions, type RecordCode } from '#app/domain/activity/definitions.ts'
 import { issuesFromZodError, recordSchema } from '#app/domain/activity/schema.ts'
 import { loadVehiclePlausibility } from '#app/domain/activity/vehicle-plausibility.ts'
+import type { CostInput, PackagingItemFacts } from '#app/domain/emissions/costing.ts'
+import type { VehicleClass } from '#app/domain/emissions/fleet.ts'
 import { notesOfProvenance } from '#app/domain/factors/fallbacks.ts'
+import { costingOf, recordDescriptors, type CostRow } from '#app/domain/records/index.ts'
 import { displayTimeZone } from '#app/i18n/locales.ts'
 import type { Message } from '#app/i18n/index.ts'
 import {
@@ -23,7 +26,6 @@ import {
   loadScopeData,
   monthKeyOf,
   reserveIds,
-  retireEmissionResults,
   submitMonth,
   supersedeRows,
   tableSpecs,
@@ -35,6 +37,7 @@ import {
   type TableSpec,
 } from '#db/models/activity.ts'
 import { appendAudit, listAuditFor } from '#db/models/audit.ts'
+import { retireResultsOfRecords } from '#db/models/emission-results.ts'
 import { listResultsForRecords } from '#db/models/emissions.ts'
 import { findVisibleOutlet } from '#db/models/outlets.ts'
 import { refreshOutletMonths, refreshOutletsFrom } from '#db/models/rollups.ts'
@@ -80,7 +83,9 @@ export function vehicleRanges(): Promise<VehiclePlausibility> {
 
 /** What a record type needs from the database besides outlets. */
 export function scopeNeeds(recordCode: RecordCode): { items: boolean; vehicles: boolean } {
-  return { items: recordCode === 'packaging_consumption', vehicles: recordCode === 'vehicle_use' || recordCode === 'vehicles' }
+  const { fields, keyColumns } = recordDescriptors[recordCode]
+  // A record that names a catalog item or a vehicle; the vehicle register, keyed by plate, checks its plates.
+  return { items: fields.some((f) => f.via === 'item'), vehicles: fields.some((f) => f.via === 'vehicle') || keyColumns.includes('plate') }
 }
 
 /** The server's validation context: every lookup, from the scope data read before validating. */
@@ -106,6 +111,38 @@ export async function loadValidation(db: Kysely<Database>, viewer: Viewer, recor
 
 export function isCosted(recordCode: RecordCode): recordCode is CostedRecordType {
   return (costedRecordTypes as readonly string[]).includes(recordCode)
+}
+
+/**
+ * The emissions engine's input for a record about to be written, built from
+ * the values it is written with (its descriptor says which), so that no row
+ * has to be read back to be costed. The lookups are made once per file.
+ */
+export function costInputMaker(spec: TableSpec, scope: ScopeData): (record: DbRecord, id: string) => CostInput {
+  const recordCode = spec.recordCode
+  if (!isCosted(recordCode) || spec.dateColumn === null) {
+    return () => {
+      throw new Error(`${recordCode} is not costed`)
+    }
+  }
+  const costing = costingOf(recordCode)
+  const index = new Map(spec.columns.map((c, i) => [c.column, i]))
+  const at = costing.columns.map((column) => index.get(column) ?? -1)
+  const date = index.get(spec.dateColumn)!
+  const itemAt = index.get('item_id') ?? -1
+  const vehicleAt = index.get('vehicle_id') ?? -1
+  const items =
+    costing.needs === 'item'
+      ? new Map<number, PackagingItemFacts>([...scope.items.values()].map((i) => [i.id, { code: i.code, material: i.material, unitMassKg: i.unitMassKg, designLifeUses: i.designLifeUses }]))
+      : null
+  const vehicles =
+    costing.needs === 'vehicle' ? new Map([...scope.vehicles.values()].map((v) => [v.id, { vehicleClass: v.vehicleClass as VehicleClass, energy: v.energy }])) : null
+  return (record, id) => {
+    const row: CostRow = { recordId: id, outletId: record.owner.outletId, regionCode: record.owner.regionCode, date: String(record.values[date]) }
+    if (items) row.item = items.get(record.values[itemAt] as number)!
+    if (vehicles) row.vehicle = vehicles.get(String(record.values[vehicleAt]))!
+    return costing.input(row, record.values, at)
+  }
 }
 
 /** Thrown inside a write transaction to undo it and tell the user why. */
@@ -233,7 +270,7 @@ export async function saveRecordFromForm(
         })
         if (current!.outletId !== resolved.owner.outletId) {
           // The record moved outlet: its old result must not count at the old outlet.
-          await retireEmissionResults(trx, recordCode, [{ outletId: current!.outletId, id: current!.id }])
+          await retireResultsOfRecords(trx, recordCode, [{ outletId: current!.outletId, id: current!.id }])
         }
         await afterWrite(trx, spec, [current!.id], touched, refuse)
         return { ok: true, id: current!.id, status: 'updated' } as const
@@ -248,7 +285,7 @@ export async function saveRecordFromForm(
         createdBy: viewer.userId,
         restatementReason: reason,
       })
-      await retireEmissionResults(trx, recordCode, [{ outletId: current!.outletId, id: current!.id }])
+      await retireResultsOfRecords(trx, recordCode, [{ outletId: current!.outletId, id: current!.id }])
       await appendAudit(trx, {
         actorUserId: viewer.userId,
         action: 'activity.restate',

@@ -1,5 +1,7 @@
 import Decimal from 'decimal.js'
 import type { Kysely } from 'kysely'
+import { costActivity, toResultRow, type CostedRecord, type CostInput, type ResultToWrite } from '#app/domain/emissions/costing.ts'
+import { buildRecipe, recipeSlots, templateOf, type Recipe } from '#app/domain/emissions/recipes.ts'
 import type { FactorSet } from '#app/domain/factors/factor-set.ts'
 import { loadFactorSet } from '#app/domain/factors/load.ts'
 import type { Message } from '#app/i18n/index.ts'
@@ -7,21 +9,17 @@ import {
   readActivityBatch,
   readLockedMonths,
   readStoredResults,
-  supersedeResults,
-  writeResults,
   type ActivityFilter,
-  type ResultToWrite,
   type StoredResult,
   type StoredResultHead,
 } from '#db/models/emissions.ts'
+import { supersedeResults, writeResults } from '#db/models/emission-results.ts'
 import { analyzeResults, costAndStoreInSql, loadRecipes, readEngineRowIds, readRecipeGroups, readRefusedRows, readTypesWithResults } from '#db/models/emission-recipes.ts'
 import { findStoredFactorSet, findVersionInForce } from '#db/models/factor-sets.ts'
 import { refreshOutletMonths } from '#db/models/rollups.ts'
 import type { Database } from '#db/schema.ts'
 import { inTransaction } from '#db/transaction.ts'
 import { costedRecordTypes, type CostedRecordType, type EmissionCategory } from '#db/tables/emissions.ts'
-import { costActivity, toResultRow, type CostedRecord, type CostInput } from './emission-costing.ts'
-import { buildRecipe, recipeSlots, templateOf, type Recipe } from './emission-recipes.ts'
 
 // ---- factor sets from the database ---------------------------------------------
 

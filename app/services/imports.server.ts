@@ -9,6 +9,8 @@ import type { Kysely } from 'kysely'
 import Papa from 'papaparse'
 import type { Role, Viewer } from '#app/domain/access.ts'
 import type { ActivityContext } from '#app/domain/activity/context.ts'
+import { costActivity, toResultRow, type CostInput, type ResultToWrite } from '#app/domain/emissions/costing.ts'
+import { buildRecipe, groupOf, recipeSlots, templateOf, type Recipe } from '#app/domain/emissions/recipes.ts'
 import { isRecordCode, recordDefinitions, type RecordCode } from '#app/domain/activity/definitions.ts'
 import { detectDelimiter } from '#app/domain/csv/delimiter.ts'
 import { CsvDecodeError, createCsvDecoder, decodeFailureIssue, type CsvEncoding } from '#app/domain/csv/encoding.ts'
@@ -30,7 +32,6 @@ import {
   isResolveFailure,
   monthKeyOf,
   reserveIds,
-  retireEmissionResults,
   sameValues,
   supersedeRows,
   tableSpecs,
@@ -44,7 +45,7 @@ import {
 } from '#db/models/activity.ts'
 import { appendAudit } from '#db/models/audit.ts'
 import { insertImportedResults, loadRecipes } from '#db/models/emission-recipes.ts'
-import { writeResults, type ResultToWrite } from '#db/models/emissions.ts'
+import { copyResultsText, resultsCopyText as copyTextOfResults, retireResultsOfRecords, writeResults } from '#db/models/emission-results.ts'
 import type { CostedRecordType } from '#db/tables/emissions.ts'
 import {
   analyzeWrittenTable,
@@ -61,9 +62,7 @@ import {
   type ImportBatch,
 } from '#db/models/imports.ts'
 import type { Database } from '#db/schema.ts'
-import { costActivity, toResultRow, type CostInput } from './emission-costing.ts'
-import { buildRecipe, groupOf, recipeSlots, templateOf, type Recipe } from './emission-recipes.ts'
-import { activityContext, activityWriterRoles, assertWriter, chinaToday, isCosted, loadValidation, refreshAfterWrite, scopeNeeds, vehicleRanges } from './activity.server.ts'
+import { activityContext, activityWriterRoles, assertWriter, chinaToday, costInputMaker, isCosted, loadValidation, refreshAfterWrite, scopeNeeds, vehicleRanges } from './activity.server.ts'
 import { getFactorSetInForce } from './emissions.server.ts'
 
 /**
@@ -596,7 +595,7 @@ async function runPipeline(
     ]
       .filter((g) => g.rows.length > 0)
       .map((g) => ({ ...g, copyText: byCopy ? copyLines(g.rows, g.provenance) : null }))
-    const resultsCopyText = byCopy && set && results.length > 0 ? resultCopyText(recordCode, set.version, results) : null
+    const resultsCopyText = byCopy && set && results.length > 0 ? copyTextOfResults(recordCode as CostedRecordType, set.version, results) : null
     return { keep, groups, results, resultsCopyText, inSql }
   }
 
@@ -616,7 +615,7 @@ async function runPipeline(
       }
     }
     if (replaced.length > 0) {
-      await retireEmissionResults(trx, recordCode, replaced.map((k) => ({ outletId: k.replaces!.outletId, id: k.replaces!.id })))
+      await retireResultsOfRecords(trx, recordCode, replaced.map((k) => ({ outletId: k.replaces!.outletId, id: k.replaces!.id })))
       await auditReplacements(trx, spec, replaced.map((k) => ({ outletId: k.row.owner.outletId, newId: k.row.id, oldOutletId: k.replaces!.outletId })), {
         actorUserId: request.viewer.userId,
         action: keep.some((k) => k.locked) ? 'import.restate' : 'import.replace',
@@ -626,7 +625,7 @@ async function runPipeline(
     if (set && results.length > 0 && isCosted(recordCode)) {
       if (writer.kind === 'copy') {
         const copy = writer.copy
-        await timed(report.timings, 'emissionResults', () => copy.copyIn(`copy emission_results (${resultColumns}) from stdin`, [resultsCopyText!]))
+        await timed(report.timings, 'emissionResults', () => copyResultsText(copy, resultsCopyText!))
       } else {
         await timed(report.timings, 'emissionResults', () => writeResults(trx, recordCode, set.version, results, { upsert: false }))
       }
@@ -749,103 +748,8 @@ function decodeIssue(error: CsvDecodeError): FileIssue {
   return decodeFailureIssue(error)
 }
 
-/**
- * The emissions engine's input for a record about to be written, built from
- * its column values (the same values the row is written with), so that no
- * row has to be read back to be costed. Each input is one object literal, not a
- * spread of shared fields: the spread cost most of the import's CPU (decision 041).
- */
-function costInputMaker(spec: TableSpec, scope: ScopeData): (record: DbRecord, id: string) => CostInput {
-  const at = new Map(spec.columns.map((c, i) => [c.column, i]))
-  const index = (column: string) => at.get(column) ?? -1
-  const str = (value: unknown) => (value === null || value === undefined ? null : String(value))
-  switch (spec.recordCode) {
-    case 'shipment_stats': {
-      const [date, eWaybill, original, narrow] = ['stat_date', 'e_waybill_parcels', 'ecommerce_original_parcels', 'narrow_tape_box_parcels'].map(index) as [number, number, number, number]
-      return (record, id) => ({
-        recordId: id, outletId: record.owner.outletId, regionCode: record.owner.regionCode,
-        recordType: 'shipment_stats',
-        date: String(record.values[date]),
-        eWaybillParcels: record.values[eWaybill] as number,
-        ecommerceOriginalParcels: record.values[original] as number | null,
-        narrowTapeBoxParcels: record.values[narrow] as number | null,
-      })
-    }
-    case 'packaging_consumption': {
-      const items = new Map([...scope.items.values()].map((item) => [item.id, item]))
-      const [date, itemId, count] = ['period_start', 'item_id', 'item_count'].map(index) as [number, number, number]
-      return (record, id) => {
-        const item = items.get(record.values[itemId] as number)!
-        return {
-          recordId: id, outletId: record.owner.outletId, regionCode: record.owner.regionCode,
-          recordType: 'packaging_consumption',
-          date: String(record.values[date]),
-          itemCount: record.values[count] as number,
-          item: { code: item.code, material: item.material, unitMassKg: item.unitMassKg, designLifeUses: item.designLifeUses },
-        }
-      }
-    }
-    case 'recovery_collections': {
-      const [date, reused] = ['collection_date', 'cartons_reused'].map(index) as [number, number]
-      return (record, id) => ({ recordId: id, outletId: record.owner.outletId, regionCode: record.owner.regionCode, recordType: 'recovery_collections', date: String(record.values[date]), cartonsReused: record.values[reused] as number })
-    }
-    case 'reusable_assets': {
-      const [month, type, trips] = ['month', 'asset_type', 'trips_completed'].map(index) as [number, number, number]
-      return (record, id) => ({
-        recordId: id, outletId: record.owner.outletId, regionCode: record.owner.regionCode,
-        recordType: 'reusable_assets',
-        date: String(record.values[month]),
-        assetType: record.values[type] as 'box' | 'transit_bag',
-        tripsCompleted: record.values[trips] as number,
-      })
-    }
-    case 'vehicle_use': {
-      const vehicles = new Map([...scope.vehicles.values()].map((vehicle) => [vehicle.id, vehicle]))
-      const [vehicleId, month, distance, litres, kg, kwh] = ['vehicle_id', 'month', 'distance_km', 'fuel_litres', 'fuel_kg', 'electricity_kwh'].map(index) as [number, number, number, number, number, number]
-      return (record, id) => {
-        const vehicle = vehicles.get(String(record.values[vehicleId]))!
-        return {
-          recordId: id, outletId: record.owner.outletId, regionCode: record.owner.regionCode,
-          recordType: 'vehicle_use',
-          date: String(record.values[month]),
-          vehicleClass: vehicle.vehicleClass,
-          energy: vehicle.energy,
-          distanceKm: String(record.values[distance]),
-          fuelLitres: str(record.values[litres]),
-          fuelKg: str(record.values[kg]),
-          electricityKwh: str(record.values[kwh]),
-        }
-      }
-    }
-    case 'facility_electricity': {
-      const [month, kwh] = ['month', 'electricity_kwh'].map(index) as [number, number]
-      return (record, id) => ({ recordId: id, outletId: record.owner.outletId, regionCode: record.owner.regionCode, recordType: 'facility_electricity', date: String(record.values[month]), electricityKwh: String(record.values[kwh]) })
-    }
-    default:
-      return () => {
-        throw new Error(`${spec.recordCode} is not costed`)
-      }
-  }
-}
-
 // ---- costing many records ------------------------------------------------------------
 
-
-const resultColumns =
-  'outlet_id, record_type, record_id, factor_set_version, month, category, co2e_kg, avoided_co2e_kg, ttw_kg, wtt_kg, electricity_kg, method, data_quality, provenance, status'
-
-function copyValue(value: string | number | null): string {
-  if (value === null) return '\\N'
-  if (typeof value === 'number') return String(value)
-  return /[\\\t\n\r]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : value
-}
-
-/** Emission results as COPY text (the same rows writeResults would insert, status current). */
-function resultCopyText(recordType: string, version: string, rows: readonly ResultToWrite[]): string {
-  return rows
-    .map((r) => `${r.outletId}\t${recordType}\t${r.recordId}\t${copyValue(version)}\t${r.month}\t${r.category}\t${r.co2eKg}\t${r.avoidedCo2eKg}\t${copyValue(r.ttwKg)}\t${copyValue(r.wttKg)}\t${copyValue(r.electricityKg)}\t${copyValue(r.method)}\t${r.dataQuality}\t${copyValue(r.provenance)}\t${r.status}\n`)
-    .join('')
-}
 
 // ---- preview and commit ------------------------------------------------------------------
 

@@ -3,6 +3,8 @@ import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Viewer } from '#app/domain/access.ts'
 import type { VehicleProfile } from '#app/domain/activity/context.ts'
 import type { RecordCode } from '#app/domain/activity/definitions.ts'
+import { recordDescriptors, type DbValue, type FieldMap, type RecordDescriptor, type SqlType } from '#app/domain/records/index.ts'
+import { copyValue } from '../copy.ts'
 import type { Database } from '../schema.ts'
 import type { FactTable } from '../tables/activity.ts'
 import { appendAudit } from './audit.ts'
@@ -16,22 +18,7 @@ import { outletVisibleTo } from './scope.ts'
  * writes: one record from a form, or thousands per statement from an upload.
  */
 
-export type SqlType = 'integer' | 'bigint' | 'numeric' | 'date' | 'text'
-/** A column value as written: numbers for integer columns, exact strings otherwise. */
-export type DbValue = string | number | null
-
-/**
- * How a field reaches its column:
- *  plain   the value as read (count, decimal as exact text, date, enum, text)
- *  month   `2024-03` → `2024-03-01`
- *  period  a date or a month → period_start + period_kind
- *  item    a catalog code → item_id
- *  vehicle a plate → vehicle_id (and the vehicle's outlet owns the record)
- *  owner   an outlet or site code → outlet_id, brand_id, region_code
- */
-type FieldMap =
-  | { field: string; via: 'plain' | 'month'; column: string; type: SqlType; scale?: number }
-  | { field: string; via: 'period' | 'item' | 'vehicle' | 'owner' }
+export type { DbValue, SqlType }
 
 export interface TableSpec {
   recordCode: RecordCode
@@ -45,142 +32,22 @@ export interface TableSpec {
   dateColumn: string | null
 }
 
-const dataQuality: FieldMap = { field: 'dataQuality', via: 'plain', column: 'data_quality', type: 'text' }
-const owner = (field = 'outletCode'): FieldMap => ({ field, via: 'owner' })
-const count = (field: string, column: string): FieldMap => ({ field, via: 'plain', column, type: 'integer' })
-// The scale of the numeric column: a value is rounded to it before it is
-// written or costed (the database would round it anyway), so that the stored
-// figure and the costed figure are the same number.
-const decimal = (field: string, column: string, scale: number): FieldMap => ({ field, via: 'plain', column, type: 'numeric', scale })
-const date = (field: string, column: string): FieldMap => ({ field, via: 'plain', column, type: 'date' })
-const text = (field: string, column: string): FieldMap => ({ field, via: 'plain', column, type: 'text' })
-const month = (field = 'month', column = 'month'): FieldMap => ({ field, via: 'month', column, type: 'date' })
-
-function spec(recordCode: RecordCode, table: FactTable, fields: FieldMap[], keyColumns: string[], dateColumn: string | null): TableSpec {
+/** A record type's table as the writes and readers use it, from its descriptor (app/domain/records/). */
+function spec(descriptor: RecordDescriptor): TableSpec {
   const columns: { column: string; type: SqlType }[] = []
-  for (const f of fields) {
+  for (const f of descriptor.fields) {
     if (f.via === 'plain' || f.via === 'month') columns.push({ column: f.column, type: f.type })
     else if (f.via === 'period') columns.push({ column: 'period_start', type: 'date' }, { column: 'period_kind', type: 'text' })
     else if (f.via === 'item') columns.push({ column: 'item_id', type: 'integer' })
     else if (f.via === 'vehicle') columns.push({ column: 'vehicle_id', type: 'bigint' })
   }
-  return { recordCode, table, fields, columns, keyColumns, dateColumn }
+  const { code, table, fields, keyColumns, dateColumn } = descriptor
+  return { recordCode: code, table, fields, columns, keyColumns, dateColumn }
 }
 
-export const tableSpecs: Record<RecordCode, TableSpec> = {
-  shipment_stats: spec(
-    'shipment_stats',
-    'shipment_stats',
-    [
-      owner(),
-      date('date', 'stat_date'),
-      count('parcels', 'parcels'),
-      count('eWaybillParcels', 'e_waybill_parcels'),
-      count('paperWaybillParcels', 'paper_waybill_parcels'),
-      count('ecommerceParcels', 'ecommerce_parcels'),
-      count('ecommerceOriginalPackagingParcels', 'ecommerce_original_parcels'),
-      count('recyclablePackagingParcels', 'recyclable_packaging_parcels'),
-      count('boxParcels', 'box_parcels'),
-      count('narrowTapeBoxParcels', 'narrow_tape_box_parcels'),
-      count('transitBags', 'transit_bags'),
-      count('recyclableTransitBags', 'recyclable_transit_bags'),
-      dataQuality,
-    ],
-    ['stat_date'],
-    'stat_date',
-  ),
-  packaging_consumption: spec(
-    'packaging_consumption',
-    'packaging_consumption',
-    [owner(), { field: 'period', via: 'period' }, { field: 'itemCode', via: 'item' }, count('itemCount', 'item_count'), dataQuality],
-    ['period_start', 'period_kind', 'item_id'],
-    'period_start',
-  ),
-  recovery_bins: spec(
-    'recovery_bins',
-    'recovery_bins',
-    [
-      owner(),
-      date('asOfDate', 'as_of_date'),
-      count('installedBins', 'installed_bins'),
-      count('labelledBins', 'labelled_bins'),
-      count('inServiceBins', 'in_service_bins'),
-      dataQuality,
-    ],
-    ['as_of_date'],
-    'as_of_date',
-  ),
-  recovery_collections: spec(
-    'recovery_collections',
-    'recovery_collections',
-    [
-      owner(),
-      date('date', 'collection_date'),
-      count('cartonsCollected', 'cartons_collected'),
-      count('cartonsReused', 'cartons_reused'),
-      decimal('recyclerMassKg', 'recycler_mass_kg', 3),
-      text('recyclerName', 'recycler_name'),
-      dataQuality,
-    ],
-    ['collection_date'],
-    'collection_date',
-  ),
-  reusable_assets: spec(
-    'reusable_assets',
-    'reusable_assets',
-    [
-      owner(),
-      month(),
-      text('assetType', 'asset_type'),
-      count('assetsInCirculation', 'in_circulation'),
-      count('tripsCompleted', 'trips_completed'),
-      count('assetsReturned', 'returns'),
-      count('assetsLost', 'losses'),
-      dataQuality,
-    ],
-    ['month', 'asset_type'],
-    'month',
-  ),
-  vehicles: spec(
-    'vehicles',
-    'vehicles',
-    [
-      text('plate', 'plate'),
-      owner(),
-      text('vehicleClass', 'vehicle_class'),
-      text('energy', 'energy'),
-      text('emissionStandard', 'emission_standard'),
-      date('inServiceFrom', 'in_service_from'),
-      date('inServiceTo', 'in_service_to'),
-      text('acquisition', 'acquisition'),
-      dataQuality,
-    ],
-    ['plate'],
-    null,
-  ),
-  vehicle_use: spec(
-    'vehicle_use',
-    'vehicle_use',
-    [
-      { field: 'plate', via: 'vehicle' },
-      month(),
-      decimal('distanceKm', 'distance_km', 2),
-      decimal('fuelLitres', 'fuel_litres', 3),
-      decimal('fuelKg', 'fuel_kg', 3),
-      decimal('electricityKwh', 'electricity_kwh', 3),
-      dataQuality,
-    ],
-    ['vehicle_id', 'month'],
-    'month',
-  ),
-  facility_electricity: spec(
-    'facility_electricity',
-    'facility_electricity',
-    [owner('siteCode'), month(), decimal('electricityKwh', 'electricity_kwh', 3), dataQuality],
-    ['month'],
-    'month',
-  ),
-}
+export const tableSpecs: Readonly<Record<RecordCode, TableSpec>> = Object.fromEntries(
+  Object.values(recordDescriptors).map((d) => [d.code, spec(d)]),
+) as Record<RecordCode, TableSpec>
 
 // ---- reference data in the viewer's scope ----------------------------------------
 
@@ -485,9 +352,10 @@ export interface StoredRecord {
 function selectWithRefs(db: Kysely<Database>, spec: TableSpec, viewer: Viewer) {
   const t = sql.table(spec.table)
   const itemJoin = spec.recordCode === 'packaging_consumption' ? sql`left join packaging_items i on i.id = t.item_id` : sql``
-  const vehicleJoin = spec.recordCode === 'vehicle_use' ? sql`left join vehicles v on v.outlet_id = t.outlet_id and v.id = t.vehicle_id` : sql``
+  const ofVehicle = spec.fields.some((f) => f.via === 'vehicle')
+  const vehicleJoin = ofVehicle ? sql`left join vehicles v on v.outlet_id = t.outlet_id and v.id = t.vehicle_id` : sql``
   const itemCode = spec.recordCode === 'packaging_consumption' ? sql`i.code` : sql`null::text`
-  const plate = spec.recordCode === 'vehicle_use' ? sql`v.plate` : spec.recordCode === 'vehicles' ? sql`t.plate` : sql`null::text`
+  const plate = ofVehicle ? sql`v.plate` : spec.recordCode === 'vehicles' ? sql`t.plate` : sql`null::text`
   const monthExpr = spec.dateColumn === null ? sql`null::text` : sql`date_trunc('month', ${sql.ref(`t.${spec.dateColumn}`)})::date::text`
   // THE scope condition, as a subquery of the outlets the viewer may see.
   const visibleOutletIds = db.selectFrom('outlets').select('outlets.id').where((eb) => outletVisibleTo(eb, viewer))
@@ -631,29 +499,20 @@ function rowValues(row: RowToWrite, provenance: Provenance): DbValue[] {
   ]
 }
 
-// COPY text format: backslash, tab, newline and carriage return escaped; \N is null.
-const copySpecial = /[\\\t\n\r]/
-function copyText(value: DbValue): string {
-  if (value === null) return '\\N'
-  if (typeof value === 'number') return String(value)
-  if (!copySpecial.test(value)) return value
-  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-}
-
 /**
  * The lines of `copy <table> (<writeColumns>) from stdin` for rows of one
  * provenance: its columns are the same on every line, so they are made once.
  */
 export function copyLines(rows: readonly RowToWrite[], provenance: Provenance): string {
-  const tail = `\t${copyText(provenance.source)}\t${copyText(provenance.importBatchId)}\t`
-  const end = `\t${copyText(provenance.createdBy)}\t${copyText(provenance.restatementReason)}\n`
+  const tail = `\t${copyValue(provenance.source)}\t${copyValue(provenance.importBatchId)}\t`
+  const end = `\t${copyValue(provenance.createdBy)}\t${copyValue(provenance.restatementReason)}\n`
   const lines = new Array<string>(rows.length)
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!
-    let line = `${copyText(row.id)}\t${row.owner.outletId}\t${row.owner.brandId}\t${copyText(row.owner.regionCode)}`
+    let line = `${copyValue(row.id)}\t${row.owner.outletId}\t${row.owner.brandId}\t${copyValue(row.owner.regionCode)}`
     const values = row.values
-    for (let i = 0; i < values.length; i++) line += `\t${copyText(values[i]!)}`
-    lines[r] = `${line}${tail}${copyText(row.rowFingerprint)}${end}`
+    for (let i = 0; i < values.length; i++) line += `\t${copyValue(values[i]!)}`
+    lines[r] = `${line}${tail}${copyValue(row.rowFingerprint)}${end}`
   }
   return lines.join('')
 }
@@ -787,29 +646,6 @@ export async function supersedeRows(
       update ${sql.table(spec.table)} t set superseded_at = now(), superseded_by = p.new, updated_at = now()
       from json_to_recordset(cast(${JSON.stringify(chunk)}::text as json)) as p(o integer, old bigint, new bigint)
       where t.outlet_id = p.o and t.id = p.old and t.superseded_at is null`.execute(db)
-  }
-}
-
-/**
- * The emission results of retired rows stop counting: a replaced record's
- * figures must not be summed beside its replacement's. (The emissions service
- * supersedes results between factor set versions of one record; this is the
- * other case, a record replaced by a new one.)
- */
-export async function retireEmissionResults(
-  db: Kysely<Database>,
-  recordType: RecordCode,
-  records: readonly { outletId: number; id: string }[],
-): Promise<void> {
-  if (records.length === 0) return
-  const { rows } = await sql<{ exists: boolean }>`select to_regclass('emission_results') is not null as exists`.execute(db)
-  if (!rows[0]?.exists) return
-  for (let start = 0; start < records.length; start += rowsPerStatement) {
-    const chunk = records.slice(start, start + rowsPerStatement).map((r) => ({ o: r.outletId, id: r.id }))
-    await sql`
-      update emission_results e set status = 'superseded'
-      from json_to_recordset(cast(${JSON.stringify(chunk)}::text as json)) as r(o integer, id bigint)
-      where e.outlet_id = r.o and e.record_type = ${recordType} and e.record_id = r.id and e.status <> 'superseded'`.execute(db)
   }
 }
 

@@ -1,105 +1,27 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
+import { costingOf, dateColumnOf, type CostingDescriptor } from '#app/domain/records/index.ts'
 import type { Message } from '#app/i18n/index.ts'
-import { FIGURES, type Recipe } from '#app/services/emission-recipes.ts'
+import { FIGURES, type Recipe } from '#app/domain/emissions/recipes.ts'
 import type { Database } from '../schema.ts'
-import type { CostedRecordType } from '../tables/emissions.ts'
+import { costedRecordTypes, type CostedRecordType } from '../tables/emissions.ts'
+import { applyPlannedResults, insertComputedResults } from './emission-results.ts'
 import type { ActivityFilter } from './emissions.ts'
 import { jsonb } from './json.ts'
 
 /**
  * Set-based costing: the activity rows of one record type joined to the
- * recipes of their groups (app/services/emission-recipes.ts), each figure a
+ * recipes of their groups (app/domain/emissions/recipes.ts), each figure a
  * sum of quantity × coefficient in exact numeric, each provenance the group's
  * inputs with the row's quantities set in. Run inside one transaction: the
  * recipes and the costed rows are temporary tables of its connection.
  */
 
-/** How a record type's rows are grouped and where their quantities are. Fixed SQL text, no user input. */
-interface TypeSql {
-  /** The activity table as `t`, with whatever the group key needs. */
-  from: string
-  date: string
-  /** The group key: equal keys, same recipe (the same text as app/services/emission-recipes.ts groupOf). */
-  key: string
-  /** What the template of a group is built from (app/services/emission-recipes.ts templateOf). */
-  parts: string
-  /** The quantity of each slot (null where the row does not record it), in the order of recipeSlots. */
-  slots: readonly string[]
-  /** Whether every slot is an integer column: its text in the provenance is then its own, with no scale to trim. */
-  integerSlots: boolean
-}
+/** How a record type's rows are grouped and where their quantities are: its descriptor's SQL, and its date column. */
+type TypeSql = CostingDescriptor['sql'] & { date: string }
 
-const year = (column: string) => `extract(year from t.${column})::int`
-const yn = (value: string) => `case when ${value} is null then 'n' else 'y' end`
-
-// A vehicle's fuel and electricity as the engine takes them (emission-costing.ts costVehicleUse):
-// fuel in litres else kilograms, none for a battery vehicle; a zero beside a reading in the
-// other column is an empty cell.
-const vehicleReadings = `
-  cross join lateral (select
-    case when v.energy = 'BEV' then null else coalesce(t.fuel_litres, t.fuel_kg) end as fuel,
-    case when v.energy = 'BEV' then null when t.fuel_litres is not null then 'L' when t.fuel_kg is not null then 'kg' end as unit) f
-  cross join lateral (select
-    (f.fuel is not null and t.electricity_kwh is not null and f.fuel = 0 and t.electricity_kwh <> 0) as no_fuel,
-    (f.fuel is not null and t.electricity_kwh is not null and t.electricity_kwh = 0 and f.fuel <> 0) as no_kwh) z
-  cross join lateral (select
-    case when z.no_fuel then null else f.fuel end as fuel,
-    case when z.no_fuel then null else f.unit end as unit,
-    case when z.no_kwh then null else t.electricity_kwh end as kwh) q`
-
-export const typeSql: Record<CostedRecordType, TypeSql> = {
-  facility_electricity: {
-    from: 'facility_electricity t',
-    date: 'month',
-    key: `t.region_code || '|' || ${year('month')}`,
-    parts: `jsonb_build_object('regionCode', t.region_code, 'year', ${year('month')})`,
-    slots: ['t.electricity_kwh'],
-    integerSlots: false,
-  },
-  vehicle_use: {
-    from: `vehicle_use t join vehicles v on v.outlet_id = t.outlet_id and v.id = t.vehicle_id ${vehicleReadings}`,
-    date: 'month',
-    key: `concat_ws('|', v.vehicle_class, v.energy, t.region_code, ${year('month')}, coalesce(q.unit, '-'), ${yn('q.kwh')})`,
-    parts: `jsonb_build_object('vehicleClass', v.vehicle_class, 'energy', v.energy, 'regionCode', t.region_code,
-      'year', ${year('month')}, 'fuelUnit', q.unit, 'electricity', q.kwh is not null)`,
-    slots: [`case when q.unit = 'L' then q.fuel end`, `case when q.unit = 'kg' then q.fuel end`, 'q.kwh', 't.distance_km'],
-    integerSlots: false,
-  },
-  packaging_consumption: {
-    from: 'packaging_consumption t join packaging_items i on i.id = t.item_id',
-    date: 'period_start',
-    key: `i.code || '|' || ${year('period_start')}`,
-    parts: `jsonb_build_object('code', i.code, 'material', i.material, 'unitMassKg', i.unit_mass_kg::text,
-      'designLifeUses', i.design_life_uses, 'year', ${year('period_start')})`,
-    slots: ['t.item_count'],
-    integerSlots: true,
-  },
-  shipment_stats: {
-    from: 'shipment_stats t',
-    date: 'stat_date',
-    key: `concat_ws('|', ${year('stat_date')}, ${yn('t.narrow_tape_box_parcels')}, ${yn('t.ecommerce_original_parcels')})`,
-    parts: `jsonb_build_object('year', ${year('stat_date')}, 'narrowTape', t.narrow_tape_box_parcels is not null,
-      'original', t.ecommerce_original_parcels is not null)`,
-    slots: ['t.e_waybill_parcels', 't.narrow_tape_box_parcels', 't.ecommerce_original_parcels'],
-    integerSlots: true,
-  },
-  recovery_collections: {
-    from: 'recovery_collections t',
-    date: 'collection_date',
-    key: `${year('collection_date')}::text`,
-    parts: `jsonb_build_object('year', ${year('collection_date')})`,
-    slots: ['t.cartons_reused'],
-    integerSlots: true,
-  },
-  reusable_assets: {
-    from: 'reusable_assets t',
-    date: 'month',
-    key: `t.asset_type || '|' || ${year('month')}`,
-    parts: `jsonb_build_object('assetType', t.asset_type, 'year', ${year('month')})`,
-    slots: ['t.trips_completed'],
-    integerSlots: true,
-  },
-}
+export const typeSql: Readonly<Record<CostedRecordType, TypeSql>> = Object.fromEntries(
+  costedRecordTypes.map((type) => [type, { ...costingOf(type).sql, date: dateColumnOf(type) }]),
+) as Record<CostedRecordType, TypeSql>
 
 const MAX_SLOTS = 4
 
@@ -244,9 +166,6 @@ export async function readTypesWithResults(db: Kysely<Database>, filter: Activit
   return new Set(rows.map((r) => r.record_type))
 }
 
-const resultColumns = `outlet_id, record_type, record_id, factor_set_version, month, category, co2e_kg, avoided_co2e_kg,
-  ttw_kg, wtt_kg, electricity_kg, method, data_quality, provenance, status`
-
 export interface SqlCostOutcome {
   costed: number
   written: number
@@ -289,12 +208,7 @@ export async function costAndStoreInSql(
   const outcome: SqlCostOutcome = { costed: 0, written: 0, changed: 0, superseded: 0, restatements: 0, touched: [] }
   if (!options.anyStored) {
     // A first computation: nothing to supersede or compare with.
-    const inserted = await sql`
-      insert into emission_results (${sql.raw(resultColumns)})
-      select c.outlet_id, ${recordType}, c.record_id, ${version}, c.month, c.category, c.co2e_kg, c.avoided_co2e_kg,
-        c.ttw_kg, c.wtt_kg, c.electricity_kg, c.method, c.data_quality, c.provenance, 'current'
-      from (${costed}) c`.execute(trx)
-    const n = Number(inserted.numAffectedRows ?? 0n)
+    const n = (await insertComputedResults(trx, recordType, version, costed, { totals: false })).written
     Object.assign(outcome, { costed: n, written: n, changed: n })
     if (options.touched && n > 0) {
       const { rows } = await sql<{ outlet_id: number; month: string }>`
@@ -369,33 +283,9 @@ export async function costAndStoreInSql(
   outcome.changed = Number(c.changed)
   outcome.restatements = Number(c.restatements)
 
-  const superseded = await sql`
-    update emission_results e set status = 'superseded'
-    from gp_costed c
-    where e.outlet_id = c.outlet_id and e.record_type = ${recordType} and e.record_id = c.record_id
-      and e.status <> 'superseded'
-      and ((c.status = 'current' and ((e.status = 'current' and e.factor_set_version <> ${version}) or e.status = 'restatement'))
-        or (c.status = 'restatement' and e.status = 'restatement' and e.factor_set_version <> ${version}))`.execute(trx)
-  outcome.superseded = Number(superseded.numAffectedRows ?? 0n)
-
-  // A result of this set standing in the new one's place is updated; the others are new rows
-  // (a plain insert: no conflict is possible once the other sets' results are set aside).
-  const rewritten = await sql`
-    update emission_results e set
-      month = c.month, category = c.category, co2e_kg = c.co2e_kg, avoided_co2e_kg = c.avoided_co2e_kg,
-      ttw_kg = c.ttw_kg, wtt_kg = c.wtt_kg, electricity_kg = c.electricity_kg, method = c.method,
-      data_quality = c.data_quality, provenance = c.provenance, computed_at = now()
-    from gp_costed c
-    where c.has_own and not c.own_same
-      and e.outlet_id = c.outlet_id and e.record_type = ${recordType} and e.record_id = c.record_id
-      and e.status = c.status and e.status <> 'superseded' and e.factor_set_version = ${version}`.execute(trx)
-  const inserted = await sql`
-    insert into emission_results (${sql.raw(resultColumns)})
-    select outlet_id, ${recordType}, record_id, ${version}, month, category, co2e_kg, avoided_co2e_kg,
-      ttw_kg, wtt_kg, electricity_kg, method, data_quality, provenance, status
-    from gp_costed
-    where status <> 'unchanged' and not has_own`.execute(trx)
-  outcome.written = Number(rewritten.numAffectedRows ?? 0n) + Number(inserted.numAffectedRows ?? 0n)
+  const applied = await applyPlannedResults(trx, recordType, version)
+  outcome.superseded = applied.superseded
+  outcome.written = applied.written
 
   if (options.touched) {
     const { rows } = await sql<{ outlet_id: number; month: string }>`
@@ -421,17 +311,7 @@ export async function insertImportedResults(
   ids: { from: string; to: string },
 ): Promise<{ written: number; co2eKg: string; avoidedCo2eKg: string }> {
   const costed = costedSelect(recordType, { importBatchId })
-  const { rows } = await sql<{ written: string; co2e: string; avoided: string }>`
-    with inserted as (
-      insert into emission_results (${sql.raw(resultColumns)})
-      select c.outlet_id, ${recordType}, c.record_id, ${version}, c.month, c.category, c.co2e_kg, c.avoided_co2e_kg,
-        c.ttw_kg, c.wtt_kg, c.electricity_kg, c.method, c.data_quality, c.provenance, 'current'
-      from (${costed} and t.id between ${ids.from}::bigint and ${ids.to}::bigint) c
-      returning co2e_kg, avoided_co2e_kg)
-    select count(*)::text as written, coalesce(sum(co2e_kg), 0)::text as co2e, coalesce(sum(avoided_co2e_kg), 0)::text as avoided
-    from inserted`.execute(trx)
-  const r = rows[0]!
-  return { written: Number(r.written), co2eKg: r.co2e, avoidedCo2eKg: r.avoided }
+  return insertComputedResults(trx, recordType, version, sql`${costed} and t.id between ${ids.from}::bigint and ${ids.to}::bigint`, { totals: true })
 }
 
 /** Each current record's group key, by record id (to check groupOf against). */

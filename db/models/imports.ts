@@ -2,11 +2,13 @@ import { sql, Kysely, type Selectable } from 'kysely'
 import { PostgresJSDialect } from 'kysely-postgres-js'
 import postgres from 'postgres'
 import type { Viewer } from '#app/domain/access.ts'
+import { copyChannel, type CopyChannel } from '../copy.ts'
 import type { Database } from '../schema.ts'
 import type { ImportBatchesTable } from '../tables/activity.ts'
 import type { ImportStatus } from '../tables/imports.ts'
 import { jsonb } from './json.ts'
 
+export type { CopyChannel }
 export type ImportBatch = Selectable<ImportBatchesTable>
 
 /**
@@ -185,12 +187,6 @@ export async function failInterruptedBatches(db: Kysely<Database>, failure: unkn
 
 // ---- one PostgreSQL connection for a bulk write -------------------------------------
 
-/** The raw connection a bulk transaction runs on, for COPY. */
-export interface CopyChannel {
-  /** `copy … from stdin`, fed the given text chunks; resolves when the server has them all. */
-  copyIn(statement: string, chunks: AsyncIterable<string> | Iterable<string>): Promise<void>
-}
-
 /**
  * Fresh statistics of a table an import has just written many rows into,
  * inside the import's transaction (ANALYZE samples the transaction's own new
@@ -238,39 +234,7 @@ export async function withCopyTransaction<T>(url: string, fn: (trx: Kysely<Datab
     }),
   })
   const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: single as unknown as postgres.Sql }) })
-  const copy: CopyChannel = {
-    async copyIn(statement, chunks) {
-      const stream = await reserved.unsafe(statement).writable()
-      let failed: Error | null = null
-      stream.on('error', (error: Error) => {
-        failed = error
-      })
-      for await (const chunk of chunks) {
-        if (failed) throw failed
-        if (!stream.write(chunk)) {
-          await new Promise<void>((resolve) => {
-            stream.once('drain', resolve)
-            stream.once('error', () => resolve())
-          })
-        }
-      }
-      if (failed) throw failed
-      stream.end()
-      // A COPY the server refuses after the data (a duplicate key) never ends the
-      // stream: the next query on the connection is what surfaces the error, and it
-      // also waits for the COPY to finish. The end of the data goes out on the next
-      // tick; until then the connection refuses queries.
-      for (let attempt = 0; ; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, attempt === 0 ? 0 : 2))
-        try {
-          await reserved.unsafe('select 1')
-          return
-        } catch (error) {
-          if ((error as { code?: string }).code !== 'COPY_IN_PROGRESS' || attempt > 5000) throw failed ?? error
-        }
-      }
-    },
-  }
+  const copy = copyChannel(reserved)
   try {
     return await db.transaction().execute((trx) => fn(trx, copy))
   } finally {

@@ -1,4 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
+import type { RecordCode } from '#app/domain/activity/definitions.ts'
+import { recordDescriptors } from '#app/domain/records/index.ts'
+import { packagingMassKgSql } from '#app/domain/records/packaging-consumption.ts'
 import type { Database } from '../schema.ts'
 import { inTransaction } from '../transaction.ts'
 import { pgArray } from './emissions.ts'
@@ -38,7 +41,9 @@ const nevEnergies = sql.raw(`('BEV', 'PHEV', 'FCEV')`)
 
 // A reusable item's count is its uses in the period; its mass is spread over
 // its design life, as its production emissions are (spec, "Emissions").
-const itemMass = sql.raw(`(c.item_count * i.unit_mass_kg / coalesce(i.design_life_uses, 1))`)
+const itemMass = sql.raw(packagingMassKgSql('c', 'i'))
+/** The date column that gives a record type's rows their month. */
+const dateOf = (code: RecordCode): string => recordDescriptors[code].dateColumn!
 
 /** Recompute the rollup rows of these outlet-months. Call it in the transaction that changed the raw rows. */
 export async function refreshOutletMonths(
@@ -222,7 +227,7 @@ function factCte(
 
 function factCtes(mode: Mode): RawBuilder<unknown>[] {
   return [
-    factCte(mode, 'ship', { from: sql`shipment_stats s`, alias: 's', dateColumn: 'stat_date' }, sql`
+    factCte(mode, 'ship', { from: sql`shipment_stats s`, alias: 's', dateColumn: dateOf('shipment_stats') }, sql`
       sum(s.parcels) as parcels,
       sum(s.e_waybill_parcels) as e_waybill_parcels,
       sum(coalesce(s.box_parcels, 0)) as box_parcels,
@@ -239,7 +244,7 @@ function factCtes(mode: Mode): RawBuilder<unknown>[] {
     factCte(
       mode,
       'pack',
-      { from: sql`packaging_consumption c join packaging_items i on i.id = c.item_id`, alias: 'c', dateColumn: 'period_start' },
+      { from: sql`packaging_consumption c join packaging_items i on i.id = c.item_id`, alias: 'c', dateColumn: dateOf('packaging_consumption') },
       sql`
       sum(${itemMass}) as packaging_mass_kg,
       sum(case when i.meets_gb_t_16606 and i.meets_gb_43352 then ${itemMass} else 0 end) as standard_packaging_mass_kg,
@@ -248,17 +253,17 @@ function factCtes(mode: Mode): RawBuilder<unknown>[] {
       sum(case when i.plastic and not i.degradable and (i.category in ('bag', 'tape') or (i.category = 'transit_bag' and not i.reusable))
                then c.item_count else 0 end) as non_degradable_plastic_items`,
     ),
-    factCte(mode, 'coll', { from: sql`recovery_collections rc`, alias: 'rc', dateColumn: 'collection_date' }, sql`
+    factCte(mode, 'coll', { from: sql`recovery_collections rc`, alias: 'rc', dateColumn: dateOf('recovery_collections') }, sql`
       sum(rc.cartons_reused) as cartons_reused`),
     factCte(
       mode,
       'vuse',
-      { from: sql`vehicle_use vu join vehicles v on v.outlet_id = vu.outlet_id and v.id = vu.vehicle_id`, alias: 'vu', dateColumn: 'month' },
+      { from: sql`vehicle_use vu join vehicles v on v.outlet_id = vu.outlet_id and v.id = vu.vehicle_id`, alias: 'vu', dateColumn: dateOf('vehicle_use') },
       sql`
       sum(vu.distance_km) as distance_km,
       sum(case when v.energy in ${nevEnergies} then vu.distance_km else 0 end) as nev_distance_km`,
     ),
-    factCte(mode, 'fac', { from: sql`facility_electricity fe`, alias: 'fe', dateColumn: 'month' }, sql`
+    factCte(mode, 'fac', { from: sql`facility_electricity fe`, alias: 'fe', dateColumn: dateOf('facility_electricity') }, sql`
       sum(fe.electricity_kwh) as electricity_kwh`),
     factCte(
       mode,
@@ -437,7 +442,7 @@ function mixStatement(mode: Mode): RawBuilder<unknown> {
   const material = factCte(
     mode,
     'material',
-    { from: sql`packaging_consumption c join packaging_items i on i.id = c.item_id`, alias: 'c', dateColumn: 'period_start', groupBy: 'i.material' },
+    { from: sql`packaging_consumption c join packaging_items i on i.id = c.item_id`, alias: 'c', dateColumn: dateOf('packaging_consumption'), groupBy: 'i.material' },
     sql`i.material as category, sum(${itemMass}) as value`,
   )
   return sql`
@@ -474,14 +479,13 @@ async function missingOutletsOfMonths(db: Kysely<Database>, keys: readonly Outle
 }
 
 async function dataMonthRange(db: Kysely<Database>): Promise<{ from: string; to: string } | null> {
+  // The months of the activity the rollups aggregate, each table by its own date column.
+  const ranges = (['shipment_stats', 'packaging_consumption', 'recovery_collections', 'vehicle_use', 'facility_electricity'] as const).map((code) => {
+    const date = sql.raw(dateOf(code))
+    return sql`select date_trunc('month', min(${date}))::date as lo, date_trunc('month', max(${date}))::date as hi from ${sql.table(code)} where superseded_at is null`
+  })
   const { rows } = await sql<{ from: string | null; to: string | null }>`
-    select min(lo)::text as "from", max(hi)::text as "to" from (
-      select date_trunc('month', min(stat_date))::date as lo, date_trunc('month', max(stat_date))::date as hi from shipment_stats where superseded_at is null
-      union all select date_trunc('month', min(period_start))::date, date_trunc('month', max(period_start))::date from packaging_consumption where superseded_at is null
-      union all select date_trunc('month', min(collection_date))::date, date_trunc('month', max(collection_date))::date from recovery_collections where superseded_at is null
-      union all select min(month), max(month) from vehicle_use where superseded_at is null
-      union all select min(month), max(month) from facility_electricity where superseded_at is null
-    ) ranges`.execute(db)
+    select min(lo)::text as "from", max(hi)::text as "to" from (${sql.join(ranges, sql` union all `)}) ranges`.execute(db)
   const row = rows[0]
   if (!row?.from || !row.to) return null
   return { from: row.from, to: row.to }

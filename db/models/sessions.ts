@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Viewer } from '#app/domain/access.ts'
 import type { Database } from '../schema.ts'
+import { inTransaction } from '../transaction.ts'
 
 export interface SessionUser extends Viewer {
   sessionId: string
@@ -121,7 +122,7 @@ export async function reserveAttempt(db: Kysely<Database>, limit: AttemptLimit):
       .executeTakeFirstOrThrow()
     return { ok: true, attemptId: String(row.id) }
   }
-  return db.isTransaction ? run(db) : db.transaction().execute(run)
+  return inTransaction(db, run)
 }
 
 export async function markAttemptSucceeded(db: Kysely<Database>, attemptId: string): Promise<void> {

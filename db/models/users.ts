@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Role, Viewer } from '#app/domain/access.ts'
 import type { Database } from '../schema.ts'
+import { inTransaction } from '../transaction.ts'
 
 export interface LoginCandidate {
   id: number
@@ -48,7 +49,7 @@ export async function insertUser(db: Kysely<Database>, user: NewUser): Promise<n
       .execute()
     return id
   }
-  return db.isTransaction ? run(db) : db.transaction().execute(run)
+  return inTransaction(db, run)
 }
 
 export interface UserListRow {

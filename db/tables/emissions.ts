@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely'
+import type { CostedRecordType, EmissionCategory } from '#app/domain/emissions/types.ts'
 import type { DateString, NumericString } from '../schema.ts'
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -62,18 +63,8 @@ export interface FactorGridRegionsTable {
   note: Generated<string>
 }
 
-/** The activity fact tables that produce emission results. */
-export const costedRecordTypes = [
-  'shipment_stats',
-  'packaging_consumption',
-  'recovery_collections',
-  'reusable_assets',
-  'vehicle_use',
-  'facility_electricity',
-] as const
-export type CostedRecordType = (typeof costedRecordTypes)[number]
-
-export type EmissionCategory = 'packaging' | 'fleet' | 'facility' | 'avoided'
+// The record types and categories are the engine's (the domain's); the table stores them.
+export { costedRecordTypes, type CostedRecordType, type EmissionCategory } from '#app/domain/emissions/types.ts'
 
 /**
  * current     the result reports use;

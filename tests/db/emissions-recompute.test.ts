@@ -122,7 +122,7 @@ describe('the COPY path of the recompute scripts (PostgreSQL only)', () => {
   it('stores the same rows as the insert path; a COPY that meets a stored result fails as a whole instead of hanging', async (ctx) => {
     if (t.kind !== 'postgres' || !process.env.DATABASE_URL) return ctx.skip()
     const { default: postgres } = await import('postgres')
-    const { copyResults } = await import('#db/models/emissions.ts')
+    const { copyResults } = await import('#db/models/emission-results.ts')
     const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(t.db)
     const url = new URL(process.env.DATABASE_URL)
     url.pathname = `/${rows[0]!.name}`

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { FactorSet } from '#app/domain/factors/factor-set.ts'
-import { buildRecipe, recipeSlots, templateOf } from '#app/services/emission-recipes.ts'
+import { buildRecipe, recipeSlots, templateOf } from '#app/domain/emissions/recipes.ts'
 import { publishedSet } from './set.ts'
 
 let set: FactorSet

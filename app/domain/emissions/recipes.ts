@@ -1,9 +1,9 @@
 import Decimal from 'decimal.js'
 import type { FactorSet } from '#app/domain/factors/factor-set.ts'
-import type { VehicleClass } from '#app/domain/emissions/fleet.ts'
 import type { Message } from '#app/i18n/index.ts'
-import type { CostedRecordType } from '#db/tables/emissions.ts'
-import { costActivity, provenanceJson, type CostedRecord, type CostInput } from './emission-costing.ts'
+import { costActivity, provenanceJson, type CostedRecord, type CostInput } from './costing.ts'
+import { costingOf } from '#app/domain/records/index.ts'
+import { costedRecordTypes, type CostedRecordType } from './types.ts'
 
 /**
  * Recipes: the engine's figure for a group of records, as coefficients that
@@ -213,132 +213,24 @@ export function buildRecipe(
   }
 }
 
-// ---- the record types' groups ---------------------------------------------------
+// ---- the record types' groups (app/domain/records/<type>.ts) ----------------------
 
-const INTEGER: readonly [number, number] = [10, 0]
+/** The quantities of each record type, in the order of its descriptor's SQL slots. */
+export const recipeSlots: Readonly<Record<CostedRecordType, readonly QuantitySlot[]>> = Object.fromEntries(
+  costedRecordTypes.map((type) => [type, costingOf(type).slots]),
+) as Record<CostedRecordType, readonly QuantitySlot[]>
 
-/** The quantities of each record type, in the order of db/models/emission-recipes.ts typeSql slots. */
-export const recipeSlots: Record<CostedRecordType, readonly QuantitySlot[]> = {
-  facility_electricity: [{ field: 'electricityKwh', kind: 'decimal', digits: [11, 3] }],
-  vehicle_use: [
-    { field: 'fuelLitres', kind: 'decimal', digits: [9, 3] },
-    { field: 'fuelKg', kind: 'decimal', digits: [9, 3] },
-    { field: 'electricityKwh', kind: 'decimal', digits: [9, 3] },
-    { field: 'distanceKm', kind: 'decimal', digits: [10, 2] },
-  ],
-  packaging_consumption: [{ field: 'itemCount', kind: 'number', digits: INTEGER }],
-  shipment_stats: [
-    { field: 'eWaybillParcels', kind: 'number', digits: INTEGER },
-    { field: 'narrowTapeBoxParcels', kind: 'number', digits: INTEGER },
-    { field: 'ecommerceOriginalParcels', kind: 'number', digits: INTEGER },
-  ],
-  recovery_collections: [{ field: 'cartonsReused', kind: 'number', digits: INTEGER }],
-  reusable_assets: [{ field: 'tripsCompleted', kind: 'number', digits: INTEGER }],
-}
-
-const text = (v: unknown): string => String(v)
-
-/** A group's template from the parts its key was made of (db/models/emission-recipes.ts typeSql parts). */
+/** A group's template from the parts its key was made of (the descriptor's SQL parts). */
 export function templateOf(recordType: CostedRecordType, parts: Record<string, unknown>): RecipeTemplate {
-  const base = { recordId: '0', outletId: 0, date: `${text(parts.year)}-01-01` }
-  switch (recordType) {
-    case 'facility_electricity':
-      return { input: { ...base, recordType, regionCode: text(parts.regionCode), electricityKwh: '1' }, present: [true] }
-    case 'vehicle_use':
-      return {
-        input: {
-          ...base,
-          recordType,
-          regionCode: text(parts.regionCode),
-          vehicleClass: parts.vehicleClass as VehicleClass,
-          energy: text(parts.energy),
-          distanceKm: '1',
-          fuelLitres: null,
-          fuelKg: null,
-          electricityKwh: null,
-        },
-        present: [parts.fuelUnit === 'L', parts.fuelUnit === 'kg', parts.electricity === true, true],
-      }
-    case 'packaging_consumption':
-      return {
-        input: {
-          ...base,
-          recordType,
-          regionCode: '',
-          itemCount: 1,
-          item: {
-            code: text(parts.code),
-            material: text(parts.material),
-            unitMassKg: text(parts.unitMassKg),
-            designLifeUses: parts.designLifeUses === null || parts.designLifeUses === undefined ? null : Number(parts.designLifeUses),
-          },
-        },
-        present: [true],
-      }
-    case 'shipment_stats':
-      return {
-        input: {
-          ...base,
-          recordType,
-          regionCode: '',
-          eWaybillParcels: 1,
-          narrowTapeBoxParcels: parts.narrowTape === true ? 1 : null,
-          ecommerceOriginalParcels: parts.original === true ? 1 : null,
-        },
-        present: [true, parts.narrowTape === true, parts.original === true],
-      }
-    case 'recovery_collections':
-      return { input: { ...base, recordType, regionCode: '', cartonsReused: 1 }, present: [true] }
-    case 'reusable_assets':
-      return { input: { ...base, recordType, regionCode: '', assetType: parts.assetType as 'box' | 'transit_bag', tripsCompleted: 1 }, present: [true] }
-  }
+  return costingOf(recordType).templateOf(parts)
 }
-
-const yn = (value: unknown): string => (value === null || value === undefined ? 'n' : 'y')
-const isZero = (value: string): boolean => new Decimal(value).isZero()
 
 /**
- * The group of one record as db/models/emission-recipes.ts typeSql keys it in
- * SQL: its key and the parts its template is built from. For callers that
- * hold records in memory (the CSV import), so that they cost in SQL the same
- * groups the recompute does; tests/db/emissions-sql.test.ts holds both keys equal.
+ * The group of one record as its descriptor keys it in SQL: its key and the
+ * parts its template is built from. For callers that hold records in memory
+ * (the CSV import), so that they cost in SQL the same groups the recompute
+ * does; tests/db/emissions-sql.test.ts holds both keys equal.
  */
 export function groupOf(input: CostInput): { key: string; parts: Record<string, unknown> } {
-  const year = Number(input.date.slice(0, 4))
-  switch (input.recordType) {
-    case 'facility_electricity':
-      return { key: `${input.regionCode}|${year}`, parts: { regionCode: input.regionCode, year } }
-    case 'vehicle_use': {
-      // as costVehicleUse reads the readings (see typeSql.vehicle_use)
-      const bev = input.energy === 'BEV'
-      const fuel = bev ? null : (input.fuelLitres ?? input.fuelKg)
-      const unit0 = bev ? null : input.fuelLitres !== null ? 'L' : input.fuelKg !== null ? 'kg' : null
-      const kwh = input.electricityKwh
-      const both = fuel !== null && kwh !== null
-      const noFuel = both && isZero(fuel) && !isZero(kwh)
-      const noKwh = both && isZero(kwh) && !isZero(fuel)
-      const unit = noFuel ? null : unit0
-      const electricity = !noKwh && kwh !== null
-      return {
-        key: [input.vehicleClass, input.energy, input.regionCode, year, unit ?? '-', electricity ? 'y' : 'n'].join('|'),
-        parts: { vehicleClass: input.vehicleClass, energy: input.energy, regionCode: input.regionCode, year, fuelUnit: unit, electricity },
-      }
-    }
-    case 'packaging_consumption': {
-      const { item } = input
-      return {
-        key: `${item.code}|${year}`,
-        parts: { code: item.code, material: item.material, unitMassKg: item.unitMassKg, designLifeUses: item.designLifeUses, year },
-      }
-    }
-    case 'shipment_stats':
-      return {
-        key: `${year}|${yn(input.narrowTapeBoxParcels)}|${yn(input.ecommerceOriginalParcels)}`,
-        parts: { year, narrowTape: input.narrowTapeBoxParcels !== null, original: input.ecommerceOriginalParcels !== null },
-      }
-    case 'recovery_collections':
-      return { key: String(year), parts: { year } }
-    case 'reusable_assets':
-      return { key: `${input.assetType}|${year}`, parts: { assetType: input.assetType, year } }
-  }
+  return costingOf(input.recordType).groupOf(input)
 }

@@ -1,20 +1,20 @@
 import Decimal from 'decimal.js'
-import { avoidedEmissions, type AvoidedKind } from '#app/domain/emissions/avoided.ts'
-import { facilityEmissions } from '#app/domain/emissions/facility.ts'
-import { fleetEmissions, type FleetInput, type FuelUnit, type VehicleClass, type VehicleEnergy } from '#app/domain/emissions/fleet.ts'
-import { packagingEmissions, type PackagingInput } from '#app/domain/emissions/packaging.ts'
-import { worstTier } from '#app/domain/emissions/provenance.ts'
-import type { AvoidedResult, EmissionResult, Omission } from '#app/domain/emissions/types.ts'
+import { avoidedEmissions, type AvoidedKind } from './avoided.ts'
+import { facilityEmissions } from './facility.ts'
+import { fleetEmissions, type FleetInput, type FuelUnit, type VehicleClass, type VehicleEnergy } from './fleet.ts'
+import { packagingEmissions, type PackagingInput } from './packaging.ts'
+import { worstTier } from './provenance.ts'
+import type { AvoidedResult, CostedRecordType, EmissionCategory, EmissionResult, Omission } from './types.ts'
 import type { FactorFallback, FactorSet } from '#app/domain/factors/factor-set.ts'
 import type { DataQualityTier } from '#app/domain/factors/types.ts'
+import { vehicleReadings } from '#app/domain/records/vehicle-use.ts'
 import type { Message } from '#app/i18n/index.ts'
-import type { ResultToWrite } from '#db/models/emissions.ts'
-import type { CostedRecordType, EmissionCategory } from '#db/tables/emissions.ts'
 
 /**
  * From one stored activity record to one emission result: which calculator a
  * record type goes to, with which inputs. Pure (no database): the service
- * reads the rows, this turns each into figures with the pure engine.
+ * reads the rows (their descriptors in app/domain/records/ say how a row
+ * becomes a CostInput), this turns each into figures with the pure engine.
  *
  * packaging_consumption → packaging  items × unit mass × material factor (reusable: ÷ design life)
  * vehicle_use           → fleet      fuel first, electricity, else distance default
@@ -96,6 +96,28 @@ export interface Provenance {
   factorIds: readonly string[]
   fallbacks: readonly FactorFallback[]
   omissions: readonly { part: string; quantity: string; message: Message }[]
+}
+
+/** What one result says: its month, category and figures (exact decimal text), how it was computed. */
+export interface ResultFigures {
+  month: string
+  category: EmissionCategory
+  co2eKg: string
+  avoidedCo2eKg: string
+  ttwKg: string | null
+  wttKg: string | null
+  electricityKg: string | null
+  method: string
+  dataQuality: number
+}
+
+/** One row of emission_results to write for a record type and factor set version. */
+export interface ResultToWrite extends ResultFigures {
+  outletId: number
+  recordId: string
+  /** JSON text of the provenance object. */
+  provenance: string
+  status: 'current' | 'restatement'
 }
 
 export type CostOutcome = { ok: true; record: CostedRecord } | { ok: false; error: Message }
@@ -212,30 +234,11 @@ function costVehicleUse(set: FactorSet, input: Extract<CostInput, { recordType: 
   if (energy === undefined) {
     return { ok: false, error: { key: 'emissions.error.unknownEnergy', params: { energy: input.energy } } }
   }
-  // Fuel first: litres when recorded, else kilograms (CNG, LNG). A battery
-  // vehicle burns none, whatever a sheet says in the fuel column.
-  let fuelAmount: Decimal | null = null
-  let fuelUnit: FuelUnit | null = null
-  if (energy !== 'bev') {
-    if (input.fuelLitres !== null) {
-      fuelAmount = new Decimal(input.fuelLitres)
-      fuelUnit = 'L'
-    } else if (input.fuelKg !== null) {
-      fuelAmount = new Decimal(input.fuelKg)
-      fuelUnit = 'kg'
-    }
-  }
-  let electricityKwh = input.electricityKwh === null ? null : new Decimal(input.electricityKwh)
-  // A zero in one column beside a reading in the other is an empty cell, not a
-  // second energy source (it would turn a fuel figure into "fuel and electricity").
-  if (fuelAmount !== null && electricityKwh !== null) {
-    if (fuelAmount.isZero() && !electricityKwh.isZero()) {
-      fuelAmount = null
-      fuelUnit = null
-    } else if (electricityKwh.isZero() && !fuelAmount.isZero()) {
-      electricityKwh = null
-    }
-  }
+  // Which readings count: the record type's rule (vehicleReadings), shared with the grouping.
+  const readings = vehicleReadings(input.energy, input.fuelLitres, input.fuelKg, input.electricityKwh)
+  const fuelAmount = readings.fuel === null ? null : new Decimal(readings.fuel)
+  const fuelUnit: FuelUnit | null = readings.unit
+  const electricityKwh = readings.kwh === null ? null : new Decimal(readings.kwh)
   // Absent readings stay absent (not null) so that the stored inputs list only what was recorded.
   const fleetInput: FleetInput = {
     vehicleClass: input.vehicleClass,
