@@ -10,6 +10,7 @@ import { getDb } from '#app/utils/db.server.ts'
 import { countVisibleOutletsByCityAndBrand, listVisibleOutlets } from '#db/models/outlets.ts'
 import { findRegion } from '#db/models/reference.ts'
 import { EvaluationCell, metricValueText, PeriodPicker, PeriodStateNote, periodText, scopeHref, targetText } from './reports-view.tsx'
+import { StackTable } from '#app/components/stack-table.tsx'
 
 // The bureau's jurisdiction at a glance: each target in force with its
 // current value, status and coverage; then the outlets it regulates.
@@ -47,8 +48,7 @@ export default function BureauHome() {
           {withTargets.length === 0 ? (
             <p className="muted">{t('bureauHome.noTargets')}</p>
           ) : (
-            <div className="table-wrap">
-              <table className="report-table" data-testid="targets-overview">
+            <StackTable className="report-table" data-testid="targets-overview">
                 <thead>
                   <tr>
                     <th>{t('reports.table.metric')}</th>
@@ -69,8 +69,7 @@ export default function BureauHome() {
                     </tr>
                   ))}
                 </tbody>
-              </table>
-            </div>
+              </StackTable>
           )}
           <p>
             <Link to={scopeHref(report.scope.param, { period: page.period })} data-testid="full-report-link">{t('bureauHome.fullReport')} →</Link>
@@ -88,8 +87,7 @@ export default function BureauHome() {
           <span className="stat-label">{t('bureauHome.brands')}</span>
         </div>
       </div>
-      <div className="table-wrap">
-        <table data-testid="city-brand-table">
+      <StackTable data-testid="city-brand-table">
           <thead>
             <tr>
               <th>{t('bureauHome.city')}</th>
@@ -108,8 +106,7 @@ export default function BureauHome() {
               </tr>
             ))}
           </tbody>
-        </table>
-      </div>
+        </StackTable>
       <h2>{t('bureauHome.outletList')}</h2>
       <OutletTable outlets={outlets} />
     </section>

@@ -1,10 +1,12 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { MonthAtGlance } from '#app/components/month-glance.tsx'
 import { OutletCard } from '#app/components/outlet-table.tsx'
 import { recordCodes, recordDefinitions } from '#app/domain/activity/definitions.ts'
 import { formatDecimal } from '#app/i18n/format.ts'
 import { useLocale, useT } from '#app/i18n/react.ts'
 import { recentRecords, todayShipment } from '#app/services/activity.server.ts'
+import { outletMonthGlance } from '#app/services/outlet-month.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { findVisibleOutlet } from '#db/models/outlets.ts'
@@ -14,12 +16,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getDb()
   const outlet = await findVisibleOutlet(db, viewer, viewer.outletId!)
   if (!outlet) throw new Response('Not found', { status: 404 })
-  const [today, recent] = await Promise.all([todayShipment(db, viewer, outlet.id), recentRecords(db, viewer, 6)])
-  return { outlet, today, recent }
+  const [today, recent, glance] = await Promise.all([todayShipment(db, viewer, outlet.id), recentRecords(db, viewer, 6), outletMonthGlance(db, viewer, outlet.id)])
+  if (!glance.ok) throw new Response('Not found', { status: glance.status })
+  return { outlet, today, recent, glance: glance.glance }
 }
 
 export default function OutletHome() {
-  const { outlet, today, recent } = useLoaderData<typeof loader>()
+  const { outlet, today, recent, glance } = useLoaderData<typeof loader>()
   const t = useT()
   const locale = useLocale()
   const entry = today.record
@@ -43,6 +46,7 @@ export default function OutletHome() {
           </>
         )}
       </section>
+      <MonthAtGlance glance={glance} outletId={outlet.id} />
       <section className="card" data-testid="home-outlet_operator">
         <h1>{t('outletHome.title')}</h1>
         <p className="muted">{t('outletHome.intro')}</p>

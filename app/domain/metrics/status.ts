@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js'
-import { addMonths, monthOf, monthsBetween, type Month } from '#app/domain/periods/period.ts'
+import { addMonths, yearMonthOf, monthsBetween, type Month } from '#app/domain/periods/period.ts'
 import { minOtherBrandOutlets } from './suppression.ts'
 import type { Comparison, Target } from './targets.ts'
 
@@ -146,7 +146,7 @@ export function evaluateTarget(
   options: EvaluateOptions,
 ): TargetEvaluation {
   const rules = { ...defaultStatusRules, ...options.rules }
-  const endMonth = monthOf(options.periodEnd)
+  const endMonth = yearMonthOf(options.periodEnd)
   const lowCoverage = options.coverage === null || options.coverage.lt(rules.minCoverage)
 
   if (target.kind === 'national_count') {
@@ -184,7 +184,7 @@ export function evaluateTarget(
   const pooled = relative(options.pooled)
   const meets = satisfies(pooled, target.comparison, target.value)
 
-  const deadlineMonth = monthOf(target.deadline)
+  const deadlineMonth = yearMonthOf(target.deadline)
   if (monthsBetween(endMonth, deadlineMonth) <= 0) {
     return meets
       ? status('met', 'metrics.status.reason.standingMet', { pooled })
@@ -254,7 +254,7 @@ function contributionOf(
 ): ContributionEvaluation {
   // National counts are yearly figures ("1 billion parcels in 2023"): the
   // scope's part is what it did in that year, up to the period end.
-  const deadlineMonth = monthOf(target.deadline)
+  const deadlineMonth = yearMonthOf(target.deadline)
   const yearStart = `${deadlineMonth.slice(0, 4)}-01`
   const lastMonth = monthsBetween(endMonth, deadlineMonth) < 0 ? deadlineMonth : endMonth
   const total = series

@@ -101,7 +101,7 @@ export function nextPeriod(period: Period): Period {
 
 /** The period of the given kind that contains an ISO date or month. */
 export function periodContaining(kind: PeriodKind, dateOrMonth: string): Period {
-  const month = monthOf(dateOrMonth)
+  const month = yearMonthOf(dateOrMonth)
   const year = Number(month.slice(0, 4))
   const m = Number(month.slice(5, 7))
   switch (kind) {
@@ -115,7 +115,7 @@ export function periodContaining(kind: PeriodKind, dateOrMonth: string): Period 
 }
 
 /** The month (`YYYY-MM`) of an ISO date `YYYY-MM-DD`, or a month itself. */
-export function monthOf(dateOrMonth: string): Month {
+export function yearMonthOf(dateOrMonth: string): Month {
   const match = isoDatePattern.exec(dateOrMonth) ?? monthPattern.exec(dateOrMonth)
   if (!match) throw new Error(`Not an ISO date or month: ${dateOrMonth}`)
   return dateOrMonth.slice(0, 7)

@@ -99,6 +99,7 @@ export const metrics = defineMessages(
     'metric.field.vehicles_acquired': '新购或更新车辆数',
     'metric.field.nev_acquired': '新购或更新的新能源车辆数',
     'metric.field.co2e_kg': '碳排放量（千克CO₂e）',
+    'metric.field.fallback_co2e_kg': '其中使用替代因子计算的排放量（千克CO₂e）',
     'metric.field.avoided_co2e_kg': '减少的碳排放（千克CO₂e）',
 
     // Targets
@@ -162,7 +163,7 @@ export const metrics = defineMessages(
     // Target set file errors
     'targets.error.invalidJson': '目标文件 {file} 不是有效的 JSON：{detail}。请用 JSON 校验工具检查括号和引号。',
     'targets.error.required': '目标文件 {file} 缺少字段 {field}，请补上。',
-    'targets.error.wrongType': '目标文件 {file} 的字段 {field} 类型不对，请对照 factors/targets/README.md 的格式修改。',
+    'targets.error.wrongType': '目标文件 {file} 的字段 {field} 类型不对，请对照“文件格式说明”页面（平台管理 → 排放因子集 → 文件格式说明）修改。',
     'targets.error.unknownField': '目标文件 {file} 的 {field} 中有无法识别的字段：{fields}。请删除或改正拼写。',
     'targets.error.badId': '目标文件 {file} 的 id 只能使用小写字母、数字和连字符，例如 spb-2019-9571。',
     'targets.error.idMismatch': '目标文件 {file} 的 id “{id}” 应与文件名一致（{expected}）。',
@@ -273,6 +274,7 @@ export const metrics = defineMessages(
     'metric.field.vehicles_acquired': 'Vehicles bought or replaced',
     'metric.field.nev_acquired': 'NEVs bought or replaced',
     'metric.field.co2e_kg': 'Emissions (kg CO₂e)',
+    'metric.field.fallback_co2e_kg': 'Of which computed with fallback factors (kg CO₂e)',
     'metric.field.avoided_co2e_kg': 'Avoided emissions (kg CO₂e)',
 
     'metrics.targetKind.rate': 'Pass/fail target',
@@ -330,7 +332,7 @@ export const metrics = defineMessages(
 
     'targets.error.invalidJson': 'Target file {file} is not valid JSON: {detail}. Check its brackets and quotes with a JSON validator.',
     'targets.error.required': 'Target file {file} lacks the field {field}. Add it.',
-    'targets.error.wrongType': 'In target file {file}, the field {field} has the wrong type. Compare it with the format in factors/targets/README.md.',
+    'targets.error.wrongType': 'In target file {file}, the field {field} has the wrong type. Compare it with the “File formats” page (Admin → Emission factor sets → File formats).',
     'targets.error.unknownField': 'In target file {file}, {field} has fields that are not recognised: {fields}. Remove them or correct the spelling.',
     'targets.error.badId': 'In target file {file}, the id may use only lower-case letters, digits and hyphens, e.g. spb-2019-9571.',
     'targets.error.idMismatch': 'In target file {file}, the id "{id}" must match the file name ({expected}).',

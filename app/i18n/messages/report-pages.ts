@@ -152,7 +152,7 @@ export const reportPages = defineMessages(
     'adminTargets.intro':
       '目标集来自政策文件，每个目标集适用于一个地区及其下级地区（全国写 000000）。同一指标取截止日期最近的目标。所有修改都记入审计日志。',
     'adminTargets.sets': '现有目标集',
-    'adminTargets.origin.file': '随系统发布（factors/targets）',
+    'adminTargets.origin.file': '随系统发布的目标文件',
     'adminTargets.origin.admin': '管理员添加',
     'adminTargets.field.id': '目标集编号',
     'adminTargets.field.idHint': '小写字母、数字和连字符，例如 henan-2026-green',
@@ -363,7 +363,7 @@ export const reportPages = defineMessages(
     'adminTargets.intro':
       'Target sets come from policy documents. Each applies to a region and every region below it (000000 for the nation). For each metric the target with the nearest deadline applies. Every change is written to the audit log.',
     'adminTargets.sets': 'Target sets',
-    'adminTargets.origin.file': 'Shipped with the system (factors/targets)',
+    'adminTargets.origin.file': 'Target file shipped with the system',
     'adminTargets.origin.admin': 'Added by an admin',
     'adminTargets.field.id': 'Set id',
     'adminTargets.field.idHint': 'Lower-case letters, digits and hyphens, e.g. henan-2026-green',

@@ -2,7 +2,7 @@ import { computeCoverage, computeMetric, type RollupSums } from '#app/domain/met
 import { getMetric, type MetricCode } from '#app/domain/metrics/definitions.ts'
 import type { ApplicableTarget } from '#app/domain/metrics/inheritance.ts'
 import { evaluateTarget, type SeriesPoint } from '#app/domain/metrics/status.ts'
-import { monthOf, monthsBetween } from '#app/domain/periods/period.ts'
+import { yearMonthOf, monthsBetween } from '#app/domain/periods/period.ts'
 import type { TargetView, EvaluationView, MetricRow } from './types.ts'
 
 export function metricRow(
@@ -49,7 +49,7 @@ export function metricRow(
     } else {
       const year = Number(applicable.target.deadline.slice(0, 4))
       const yearStart = `${year}-01`
-      const last = monthsBetween(monthOf(endDate), monthOf(applicable.target.deadline)) < 0 ? monthOf(applicable.target.deadline) : monthOf(endDate)
+      const last = monthsBetween(yearMonthOf(endDate), yearMonthOf(applicable.target.deadline)) < 0 ? yearMonthOf(applicable.target.deadline) : yearMonthOf(endDate)
       const noData = ![...monthly.keys()].some((m) => monthsBetween(yearStart, m) >= 0 && monthsBetween(m, last) >= 0)
       evaluation = {
         kind: 'contribution',

@@ -4,7 +4,7 @@ import {
   completeMonthsOf,
   currentMonth,
   daysInMonth,
-  monthOf,
+  yearMonthOf,
   monthsBetween,
   monthsInPeriod,
   parsePeriod,
@@ -58,7 +58,7 @@ export async function effectiveEnd(db: Kysely<Database>, period: Period, now: Da
   const horizon = await rollupMonthRange(db)
   const state = periodState(period, now)
   const calendarEnd = periodEnd(period)
-  if (state !== 'to_date') return { endDate: calendarEnd, endMonth: monthOf(calendarEnd), months: all, horizon, state }
+  if (state !== 'to_date') return { endDate: calendarEnd, endMonth: yearMonthOf(calendarEnd), months: all, horizon, state }
   const complete = completeMonthsOf(period, now)
   let endMonth = complete[complete.length - 1]!
   if (horizon && monthsBetween(horizon.to, endMonth) > 0 && monthsBetween(complete[0]!, horizon.to) >= 0) endMonth = horizon.to

@@ -1,6 +1,7 @@
 import Decimal from 'decimal.js'
 import type { Kysely } from 'kysely'
 import type { Role, Viewer } from '#app/domain/access.ts'
+import { fallbackShareView } from '#app/domain/factors/fallbacks.ts'
 import { computeCoverage, computeMetric, type RollupSums } from '#app/domain/metrics/compute.ts'
 import { getMetric, metricCodes, type MetricCode } from '#app/domain/metrics/definitions.ts'
 import { applicableTargets } from '#app/domain/metrics/inheritance.ts'
@@ -83,6 +84,7 @@ export async function buildReport(
     children,
     benchmarks: benchmarks.map((b) => b.view),
     factorSetVersions: versions,
+    fallback: fallbackShareView(periodSums.co2e_kg, periodSums.fallback_co2e_kg),
     generatedAt: options.now.toISOString(),
   }
   return { ok: true, report }

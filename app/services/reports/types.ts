@@ -1,4 +1,5 @@
 import type { Role } from '#app/domain/access.ts'
+import type { FallbackShareView } from '#app/domain/factors/fallbacks.ts'
 import type { MetricCode } from '#app/domain/metrics/definitions.ts'
 import type { StatusReason, TargetStatus } from '#app/domain/metrics/status.ts'
 import type { Month, PeriodState } from '#app/domain/periods/period.ts'
@@ -151,6 +152,8 @@ export interface Report {
   children: ChildRow[]
   benchmarks: BenchmarkView[]
   factorSetVersions: string[]
+  /** The share of the period's CO2e computed with fallback factors (issue 13.4). */
+  fallback: FallbackShareView
   generatedAt: string
 }
 

@@ -1,0 +1,125 @@
+import type { Kysely } from 'kysely'
+import type { Viewer } from '#app/domain/access.ts'
+import { glanceStatus, meetsSoFar, missingForMonth, previousMonth, type GlanceStatus, type MissingForMonth } from '#app/domain/glance/month.ts'
+import { metricCodes, type MetricCode } from '#app/domain/metrics/definitions.ts'
+import { parsePeriod } from '#app/domain/periods/period.ts'
+import { countRecordsInMonth, listRecords, listSubmissions, tableSpecs } from '#db/models/activity.ts'
+import type { Database } from '#db/schema.ts'
+import { chinaToday } from './activity.server.ts'
+import { buildReport, type MetricRow, type TargetView } from './reports.server.ts'
+
+/**
+ * The outlet home page's month at a glance. The figures and verdicts are the
+ * compliance report's own (buildReport): this adapter only picks what a clerk
+ * needs and marks the running month provisional, so that a change to how
+ * reports judge a month reaches the home page unchanged.
+ */
+
+export interface GlanceMetric {
+  code: MetricCode
+  value: string | null
+  numerator: string
+  denominator: string | null
+  target: TargetView | null
+  status: GlanceStatus | null
+  /** Running month only: where the value stands against a plain target so far. */
+  meetsSoFar: boolean | null
+}
+
+export interface MonthGlance {
+  month: string
+  running: boolean
+  /** Records entered for the month, all kinds: 0 means no data, not zero figures. */
+  records: number
+  parcels: string | null
+  co2eKg: string | null
+  avoidedCo2eKg: string | null
+  factorSetVersions: string[]
+  metrics: GlanceMetric[]
+  submitted: boolean
+}
+
+export interface OutletGlance {
+  today: string
+  thisMonth: MonthGlance
+  lastMonth: MonthGlance
+  missing: MissingForMonth
+}
+
+/** Metrics always shown, targets or not: the first things a clerk is asked about. */
+const alwaysShown: readonly MetricCode[] = ['e_waybill_rate']
+
+export async function outletMonthGlance(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  outletId: number,
+  options: { today?: string; now?: Date } = {},
+): Promise<{ ok: true; glance: OutletGlance } | { ok: false; status: 403 | 404 }> {
+  const today = options.today ?? chinaToday()
+  const now = options.now ?? new Date()
+  const thisMonth = today.slice(0, 7)
+  const lastMonth = previousMonth(thisMonth)
+  const report = (month: string) => {
+    const period = parsePeriod(month)
+    if (!period.ok) throw new Error(`not a month: ${month}`)
+    return buildReport(db, viewer, { kind: 'outlet', outletId }, period.period, { now })
+  }
+  // buildReport checks the viewer may read the outlet before anything else is read.
+  const [current, previous] = await Promise.all([report(thisMonth), report(lastMonth)])
+  if (!current.ok) return current
+  if (!previous.ok) return previous
+  const [countsNow, countsBefore, shipments, submissions] = await Promise.all([
+    countRecordsInMonth(db, outletId, thisMonth),
+    countRecordsInMonth(db, outletId, lastMonth),
+    listRecords(db, viewer, tableSpecs.shipment_stats, { outletId, month: thisMonth, limit: 31 }),
+    listSubmissions(db, outletId),
+  ])
+  const submitted = new Set(submissions.map((s) => s.month.slice(0, 7)))
+  const shipmentDates = shipments.map((r) => String(r.row.stat_date).slice(0, 10))
+  const shown = new Set<MetricCode>([
+    ...alwaysShown,
+    ...current.report.metrics.filter((m) => m.target).map((m) => m.code),
+    ...previous.report.metrics.filter((m) => m.target).map((m) => m.code),
+  ])
+  const glance = (rows: MetricRow[], month: string, counts: Record<string, number>, factorSetVersions: string[]): MonthGlance => {
+    const running = month === thisMonth
+    const records = Object.values(counts).reduce((sum, n) => sum + n, 0)
+    const byCode = new Map(rows.map((r) => [r.code, r]))
+    // With no record in the month the rollup's zeros mean "not entered", never zero.
+    const figure = (code: MetricCode, pick: (row: MetricRow) => string | null) => (records === 0 ? null : pick(byCode.get(code)!))
+    return {
+      month,
+      running,
+      records,
+      parcels: (counts.shipment_stats ?? 0) === 0 ? null : figure('e_waybill_rate', (r) => r.denominator),
+      co2eKg: figure('co2e_t', (r) => r.numerator),
+      avoidedCo2eKg: figure('avoided_co2e_t', (r) => r.numerator),
+      factorSetVersions,
+      submitted: submitted.has(month),
+      metrics: metricCodes
+        .filter((code) => shown.has(code))
+        .map((code) => {
+          const row = byCode.get(code)!
+          const verdict = row.evaluation?.kind === 'status' ? row.evaluation.status : null
+          return {
+            code,
+            value: records === 0 ? null : row.value,
+            numerator: row.numerator,
+            denominator: row.denominator,
+            target: row.target,
+            status: glanceStatus(verdict, running),
+            meetsSoFar: running && records > 0 ? meetsSoFar(row.value, row.target) : null,
+          }
+        }),
+    }
+  }
+  return {
+    ok: true,
+    glance: {
+      today,
+      thisMonth: glance(current.report.metrics, thisMonth, countsNow, current.report.factorSetVersions),
+      lastMonth: glance(previous.report.metrics, lastMonth, countsBefore, previous.report.factorSetVersions),
+      missing: missingForMonth(thisMonth, today, shipmentDates, countsNow),
+    },
+  }
+}
