@@ -228,7 +228,7 @@ export function shanghaiToday(now: Date): string {
 
 /** The month in progress in Asia/Shanghai: every month before it is complete. */
 export function currentMonth(now: Date): Month {
-  return monthOf(shanghaiToday(now))
+  return yearMonthOf(shanghaiToday(now))
 }
 
 /** The last month whose last day has passed in Asia/Shanghai. */
