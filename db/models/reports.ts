@@ -236,15 +236,20 @@ export async function baselineSums(
 }
 
 export interface CrossBrandBenchmark {
+  /** Other brands' sums per month (the viewer's brand left out). */
   monthly: MonthlySums[]
-  /** Distinct open outlets of brands other than `brandId` behind the figures. */
-  otherBrandOutlets: number
+  /**
+   * Other brands' outlets that reported (shipment statistics), per month and
+   * district of the region: the cells a benchmark is built of, for
+   * small-cell suppression that holds across districts and months.
+   */
+  cells: { month: string; district: string; outlets: number }[]
 }
 
 /**
- * A region's figures across every brand, beside a brand's or an outlet's own:
- * deliberately not limited to the viewer, so the caller must pass the count
- * through `benchmarkCell` before showing anything.
+ * A region's figures across every brand but one (the viewer's), beside that
+ * brand's or an outlet's own: deliberately not limited to the viewer, so the
+ * caller must pass the cells through `benchmarkCell` before showing anything.
  */
 export async function crossBrandBenchmark(
   db: Kysely<Database>,
@@ -256,17 +261,19 @@ export async function crossBrandBenchmark(
     sql<Record<string, string>>`
       select to_char(r.month, 'YYYY-MM') as month, ${sumColumns}
       from outlet_month_rollups r
-      where ${regionCondition(regionCode)} and ${monthCondition(range)}
+      where ${regionCondition(regionCode)} and ${monthCondition(range)} and r.brand_id <> ${brandId}
       group by r.month
       order by r.month`.execute(db),
-    sql<{ n: string }>`
-      select count(distinct r.outlet_id)::text as n
+    sql<{ month: string; district: string; n: string }>`
+      select to_char(r.month, 'YYYY-MM') as month, r.region_code as district, count(*)::text as n
       from outlet_month_rollups r
-      where ${regionCondition(regionCode)} and ${monthCondition(range)} and r.brand_id <> ${brandId} and r.outlets > 0`.execute(db),
+      where ${regionCondition(regionCode)} and ${monthCondition(range)} and r.brand_id <> ${brandId} and r.reporting_outlets > 0
+      group by r.month, r.region_code
+      order by 1, 2`.execute(db),
   ])
   return {
     monthly: rows.map((row) => ({ month: row.month!, sums: toSums(row) })),
-    otherBrandOutlets: Number(counts[0]?.n ?? 0),
+    cells: counts.map((c) => ({ month: c.month, district: c.district, outlets: Number(c.n) })),
   }
 }
 

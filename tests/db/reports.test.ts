@@ -439,7 +439,7 @@ describe('status against targets, end to end', () => {
 })
 
 describe('cross-brand benchmark and small-cell suppression', () => {
-  it('Guancheng has 2 outlets of other brands besides SF: hidden from SF’s brand admin', async () => {
+  it('Guancheng: no outlet of another brand reported in March, so SF’s brand admin sees no benchmark', async () => {
     const r = await report('carrier.sf', { kind: 'region', regionCode: '410104' }, '2025-03')
     expect(r.scope.brandFiltered).toBe(true)
     expect(r.benchmarks).toHaveLength(1)
@@ -449,22 +449,22 @@ describe('cross-brand benchmark and small-cell suppression', () => {
     expect(metric(r, 'e_waybill_rate')).toMatchObject({ numerator: '297', denominator: '300' })
   })
 
-  it('the same cell is shown to a bureau, who regulates every outlet', async () => {
+  it('a bureau sees the cell unsuppressed; the benchmark is other brands only, so SF’s own 297 / 300 is not in it', async () => {
     const r = await report('bureau.zhengzhou', { kind: 'outlet', outletId: ids['SF-410104-01']! }, '2025-03')
     const district = r.benchmarks.find((b) => b.regionCode === '410104')!
     expect(district.suppressed).toBe(false)
-    // only SF reported in Guancheng: 297 / 300
-    expect(district.values.e_waybill_rate).toBe('0.99')
+    expect(district.values.e_waybill_rate).toBeNull() // only SF reported in Guancheng: no other brand's figure, not 0
   })
 
-  it('an outlet operator sees its district’s benchmark when enough other brands are behind it', async () => {
+  it('an outlet operator’s benchmark counts reporting outlets, not open ones: 7 other-brand outlets in Jinshui, 1 reported', async () => {
     const r = await report('outlet.sf', { kind: 'outlet', outletId: ids['SF-410105-01']! }, '2025-03')
     const district = r.benchmarks.find((b) => b.regionCode === '410105')!
-    // 7 other-brand outlets in Jinshui; figures of A + B: 325 / 350
-    expect(district.suppressed).toBe(false)
-    expect(district.values.e_waybill_rate!.startsWith('0.92857')).toBe(true)
-    const city = r.benchmarks.find((b) => b.regionCode === '410100')!
-    expect(city.suppressed).toBe(false)
+    expect(district.suppressed).toBe(true)
+    // The city contains that district-month: hidden as well, or city − other districts would give it.
+    expect(r.benchmarks.find((b) => b.regionCode === '410100')!.suppressed).toBe(true)
+    // The bureau sees B alone (SF's A left out): 180 / 200 = 0.9
+    const bureau = await report('bureau.zhengzhou', { kind: 'outlet', outletId: ids['SF-410105-01']! }, '2025-03')
+    expect(bureau.benchmarks.find((b) => b.regionCode === '410105')!.values.e_waybill_rate).toBe('0.9')
   })
 })
 

@@ -1,9 +1,18 @@
 /**
- * Small-cell suppression of cross-brand benchmarks (spec, "Users"): a brand
- * or outlet sees its region's figure across all brands beside its own, but
- * not when fewer than 3 outlets of other brands are behind it, or it could
- * work out a competitor's figures. Bureau officers and admins regulate every
- * outlet in their reach and see every cell.
+ * Small-cell suppression of cross-brand benchmarks (spec, "Users"). A brand
+ * or outlet sees its region's figure across the other brands beside its own
+ * (its own outlets left out), but only where enough other brands' outlets
+ * reported, or it could work out a competitor's figures.
+ *
+ * The smallest cell is one district in one month, counting only other
+ * brands' outlets that reported in it. A benchmark (a district, city or
+ * province over a month, quarter or year) is hidden when any of its cells
+ * has between 1 and `minOtherBrandOutlets - 1` such outlets, or when none
+ * of its cells has any. Because a
+ * shown benchmark never contains a hidden cell, no sum or difference of
+ * shown benchmarks (province - cities, quarter - months, year - quarters)
+ * can isolate a hidden one. Bureau officers and admins regulate every outlet
+ * in their reach and see every cell.
  */
 
 export type ViewerRole = 'outlet_operator' | 'carrier_admin' | 'consumer' | 'bureau_officer' | 'admin'
@@ -18,18 +27,27 @@ export type BenchmarkCell<T> =
       reason: { key: 'metrics.benchmark.suppressed'; params: { minimum: number } }
     }
 
+/** One district-month of a benchmark: other brands' outlets that reported in it. */
+export interface ReportingCell {
+  month: string
+  district: string
+  outlets: number
+}
+
 export function benchmarkCell<T = null>(input: {
-  /** Distinct outlets of brands other than the viewer's that contribute to the cell. */
-  otherBrandOutlets: number
+  /** The district-months behind the benchmark (cells with no reporting outlet may be left out). */
+  cells: readonly ReportingCell[]
   viewerRole: ViewerRole
   /** The figure to show; passed through when shown, dropped when suppressed. */
   value?: T
 }): BenchmarkCell<T | null> {
-  const { otherBrandOutlets, viewerRole } = input
-  if (!Number.isInteger(otherBrandOutlets) || otherBrandOutlets < 0) {
-    throw new Error(`otherBrandOutlets must be a count, got ${otherBrandOutlets}`)
+  const { cells, viewerRole } = input
+  for (const cell of cells) {
+    if (!Number.isInteger(cell.outlets) || cell.outlets < 0) throw new Error(`outlets must be a count, got ${cell.outlets}`)
   }
-  if (isRegulator(viewerRole) || otherBrandOutlets >= minOtherBrandOutlets) {
+  // No reporting outlet at all is below the minimum too: there is no benchmark to show.
+  const small = cells.every((cell) => cell.outlets === 0) || cells.some((cell) => cell.outlets > 0 && cell.outlets < minOtherBrandOutlets)
+  if (isRegulator(viewerRole) || !small) {
     return { suppressed: false, value: input.value ?? null }
   }
   return {

@@ -134,7 +134,7 @@ export const metrics = defineMessages(
     'metrics.status.reason.tooFewPoints': '最近{trendMonths}个完整月份中，有数据且覆盖率达标的月份少于{minTrendPoints}个，无法推算趋势。',
 
     // Benchmark suppression
-    'metrics.benchmark.suppressed': '其他品牌网点少于{minimum}个，为保护商业信息不予显示。',
+    'metrics.benchmark.suppressed': '报送数据的其他品牌网点少于{minimum}个（或其中某个区县、某个月份如此），为保护商业信息不予显示。',
 
     // Methodology (shown on the methodology page)
     'metrics.methodology.title': '达标状态的判定方法',
@@ -306,7 +306,7 @@ export const metrics = defineMessages(
     'metrics.status.reason.trendFalls': 'The trend of the last {trendMonths} complete months does not reach the target by the deadline.',
     'metrics.status.reason.tooFewPoints': 'Fewer than {minTrendPoints} of the last {trendMonths} complete months have data with enough coverage, too few to read a trend.',
 
-    'metrics.benchmark.suppressed': 'Hidden: fewer than {minimum} outlets of other brands are behind this figure, and it could reveal a competitor’s data.',
+    'metrics.benchmark.suppressed': 'Hidden: fewer than {minimum} reporting outlets of other brands are behind this figure (or behind one of its districts or months), and it could reveal a competitor’s data.',
 
     'metrics.methodology.title': 'How target status is decided',
     'metrics.methodology.intro':

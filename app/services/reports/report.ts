@@ -164,7 +164,7 @@ export async function benchmarksFor(
       const values: Partial<Record<MetricCode, string | null>> = {}
       for (const metricCode of metricCodes) values[metricCode] = computeMetric(getMetric(metricCode), sums).value?.toFixed() ?? null
       const cell = benchmarkCell({
-        otherBrandOutlets: data.otherBrandOutlets,
+        cells: data.cells,
         viewerRole: viewer.role as Role,
         value: { values, coverage: computeCoverage(sums)?.toFixed() ?? null },
       })
