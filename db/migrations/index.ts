@@ -9,6 +9,7 @@ import * as m0007 from './0007_import_batch_rows.ts'
 import * as m0008 from './0008_emission_results_live_key.ts'
 import * as m0013 from './0013_redemption_codes.ts'
 import * as m0016 from './0016_rollup_fallback_co2e.ts'
+import * as m0016gb from './0016_rollup_gb43352_packaging.ts'
 
 // The static registry. Names sort in the order they must run; append only.
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_emission_results_live_key': m0008,
   '0013_redemption_codes': m0013,
   '0016_rollup_fallback_co2e': m0016,
+  '0016_rollup_gb43352_packaging': m0016gb,
 }
