@@ -10,6 +10,7 @@ import { useLocale, useT } from '#app/i18n/react.ts'
 import { batchPage, startCommit, startPreview, uploaderRoles } from '#app/services/imports.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { StackTable } from '#app/components/stack-table.tsx'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, uploaderRoles)
@@ -148,8 +149,7 @@ export default function ImportDetail() {
             <p className="muted">{t('importPages.noErrors')}</p>
           ) : (
             <>
-              <div className="table-wrap">
-                <table data-testid="import-errors">
+              <StackTable data-testid="import-errors">
                   <thead>
                     <tr>
                       <th className="num">{t('importPages.row')}</th>
@@ -168,8 +168,7 @@ export default function ImportDetail() {
                       </tr>
                     ))}
                   </tbody>
-                </table>
-              </div>
+                </StackTable>
               {report.errorsTruncated && <p className="small muted">{t('importPages.errorsTruncated', { count: report.errors.length })}</p>}
             </>
           )}
