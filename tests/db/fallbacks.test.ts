@@ -159,3 +159,17 @@ describe('GB 43352-2023 as a target in force', () => {
     expect([metric.target?.setId, metric.target?.comparison, metric.target?.value, metric.target?.deadline]).toEqual(['gb-43352-2023', '>=', '1', '2024-06-01'])
   })
 })
+
+describe('the drill-down export', () => {
+  it('gives each child its share of CO2e from fallback factors; a child without emissions has none', async () => {
+    const csv = await exportReportCsv(t.db, await viewerOf(t.db, 'admin'), 'children', { kind: 'region', regionCode: '330600' }, new URLSearchParams({ period: '2023-03', metric: 'co2e_t' }), 'en', now)
+    if (!csv.ok) throw new Error('expected a file')
+    const lines = csv.file.text.replace(/^\uFEFF/, '').split('\r\n')
+    const column = lines[0]!.split(',').indexOf('Share of CO₂e from fallback factors (%)')
+    expect(column).toBeGreaterThan(0)
+    const cell = (name: string) => lines.find((l) => l.startsWith(`${name},`))?.split(',')[column]
+    // Yuecheng: 550 / 575.8 → 95.52; Keqiao: no emissions in 2023-03 → empty, not 0
+    expect(cell('Yuecheng District')).toBe('95.52')
+    expect(cell('Keqiao District')).toBe('')
+  })
+})
