@@ -11,6 +11,7 @@ import * as m0011 from './0011_one_award_per_return.ts'
 import * as m0013 from './0013_redemption_codes.ts'
 import * as m0014 from './0014_footprint_batches.ts'
 import * as m0016 from './0016_rollup_fallback_co2e.ts'
+import * as m0016gb from './0016_rollup_gb43352_packaging.ts'
 
 // The static registry. Names sort in the order they must run; append only.
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0013_redemption_codes': m0013,
   '0014_footprint_batches': m0014,
   '0016_rollup_fallback_co2e': m0016,
+  '0016_rollup_gb43352_packaging': m0016gb,
 }

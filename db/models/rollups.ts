@@ -248,6 +248,7 @@ function factCtes(mode: Mode): RawBuilder<unknown>[] {
       sql`
       sum(${itemMass}) as packaging_mass_kg,
       sum(case when i.meets_gb_t_16606 and i.meets_gb_43352 then ${itemMass} else 0 end) as standard_packaging_mass_kg,
+      sum(case when i.meets_gb_43352 then ${itemMass} else 0 end) as gb43352_packaging_mass_kg,
       sum(case when i.category = 'bag' and i.plastic then c.item_count else 0 end) as plastic_bags,
       sum(case when i.category = 'bag' and i.plastic and i.degradable then c.item_count else 0 end) as degradable_plastic_bags,
       sum(case when i.plastic and not i.degradable and (i.category in ('bag', 'tape') or (i.category = 'transit_bag' and not i.reusable))
@@ -329,6 +330,8 @@ function rollupColumns(): [string, RawBuilder<unknown>][] {
     ['recyclable_transit_bags', n('ship.recyclable_transit_bags')],
     ['packaging_mass_kg', n('pack.packaging_mass_kg')],
     ['standard_packaging_mass_kg', n('pack.standard_packaging_mass_kg')],
+    // Items marked as meeting GB 43352-2023 alone (the mandatory standard), migration 0016_rollup_gb43352_packaging.
+    ['gb43352_packaging_mass_kg', n('pack.gb43352_packaging_mass_kg')],
     ['plastic_bags', n('pack.plastic_bags')],
     ['degradable_plastic_bags', n('pack.degradable_plastic_bags')],
     ['non_degradable_plastic_items', n('pack.non_degradable_plastic_items')],

@@ -141,3 +141,35 @@ describe('the import preview', () => {
     })
   })
 })
+
+describe('GB 43352-2023 as a target in force', () => {
+  it('the rollup keeps the marked mass apart and the report judges it against 100% from the standard', async () => {
+    const zto = (await t.db.selectFrom('outlets').select('id').where('code', '=', 'ZTO-330602-01').executeTakeFirstOrThrow()).id
+    // 100 No.4 cartons × 0.215 kg = 21.5 kg marked; 100 EPS fill × 0.008 kg = 0.8 kg not marked
+    await addRecord(t.db, 'packaging_consumption', zto, { period_start: '2024-07-01', period_kind: 'month', item_id: await itemId(t.db, 'box_04'), item_count: 100 })
+    await addRecord(t.db, 'packaging_consumption', zto, { period_start: '2024-07-01', period_kind: 'month', item_id: await itemId(t.db, 'eps_fill'), item_count: 100 })
+    await refreshOutletMonths(t.db, [{ outletId: zto, month: '2024-07' }])
+    const row = await t.db.selectFrom('outlet_month_rollups').select(['packaging_mass_kg', 'gb43352_packaging_mass_kg']).where('outlet_id', '=', zto).where('month', '=', '2024-07-01').executeTakeFirstOrThrow()
+    expect([Number(row.packaging_mass_kg), Number(row.gb43352_packaging_mass_kg)]).toEqual([22.3, 21.5])
+    const page = await loadReportPage(t.db, await viewerOf(t.db, 'admin'), { kind: 'outlet', outletId: zto }, new URLSearchParams({ period: '2024-07' }), now)
+    if (!page.ok || !page.data.report) throw new Error('expected a report')
+    const metric = page.data.report.metrics.find((m) => m.code === 'gb43352_packaging_rate')!
+    // 21.5 / 22.3 = 0.96412…
+    expect(Number(metric.value).toFixed(5)).toBe('0.96413')
+    expect([metric.target?.setId, metric.target?.comparison, metric.target?.value, metric.target?.deadline]).toEqual(['gb-43352-2023', '>=', '1', '2024-06-01'])
+  })
+})
+
+describe('the drill-down export', () => {
+  it('gives each child its share of CO2e from fallback factors; a child without emissions has none', async () => {
+    const csv = await exportReportCsv(t.db, await viewerOf(t.db, 'admin'), 'children', { kind: 'region', regionCode: '330600' }, new URLSearchParams({ period: '2023-03', metric: 'co2e_t' }), 'en', now)
+    if (!csv.ok) throw new Error('expected a file')
+    const lines = csv.file.text.replace(/^\uFEFF/, '').split('\r\n')
+    const column = lines[0]!.split(',').indexOf('Share of CO₂e from fallback factors (%)')
+    expect(column).toBeGreaterThan(0)
+    const cell = (name: string) => lines.find((l) => l.startsWith(`${name},`))?.split(',')[column]
+    // Yuecheng: 550 / 575.8 → 95.52; Keqiao: no emissions in 2023-03 → empty, not 0
+    expect(cell('Yuecheng District')).toBe('95.52')
+    expect(cell('Keqiao District')).toBe('')
+  })
+})

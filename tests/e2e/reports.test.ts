@@ -80,7 +80,7 @@ describe('a bureau officer reads its jurisdiction', () => {
     expect(await page.getByTestId('print-period').textContent()).toContain('2026年10月')
     expect(await page.getByTestId('print-factor-set').textContent()).toBe('2026.1')
     expect(await page.getByTestId('print-generated').textContent()).toMatch(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}$/)
-    expect(await page.getByTestId('print-metrics-table').locator('tbody tr[data-metric]').count()).toBe(18)
+    expect(await page.getByTestId('print-metrics-table').locator('tbody tr[data-metric]').count()).toBe(19)
     // The print stylesheet: no header bar, no toolbar, an A4 page.
     await page.emulateMedia({ media: 'print' })
     expect(await page.locator('.topbar').isVisible()).toBe(false)
@@ -137,7 +137,7 @@ describe('brands and outlets see their own figures beside a benchmark', () => {
     await signIn(page, e2e.app.url, 'carrier.sf')
     await page.goto(`${e2e.app.url}/reports/region/410104`)
     expect(await page.locator('h1').textContent()).toBe('顺丰速运 · 管城回族区')
-    expect(await page.locator('td.benchmark-col .suppressed').count()).toBe(18)
+    expect(await page.locator('td.benchmark-col .suppressed').count()).toBe(19)
     expect(await page.getByTestId('benchmark-suppressed').textContent()).toContain('其他品牌网点少于3个')
     expect((await page.goto(`${e2e.app.url}/reports/brands`))?.status()).toBe(403)
   })

@@ -24,6 +24,8 @@ export const rollupFields = [
   // Packaging consumption.
   'packaging_mass_kg',
   'standard_packaging_mass_kg',
+  // Of that, items meeting the mandatory GB 43352-2023 alone.
+  'gb43352_packaging_mass_kg',
   'plastic_bags',
   'degradable_plastic_bags',
   'non_degradable_plastic_items',
@@ -79,6 +81,8 @@ const definitions = [
   ratio('recyclable_transit_bag_rate', 'recyclable_transit_bags', 'transit_bags'),
   ratio('recovery_bin_coverage', 'outlets_with_bin', 'outlets'),
   ratio('standard_packaging_rate', 'standard_packaging_mass_kg', 'packaging_mass_kg'),
+  // GB 43352-2023 is mandatory (since 2024-06-01); GB/T 16606 is not: the mandatory part is reported on its own.
+  ratio('gb43352_packaging_rate', 'gb43352_packaging_mass_kg', 'packaging_mass_kg'),
   count('recyclable_packaging_parcels', 'recyclable_packaging_parcels', 'parcels'),
   // The NDRC 2023 target is a share of same-city parcels, not of all parcels.
   ratio(

@@ -77,12 +77,15 @@ export async function exportReportCsv(
       parcels: child.parcels,
       outlets: child.outlets,
       ...metricCsvCells(child.metric, t),
+      // Each child's share of CO2e from fallback factors, whatever the metric: which outlets rest on them.
+      fallbackShare: child.fallback.share === null ? null : new Decimal(child.fallback.share).times(100).toFixed(),
     }))
     const columns: CsvColumn<CsvRow>[] = [
       { key: 'name', header: { key: 'reports.drilldown.name' }, type: 'text' },
       { key: 'parcels', header: { key: 'reports.drilldown.parcels' }, type: 'number' },
       { key: 'outlets', header: { key: 'reports.csv.outletMonths' }, type: 'number' },
       ...metricCsvColumns(),
+      { key: 'fallbackShare', header: { key: 'fallbacks.csvShare' }, type: 'number', fractionDigits: 2 },
     ]
     const metric = report ? t(`metric.${report.metric}.name` as MessageKey) : ''
     return {

@@ -129,6 +129,7 @@ export async function childRows(
       coverage: computeCoverage(sums)?.toFixed() ?? null,
       parcels: String(sums.parcels ?? '0'),
       outlets: String(sums.outlets ?? '0'),
+      fallback: fallbackShareView(sums.co2e_kg, sums.fallback_co2e_kg),
     })
   }
   return rows.sort((a, b) => a.key.localeCompare(b.key))

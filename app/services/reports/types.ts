@@ -113,6 +113,8 @@ export interface ChildRow {
   coverage: string | null
   parcels: string
   outlets: string
+  /** The share of the child's CO2e computed with fallback factors (issue 13.4). */
+  fallback: FallbackShareView
 }
 
 export interface ChartData {

@@ -23,6 +23,7 @@ const outletA: RollupSums = {
   outlets_with_bin: 1,
   packaging_mass_kg: '96.5',
   standard_packaging_mass_kg: '80.1',
+  gb43352_packaging_mass_kg: '90.1',
   plastic_bags: 300,
   degradable_plastic_bags: 75,
   non_degradable_plastic_items: 410,
@@ -53,6 +54,7 @@ const outletB: RollupSums = {
   outlets_with_bin: 0,
   packaging_mass_kg: '63.5',
   standard_packaging_mass_kg: '55.9',
+  gb43352_packaging_mass_kg: '61.9',
   plastic_bags: 200,
   degradable_plastic_bags: 25,
   non_degradable_plastic_items: 290,
@@ -81,6 +83,7 @@ describe('computeMetric on two outlets', () => {
     ['recyclable_transit_bag_rate', '0.75', '(45 + 30) / (60 + 40) = 75 / 100'],
     ['recovery_bin_coverage', '0.5', '(1 + 0) / (1 + 1)'],
     ['standard_packaging_rate', '0.85', '(80.1 + 55.9) / (96.5 + 63.5) = 136 / 160'],
+    ['gb43352_packaging_rate', '0.95', '(90.1 + 61.9) / (96.5 + 63.5) = 152 / 160'],
     ['recyclable_packaging_parcels', '50', '36 + 14'],
     ['same_city_recyclable_packaging_rate', '0.09', '(30 + 6) / (300 + 100) = 36 / 400'],
     ['cartons_reused', '200', '140 + 60'],
@@ -100,7 +103,8 @@ describe('computeMetric on two outlets', () => {
   it('covers every defined metric in the table above', () => {
     // 18 metrics: the spec's 16 rows, fleet share by count and by distance,
     // and the same-city share the NDRC 2023 target needs.
-    expect(metricCodes).toHaveLength(18)
+    // 19 with GB 43352-2023's own share (the mandatory part of "standard-compliant").
+    expect(metricCodes).toHaveLength(19)
   })
 
   it('returns numerator and denominator as raw sums in their own units', () => {

@@ -41,6 +41,7 @@ describe('targetSetsInForce', () => {
     expect(ids[0]).toBe('hohhot-2019-zg-2019-9')
     expect(ids[1]).toBe('inner-mongolia-test')
     expect(ids.slice(2).sort()).toEqual([
+      'gb-43352-2023',
       'gbhan-2020-115',
       'ndrc-2023-packaging-action-plan',
       'spb-2017-green-packaging-guidance',

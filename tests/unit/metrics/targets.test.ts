@@ -14,6 +14,7 @@ describe('shipped target sets', () => {
   it('all load without errors, exactly the sets the spec lists', () => {
     expect(shippedSets().map((s) => s.id)).toEqual([
       'china-post-2018-green-action',
+      'gb-43352-2023',
       'gbhan-2020-115',
       'hohhot-2019-zg-2019-9',
       'ndrc-2023-packaging-action-plan',
