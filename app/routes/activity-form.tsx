@@ -12,6 +12,7 @@ import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import { activityWriterRoles, chinaToday, editableRecord, formOptions, saveRecordFromForm } from '#app/services/activity.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { requireForm } from '#app/utils/forms.server.ts'
 
 // One module for two routes (routes.ts): /activity/:recordType/new and
 // /activity/:recordType/:id/edit. The form is a plain POST that works without
@@ -58,7 +59,7 @@ type ActionResult = { ok: false; issues: FieldIssue[]; formError: Message | null
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireRole(request, activityWriterRoles)
   const recordCode = recordCodeOf(params)
-  const form = await request.formData()
+  const form = await requireForm(request)
   const reason = typeof form.get('reason') === 'string' ? String(form.get('reason')) : undefined
   const result = await saveRecordFromForm(await getDb(), viewer, recordCode, form, {
     ...(params.id !== undefined ? { recordId: params.id } : {}),

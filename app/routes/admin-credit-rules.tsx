@@ -7,6 +7,7 @@ import { useLocale, useT } from '#app/i18n/react.ts'
 import { creditContext } from '#app/services/credit-data.server.ts'
 import { changeRuleSetStatus, ruleSetsForAdmin } from '#app/services/credits.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
+import { requireForm } from '#app/utils/forms.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -24,7 +25,7 @@ type ActionResult = { ok: true; notice: Message } | { ok: false; error: Message 
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, ['admin'])
-  const parsed = changeSchema.safeParse(Object.fromEntries(await request.formData()))
+  const parsed = changeSchema.safeParse(Object.fromEntries(await requireForm(request)))
   if (!parsed.success) throw new Response('Bad request', { status: 400 })
   const { db } = await creditContext()
   const { intent, version } = parsed.data

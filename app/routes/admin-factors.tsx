@@ -9,6 +9,7 @@ import { importFactorSet, publishFactorSet, retireFactorSet } from '#app/service
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { findVersionInForce, listFactorSets } from '#db/models/factor-sets.ts'
+import { requireForm } from '#app/utils/forms.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -42,7 +43,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return data<ActionResult>({ ok: false, form: { key: 'adminFactors.error.tooLarge', params: { max: maxFileMb } } }, { status: 413 })
   }
   const db = await getDb()
-  const form = await request.formData()
+  const form = await requireForm(request)
   const intent = form.get('intent')
   const now = new Date()
 
