@@ -14,6 +14,7 @@ import { requireRole } from '#app/utils/auth.server.ts'
 import { readCookie, serializeCookie } from '#app/utils/cookies.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { dataQualities } from '#app/domain/activity/enums.ts'
+import { requireForm } from '#app/utils/forms.server.ts'
 
 // One module for two routes (routes.ts): /activity/:recordType/new and
 // /activity/:recordType/:id/edit. The form is a plain POST that works without
@@ -69,7 +70,7 @@ type ActionResult = { ok: false; issues: FieldIssue[]; formError: Message | null
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireRole(request, activityWriterRoles)
   const recordCode = recordCodeOf(params)
-  const form = await request.formData()
+  const form = await requireForm(request)
   const reason = typeof form.get('reason') === 'string' ? String(form.get('reason')) : undefined
   const result = await saveRecordFromForm(await getDb(), viewer, recordCode, form, {
     ...(params.id !== undefined ? { recordId: params.id } : {}),

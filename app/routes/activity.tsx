@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
+import { int4Id } from '#app/domain/ids.ts'
 import { recordCodes, recordDefinitions } from '#app/domain/activity/definitions.ts'
 import type { EnumName } from '#app/domain/activity/enums.ts'
 import type { FieldDefinition } from '#app/domain/activity/fields.ts'
@@ -12,11 +13,12 @@ import { activityWriterRoles, chinaToday, monthOverview, submitOutletMonth } fro
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { listVisibleOutlets } from '#db/models/outlets.ts'
+import { requireForm } from '#app/utils/forms.server.ts'
 
 const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/
 const querySchema = z.object({
   month: z.string().regex(monthPattern).optional().catch(undefined),
-  outlet: z.coerce.number().int().positive().optional().catch(undefined),
+  outlet: int4Id.optional().catch(undefined),
 })
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -34,11 +36,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { month, today, outlets: viewer.role === 'outlet_operator' ? [] : outlets, ...overview }
 }
 
-const submitSchema = z.object({ intent: z.literal('submit'), outletId: z.coerce.number().int().positive(), month: z.string().regex(monthPattern) })
+const submitSchema = z.object({ intent: z.literal('submit'), outletId: int4Id, month: z.string().regex(monthPattern) })
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireRole(request, activityWriterRoles)
-  const parsed = submitSchema.safeParse(Object.fromEntries(await request.formData()))
+  const parsed = submitSchema.safeParse(Object.fromEntries(await requireForm(request)))
   if (!parsed.success) return data<{ error: Message }>({ error: { key: 'activityPages.error.badMonth' } }, { status: 400 })
   const result = await submitOutletMonth(await getDb(), viewer, parsed.data.outletId, parsed.data.month)
   if (!result.ok) return data<{ error: Message }>({ error: result.error }, { status: 400 })

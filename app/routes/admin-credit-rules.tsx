@@ -9,6 +9,7 @@ import { changeRuleSetStatus, ruleSetsForAdmin } from '#app/services/credits.ser
 import { requireRole } from '#app/utils/auth.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
 import { SourceNote } from '#app/components/source-note.tsx'
+import { requireForm } from '#app/utils/forms.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -26,7 +27,7 @@ type ActionResult = { ok: true; notice: Message } | { ok: false; error: Message 
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, ['admin'])
-  const parsed = changeSchema.safeParse(Object.fromEntries(await request.formData()))
+  const parsed = changeSchema.safeParse(Object.fromEntries(await requireForm(request)))
   if (!parsed.success) throw new Response('Bad request', { status: 400 })
   const { db } = await creditContext()
   const { intent, version } = parsed.data

@@ -11,6 +11,7 @@ import { getDb } from '#app/utils/db.server.ts'
 import { findVersionInForce, listFactorRows, listFactorSets } from '#db/models/factor-sets.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
 import { unitText } from '#app/components/source-note.tsx'
+import { requireForm } from '#app/utils/forms.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -48,7 +49,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return data<ActionResult>({ ok: false, form: { key: 'adminFactors.error.tooLarge', params: { max: maxFileMb } } }, { status: 413 })
   }
   const db = await getDb()
-  const form = await request.formData()
+  const form = await requireForm(request)
   const intent = form.get('intent')
   const now = new Date()
 

@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
+import { int4Id } from '#app/domain/ids.ts'
 import { formatDate, formatDateTime } from '#app/i18n/format.ts'
 import type { Message, MessageKey } from '#app/i18n/index.ts'
 import { useFieldErrors } from '#app/components/field-errors.tsx'
@@ -10,6 +11,7 @@ import { requireRole } from '#app/utils/auth.server.ts'
 import { creditKeys } from '#app/utils/credits-env.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
+import { requireForm } from '#app/utils/forms.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -38,7 +40,7 @@ type ActionResult =
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, ['admin'])
   const db = await getDb()
-  const form = Object.fromEntries(await request.formData())
+  const form = Object.fromEntries(await requireForm(request))
   const intent = form.intent
 
   if (intent === 'create') {
@@ -55,7 +57,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return data<ActionResult>({ ok: true, issued: { name: parsed.data.name, keyId, secret, fingerprint: fingerprint.slice(0, 12) } }, { headers: { 'Cache-Control': 'no-store' } })
   }
   if (intent === 'newKey') {
-    const partnerId = z.coerce.number().int().positive().safeParse(form.partnerId)
+    const partnerId = int4Id.safeParse(form.partnerId)
     if (!partnerId.success) throw new Response('Bad request', { status: 400 })
     const issued = await createPartnerKey(db, actor, creditKeys(), partnerId.data)
     if (!issued) throw new Response('Not found', { status: 404 })

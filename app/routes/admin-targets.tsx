@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
+import { int4Id } from '#app/domain/ids.ts'
 import { metricLabelKeys, type MetricCode } from '#app/domain/metrics/definitions.ts'
 import { hasMessage, type Message, type MessageKey } from '#app/i18n/index.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
@@ -22,6 +23,7 @@ import {
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
+import { requireForm } from '#app/utils/forms.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -31,12 +33,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type ActionResult = (ChangeResult & { form: string; values?: Record<string, string> })
 
 const setIdSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
-const targetIdSchema = z.coerce.number().int().positive()
+const targetIdSchema = int4Id
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, ['admin'])
   const db = await getDb()
-  const form = await request.formData()
+  const form = await requireForm(request)
   const intent = String(form.get('intent') ?? '')
   const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]))
   const reply = (result: ChangeResult, formName: string) =>

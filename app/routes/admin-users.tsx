@@ -1,13 +1,14 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
-import { z } from 'zod'
+import { int4Id } from '#app/domain/ids.ts'
 import { roles, type Role } from '#app/domain/access.ts'
 import { newUserSchema } from '#app/domain/users.ts'
-import type { Message, MessageKey } from '#app/i18n/index.ts'
+import type { Message } from '#app/i18n/index.ts'
 import { useFieldErrors } from '#app/components/field-errors.tsx'
 import { useLocale, useT } from '#app/i18n/react.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { parseFormData, readForm, unreadableForm, type FieldErrors } from '#app/utils/forms.server.ts'
 import { listUsers } from '#db/models/users.ts'
 import { changeUserStatus, createUser, signOutEverywhere } from '#app/services/users.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
@@ -18,43 +19,40 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 type Field = 'username' | 'displayName' | 'password' | 'role' | 'scope'
-type ActionResult = { ok: true; notice: Message } | { ok: false; errors: Partial<Record<Field | 'form', Message>>; values?: Record<string, string> }
+const userFields: readonly Field[] = ['username', 'displayName', 'password', 'role', 'scope']
+type ActionResult = { ok: true; notice: Message } | { ok: false; errors: FieldErrors<Field>; values?: Record<string, string> }
 
-const userIdSchema = z.coerce.number().int().positive()
+const userIdSchema = int4Id
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, ['admin'])
   const db = await getDb()
-  const form = await request.formData()
+  const form = await readForm(request)
+  if (!form) return data<ActionResult>({ ok: false, errors: unreadableForm }, { status: 400 })
   const intent = form.get('intent')
 
   if (intent === 'create') {
-    const values = Object.fromEntries([...form.entries()].filter(([k]) => k !== 'password').map(([k, v]) => [k, String(v)]))
-    const parsed = newUserSchema.safeParse(Object.fromEntries(form))
-    if (!parsed.success) {
-      const errors: Partial<Record<Field, Message>> = {}
-      for (const issue of parsed.error.issues) errors[issue.path[0] as Field] ??= { key: issue.message as MessageKey }
-      return data<ActionResult>({ ok: false, errors, values }, { status: 400 })
-    }
+    const parsed = parseFormData<typeof newUserSchema, Field>(form, newUserSchema, { secret: ['password'], fields: userFields })
+    if (!parsed.ok) return data<ActionResult>({ ok: false, errors: parsed.errors, values: parsed.values }, { status: 400 })
     const result = await createUser(db, actor, parsed.data)
-    if (!result.ok) return data<ActionResult>({ ok: false, errors: { [result.field]: result.error }, values }, { status: 400 })
+    if (!result.ok) return data<ActionResult>({ ok: false, errors: { [result.field]: result.error }, values: parsed.values }, { status: 400 })
     return data<ActionResult>({ ok: true, notice: { key: 'admin.users.created', params: { username: parsed.data.username } } })
   }
 
   const userId = userIdSchema.safeParse(form.get('userId'))
-  if (!userId.success) throw new Response('Bad request', { status: 400 })
+  if (!userId.success) return data<ActionResult>({ ok: false, errors: { form: { key: 'form.error.invalid' } } }, { status: 400 })
   if (intent === 'disable' || intent === 'enable') {
     if (intent === 'disable' && userId.data === actor.userId) {
       return data<ActionResult>({ ok: false, errors: { form: { key: 'admin.error.self' } } }, { status: 400 })
     }
     await changeUserStatus(db, actor, userId.data, intent === 'disable')
-    return data<ActionResult>({ ok: true, notice: { key: 'admin.users.updated', params: { username: String(form.get('username') ?? '') } } })
+    return data<ActionResult>({ ok: true, notice: { key: 'admin.users.updated', params: { username: String(form.get('username') ?? '').slice(0, 64) } } })
   }
   if (intent === 'revoke') {
     const count = await signOutEverywhere(db, actor, userId.data)
     return data<ActionResult>({ ok: true, notice: { key: 'admin.users.revoked', params: { count } } })
   }
-  throw new Response('Unknown intent', { status: 400 })
+  return data<ActionResult>({ ok: false, errors: { form: { key: 'form.error.invalid' } } }, { status: 400 })
 }
 
 export default function AdminUsers() {

@@ -1,13 +1,13 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
-import type { Message, MessageKey } from '#app/i18n/index.ts'
 import { useFieldErrors } from '#app/components/field-errors.tsx'
 import { useT } from '#app/i18n/react.ts'
 import { claimAccount, type ClaimField } from '#app/services/credits.server.ts'
 import { clientIp, getSessionUser, homeFor } from '#app/utils/auth.server.ts'
 import { creditKeys } from '#app/utils/credits-env.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { parseForm, type FieldErrors } from '#app/utils/forms.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getSessionUser(request)
@@ -17,8 +17,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 // Username and password follow the admin's rules for new users (app/domain/users.ts).
 const claimSchema = z.object({
-  memberCode: z.string().trim().min(1, 'credits.error.memberCodeInvalid'),
-  phone: z.string().trim().min(1, 'credits.error.phoneInvalid'),
+  memberCode: z.string().trim().min(1, 'credits.error.memberCodeInvalid').max(40, 'credits.error.memberCodeInvalid'),
+  phone: z.string().trim().min(1, 'credits.error.phoneInvalid').max(40, 'credits.error.phoneInvalid'),
   username: z
     .string()
     .trim()
@@ -29,21 +29,16 @@ const claimSchema = z.object({
 })
 
 type Field = ClaimField | 'displayName' | 'password'
-type ActionResult = { ok: true; username: string } | { ok: false; errors: Partial<Record<Field, Message>>; values: Record<string, string> }
+const claimFields: readonly Field[] = ['memberCode', 'phone', 'username', 'displayName', 'password']
+type ActionResult = { ok: true; username: string } | { ok: false; errors: FieldErrors<Field>; values: Record<string, string> }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = Object.fromEntries(await request.formData())
-  const values = Object.fromEntries(Object.entries(form).filter(([k]) => k !== 'password').map(([k, v]) => [k, String(v)]))
-  const parsed = claimSchema.safeParse(form)
-  if (!parsed.success) {
-    const errors: Partial<Record<Field, Message>> = {}
-    for (const issue of parsed.error.issues) errors[issue.path[0] as Field] ??= { key: issue.message as MessageKey }
-    return data<ActionResult>({ ok: false, errors, values }, { status: 400 })
-  }
+  const parsed = await parseForm<typeof claimSchema, Field>(request, claimSchema, { secret: ['password'], fields: claimFields })
+  if (!parsed.ok) return data<ActionResult>({ ok: false, errors: parsed.errors, values: parsed.values }, { status: 400 })
   const outcome = await claimAccount(await getDb(), creditKeys(), parsed.data, clientIp(request), new Date())
   if (!outcome.ok) {
     const limited = outcome.errors.form?.key === 'creditPages.claim.error.rateLimited'
-    return data<ActionResult>({ ok: false, errors: outcome.errors, values }, { status: limited ? 429 : 400 })
+    return data<ActionResult>({ ok: false, errors: outcome.errors, values: parsed.values }, { status: limited ? 429 : 400 })
   }
   return data<ActionResult>({ ok: true, username: outcome.username })
 }

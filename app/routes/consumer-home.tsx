@@ -2,6 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-r
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import Decimal from 'decimal.js'
 import { z } from 'zod'
+import { int4Id } from '#app/domain/ids.ts'
 import { AvoidedChart } from '#app/components/avoided-chart.tsx'
 import { periodLabel } from '#app/domain/periods/label.ts'
 import { formatDate, formatDecimal } from '#app/i18n/format.ts'
@@ -9,6 +10,7 @@ import type { Message } from '#app/i18n/index.ts'
 import { useLocale, useT } from '#app/i18n/react.ts'
 import { consumerOverview, redeemReward } from '#app/services/credits.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
+import { parseForm } from '#app/utils/forms.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { findUserProfile } from '#db/models/users.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
@@ -26,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { profile, credits, confirm, firstAward: earns[0] ?? null }
 }
 
-const redeemSchema = z.object({ intent: z.literal('redeem'), rewardId: z.coerce.number().int().positive() })
+const redeemSchema = z.object({ intent: z.literal('redeem'), rewardId: int4Id })
 
 type ActionResult =
   | { ok: true; code: string; reward: { nameZh: string; nameEn: string }; balanceAfter: string }
@@ -34,8 +36,8 @@ type ActionResult =
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireRole(request, ['consumer'])
-  const parsed = redeemSchema.safeParse(Object.fromEntries(await request.formData()))
-  if (!parsed.success) throw new Response('Bad request', { status: 400 })
+  const parsed = await parseForm(request, redeemSchema)
+  if (!parsed.ok) return data<ActionResult>({ ok: false, rewardId: null, error: parsed.errors.form ?? { key: 'creditPages.rewards.error.unavailable' } }, { status: 400 })
   const outcome = await redeemReward(await getDb(), viewer, parsed.data.rewardId, new Date())
   if (!outcome.ok) return data<ActionResult>({ ok: false, rewardId: parsed.data.rewardId, error: outcome.error }, { status: 400 })
   return data<ActionResult>({ ok: true, code: outcome.code, reward: outcome.reward, balanceAfter: outcome.balanceAfter })

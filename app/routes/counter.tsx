@@ -1,15 +1,17 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
+import { int4Id } from '#app/domain/ids.ts'
 import { counterActions } from '#app/domain/credits/actions.ts'
 import { formatDateTime, formatDecimal } from '#app/i18n/format.ts'
-import type { Message, MessageKey } from '#app/i18n/index.ts'
+import type { Message } from '#app/i18n/index.ts'
 import { useFieldErrors } from '#app/components/field-errors.tsx'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import { creditContext } from '#app/services/credit-data.server.ts'
 import { counterPage, recordAtCounter, type CounterField } from '#app/services/credits.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
+import { parseForm } from '#app/utils/forms.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, ['outlet_operator'])
@@ -21,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 // One schema for the form; every message names the field and says what to do.
 const counterSchema = z.object({
-  consumer: z.string().trim().min(1, 'creditPages.counter.error.consumerRequired'),
+  consumer: z.string().trim().min(1, 'creditPages.counter.error.consumerRequired').max(40, 'creditPages.counter.error.consumerRequired'),
   action: z.enum(counterActions, { errorMap: () => ({ message: 'creditPages.counter.error.actionInvalid' }) }),
   waybillNo: z
     .string()
@@ -32,8 +34,10 @@ const counterSchema = z.object({
     .int('creditPages.counter.error.quantityInvalid')
     .min(1, 'creditPages.counter.error.quantityInvalid')
     .max(1000, 'creditPages.counter.error.quantityInvalid'),
-  outletId: z.coerce.number().int().positive(),
+  // not a field the operator fills: any fault in it reads as the wrong outlet
+  outletId: int4Id.catch(0).pipe(z.number().positive('creditPages.counter.error.notYourOutlet')),
 })
+const counterFields: readonly CounterField[] = ['consumer', 'action', 'waybillNo', 'quantity']
 
 type ActionResult =
   | {
@@ -49,17 +53,9 @@ type ActionResult =
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireRole(request, ['outlet_operator'])
-  const form = Object.fromEntries(await request.formData())
-  const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)]))
-  const parsed = counterSchema.safeParse(form)
-  if (!parsed.success) {
-    const errors: Partial<Record<CounterField, Message>> = {}
-    for (const issue of parsed.error.issues) {
-      const field = (issue.path[0] === 'outletId' ? 'form' : issue.path[0]) as CounterField
-      errors[field] ??= { key: (issue.message.startsWith('creditPages.') ? issue.message : 'creditPages.counter.error.notYourOutlet') as MessageKey }
-    }
-    return data<ActionResult>({ ok: false, errors, values }, { status: 400 })
-  }
+  const parsed = await parseForm<typeof counterSchema, CounterField>(request, counterSchema, { fields: counterFields })
+  const values = parsed.values
+  if (!parsed.ok) return data<ActionResult>({ ok: false, errors: parsed.errors, values }, { status: 400 })
   const ctx = await creditContext()
   const outcome = await recordAtCounter(ctx, viewer, parsed.data, new Date())
   if (!outcome.ok) return data<ActionResult>({ ok: false, errors: outcome.errors, values }, { status: outcome.httpStatus })

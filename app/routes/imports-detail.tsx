@@ -11,6 +11,7 @@ import { batchPage, startCommit, startPreview, uploaderRoles } from '#app/servic
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
+import { requireForm } from '#app/utils/forms.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, uploaderRoles)
@@ -25,7 +26,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = params.id ?? ''
   const page = await batchPage(db, viewer, id)
   if (!page) throw new Response('Not found', { status: 404 })
-  const form = await request.formData()
+  const form = await requireForm(request)
   const intent = form.get('intent')
   if (intent === 'commit') {
     const reason = String(form.get('reason') ?? '').trim().slice(0, 500) || null

@@ -1,19 +1,20 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import type { Message } from '#app/i18n/index.ts'
+import { useFieldErrors } from '#app/components/field-errors.tsx'
 import { useT } from '#app/i18n/react.ts'
 import { getSessionUser, homeFor, login, safeRedirect } from '#app/utils/auth.server.ts'
+import { parseForm, type FieldErrors } from '#app/utils/forms.server.ts'
 
 export const meta: MetaFunction = () => [{ title: '登录 · 绿色快递协同平台' }]
 
 const loginSchema = z.object({
-  username: z.string().trim().min(1, 'login.error.usernameRequired'),
-  password: z.string().min(1, 'login.error.passwordRequired'),
-  redirectTo: z.string().optional(),
+  username: z.string({ required_error: 'login.error.usernameRequired' }).trim().min(1, 'login.error.usernameRequired').max(200, 'login.error.invalid'),
+  password: z.string({ required_error: 'login.error.passwordRequired' }).min(1, 'login.error.passwordRequired').max(1000, 'login.error.invalid'),
+  redirectTo: z.string().max(2048).optional(),
 })
 
-type FieldErrors = Partial<Record<'username' | 'password' | 'form', Message>>
+type Field = 'username' | 'password'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getSessionUser(request)
@@ -22,19 +23,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = Object.fromEntries(await request.formData())
-  const parsed = loginSchema.safeParse(form)
-  if (!parsed.success) {
-    const errors: FieldErrors = {}
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0] as 'username' | 'password'
-      errors[field] ??= { key: issue.message as Message['key'] }
-    }
-    return data({ errors, username: String(form.username ?? '') }, { status: 400 })
-  }
+  const parsed = await parseForm<typeof loginSchema, Field>(request, loginSchema, { secret: ['password'], fields: ['username', 'password'] })
+  if (!parsed.ok) return data({ errors: parsed.errors, username: parsed.values.username ?? '' }, { status: 400 })
   const result = await login(request, parsed.data.username, parsed.data.password)
   if (!result.ok) {
-    const errors: FieldErrors =
+    const errors: FieldErrors<Field> =
       result.reason === 'rate_limited'
         ? { form: { key: 'login.error.rateLimited', params: { minutes: result.retryAfterMinutes } } }
         : { form: { key: 'login.error.invalid' } }
@@ -50,7 +43,8 @@ export default function Login() {
   const actionData = useActionData<typeof action>()
   const [params] = useSearchParams()
   const navigation = useNavigation()
-  const errors = actionData?.errors ?? {}
+  const errors: FieldErrors<Field> = actionData?.errors ?? {}
+  const { fieldError, invalid } = useFieldErrors<Field | 'form'>(errors)
   return (
     <section className="card narrow">
       <h1>{t('login.title')}</h1>
@@ -70,11 +64,10 @@ export default function Login() {
             autoComplete="username"
             autoCapitalize="none"
             defaultValue={actionData?.username ?? ''}
-            aria-invalid={errors.username ? true : undefined}
-            aria-describedby={errors.username ? 'username-error' : undefined}
+            {...invalid('username')}
             required
           />
-          {errors.username && <span id="username-error" className="field-error">{t(errors.username.key)}</span>}
+          {fieldError('username')}
         </label>
         <label className="field">
           <span>{t('login.password')}</span>
@@ -82,11 +75,10 @@ export default function Login() {
             name="password"
             type="password"
             autoComplete="current-password"
-            aria-invalid={errors.password ? true : undefined}
-            aria-describedby={errors.password ? 'password-error' : undefined}
+            {...invalid('password')}
             required
           />
-          {errors.password && <span id="password-error" className="field-error">{t(errors.password.key)}</span>}
+          {fieldError('password')}
         </label>
         <button type="submit" className="primary" disabled={navigation.state === 'submitting'}>
           {t('login.submit')}

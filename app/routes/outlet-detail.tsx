@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
+import { int4Id } from '#app/domain/ids.ts'
 import { OutletCard } from '#app/components/outlet-table.tsx'
 import { outletViewerRoles } from '#app/domain/access.ts'
 import { formatDateTime } from '#app/i18n/format.ts'
@@ -10,7 +11,7 @@ import { getDb } from '#app/utils/db.server.ts'
 import { listAuditFor } from '#db/models/audit.ts'
 import { findVisibleOutlet } from '#db/models/outlets.ts'
 
-const paramsSchema = z.object({ outletId: z.coerce.number().int().positive() })
+const paramsSchema = z.object({ outletId: int4Id })
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, outletViewerRoles)

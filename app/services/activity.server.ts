@@ -186,6 +186,10 @@ export async function saveRecordFromForm(
   assertWriter(viewer)
   const values = formText(form)
   const definition = recordDefinitions[recordCode]
+  // The audit keeps the record's own fields, bounded: never whatever else a request carried.
+  const auditValues = Object.fromEntries(
+    definition.fields.flatMap((field) => (values[field.code] === undefined ? [] : [[field.code, values[field.code]!.slice(0, 1000)]])),
+  )
   const spec = tableSpecs[recordCode]
   const today = options.today ?? chinaToday()
   const { scope, ctx } = await loadValidation(db, viewer, recordCode, today)
@@ -229,7 +233,7 @@ export async function saveRecordFromForm(
           outletId: resolved.owner.outletId,
           regionCode: resolved.owner.regionCode,
           reason: newLocked ? reason : null,
-          after: { recordType: recordCode, values },
+          after: { recordType: recordCode, values: auditValues },
         })
         await afterWrite(trx, spec, [id!], [{ outletId: resolved.owner.outletId, month: newMonth }], refuse)
         return { ok: true, id: id!, status: 'created' } as const
@@ -295,7 +299,7 @@ export async function saveRecordFromForm(
         regionCode: resolved.owner.regionCode,
         reason,
         before: current!.row,
-        after: { id: id!, recordType: recordCode, values, replaces: current!.id },
+        after: { id: id!, recordType: recordCode, values: auditValues, replaces: current!.id },
       })
       await afterWrite(trx, spec, [id!], touched, refuse)
       return { ok: true, id: id!, status: 'restated' } as const

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createUser } from '#app/services/users.server.ts'
+import { appendAudit, auditLimits } from '#db/models/audit.ts'
 import { findLoginCandidate } from '#db/models/users.ts'
 import { createTestDatabase, viewerOf, type TestDatabase } from '../support/db.ts'
 
@@ -31,5 +32,15 @@ describe('admin: create user', () => {
     expect(both.filter((r) => r.ok)).toHaveLength(1)
     expect(both.find((r) => !r.ok)).toEqual({ ok: false, field: 'username', error: { key: 'admin.error.usernameTaken', params: { username: 'race.user' } } })
     expect(await t.db.selectFrom('users').select('id').where('username', '=', 'race.user').execute()).toHaveLength(1)
+  })
+})
+
+describe('audit log', () => {
+  it('keeps entries bounded and stores a NUL byte without failing the change it records', async () => {
+    await appendAudit(t.db, { actorUserId: null, action: 'test.bounded', entityType: 'test', entityId: 1, reason: 'a\u0000b', after: { junk: 'x'.repeat(20_000_000), nul: 'a\u0000b' } })
+    await appendAudit(t.db, { actorUserId: null, action: 'test.bounded', entityType: 'test', entityId: 2, after: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`f${i}`, 'y'.repeat(1_999)])) })
+    const rows = await t.db.selectFrom('audit_log').select(['entity_id', 'reason', 'after']).where('action', '=', 'test.bounded').orderBy('entity_id').execute()
+    expect(rows[0]).toEqual({ entity_id: '1', reason: 'a\uFFFDb', after: { junk: 'x'.repeat(auditLimits.maxString), nul: 'a\uFFFDb' } })
+    expect(rows[1]!.after).toEqual({ omitted: 'too large for the audit log', characters: expect.any(Number) })
   })
 })

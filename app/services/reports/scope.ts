@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { isInt4Id } from '#app/domain/ids.ts'
 import type { Viewer } from '#app/domain/access.ts'
 import { nationalRegionCode } from '#app/domain/metrics/targets.ts'
 import { isWithinRegion, regionAncestry } from '#app/domain/regions.ts'
@@ -29,7 +30,8 @@ export function parseScopeParam(value: string | null): ScopeRequest | null {
   let match = /^region:(\d{6})$/.exec(value)
   if (match) return { kind: 'region', regionCode: match[1]! }
   match = /^outlet:([1-9]\d{0,9})$/.exec(value)
-  if (match) return { kind: 'outlet', outletId: Number(match[1]) }
+  // Past int4 is no outlet: "not found", never a database error.
+  if (match && isInt4Id(Number(match[1]))) return { kind: 'outlet', outletId: Number(match[1]) }
   return null
 }
 
