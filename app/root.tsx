@@ -23,7 +23,12 @@ import stylesheet from '#app/styles/app.css?url'
 import { getSessionUser } from '#app/utils/auth.server.ts'
 import { getLocale } from '#app/utils/locale.server.ts'
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: stylesheet },
+  { rel: 'icon', href: '/favicon.ico', sizes: '32x32' },
+  { rel: 'apple-touch-icon', href: '/apple-touch-icon.png' },
+  { rel: 'manifest', href: '/manifest.webmanifest' },
+]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const locale = getLocale(request)
@@ -57,11 +62,17 @@ function Header({ user }: { user: RootData['user'] }) {
       )}
       <nav className="topbar-actions">
         {user && (
-          <span className="whoami" data-testid="whoami">
-            {user.displayName} · {t(`role.${user.role as Role}`)}
+          // The display name already says who the person is ("消费者 张女士"); the role is one hover away.
+          <span className="whoami" data-testid="whoami" title={t(`role.${user.role as Role}`)}>
+            {user.displayName}
           </span>
         )}
         <Link to="/methodology">{t('nav.methodology')}</Link>
+        {!user && (
+          <Link to="/login" data-testid="sign-in-link">
+            {t('nav.signIn')}
+          </Link>
+        )}
         <Form method="post" action="/lang" className="inline">
           <input type="hidden" name="redirectTo" value={here} />
           <button type="submit" name="locale" value={t('nav.switchTo') === 'English' ? 'en' : 'zh-CN'} className="linkish" data-testid="switch-language">
@@ -86,6 +97,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="theme-color" content="#0f3d2e" />
         <title>{translator(locale)('app.name')}</title>
         <Meta />
         <Links />

@@ -2,14 +2,14 @@ import { Link } from '@remix-run/react'
 import type { OutletRow } from '#db/models/outlets.ts'
 import { formatDate } from '#app/i18n/format.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
+import { StackTable } from './stack-table.tsx'
 
 export function OutletTable({ outlets, showBrand = true }: { outlets: OutletRow[]; showBrand?: boolean }) {
   const t = useT()
   const locale = useLocale()
   if (outlets.length === 0) return <p className="muted">{t('common.none')}</p>
   return (
-    <div className="table-wrap">
-      <table data-testid="outlet-table">
+    <StackTable data-testid="outlet-table">
         <thead>
           <tr>
             <th>{t('outlet.field.code')}</th>
@@ -34,8 +34,7 @@ export function OutletTable({ outlets, showBrand = true }: { outlets: OutletRow[
             </tr>
           ))}
         </tbody>
-      </table>
-    </div>
+      </StackTable>
   )
 }
 

@@ -11,7 +11,9 @@ import type { Message, MessageKey } from '#app/i18n/index.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import { activityWriterRoles, chinaToday, editableRecord, formOptions, saveRecordFromForm } from '#app/services/activity.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
+import { readCookie, serializeCookie } from '#app/utils/cookies.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { dataQualities } from '#app/domain/activity/enums.ts'
 
 // One module for two routes (routes.ts): /activity/:recordType/new and
 // /activity/:recordType/:id/edit. The form is a plain POST that works without
@@ -49,6 +51,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         if (field.kind === 'code' && (field.ref === 'outlet' || field.ref === 'site')) values[field.code] ??= options.outlets[0]!.code
       }
     }
+    // Sensible defaults: today and this month in China's time, and the data
+    // quality last chosen for this kind of record (measured until then: a clerk
+    // at the counter reads the figures off the day's scans and meters).
+    for (const field of recordDefinitions[recordCode].fields as readonly FieldDefinition[]) {
+      if (values[field.code] !== undefined) continue
+      if (field.kind === 'date' && (field.code === 'date' || field.code === 'asOfDate')) values[field.code] = today
+      else if (field.kind === 'month' || field.kind === 'dateOrMonth') values[field.code] = today.slice(0, 7)
+      else if (field.code === 'dataQuality') values[field.code] = rememberedQuality(request, recordCode)
+    }
   }
   return { recordCode, options, today, values, existing }
 }
@@ -64,8 +75,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
     ...(params.id !== undefined ? { recordId: params.id } : {}),
     ...(reason !== undefined ? { reason } : {}),
   })
-  if (result.ok) throw redirect(`/activity/${recordCode}/${result.id}?saved=${result.status}`)
+  if (result.ok) {
+    const quality = form.get('dataQuality')
+    const remember = typeof quality === 'string' && isQuality(quality) ? { 'Set-Cookie': serializeCookie(qualityCookie(recordCode), quality, request, { maxAgeSeconds: 365 * 24 * 3600 }) } : undefined
+    throw redirect(`/activity/${recordCode}/${result.id}?saved=${result.status}`, remember ? { headers: remember } : undefined)
+  }
   return data<ActionResult>({ ok: false, issues: result.issues, formError: result.formError ?? null, values: { ...result.values, reason: reason ?? '' } }, { status: 400 })
+}
+
+const qualityCookie = (recordCode: RecordCode) => `gp_dq_${recordCode}`
+const isQuality = (value: string): boolean => (dataQualities.options as readonly string[]).includes(value)
+
+function rememberedQuality(request: Request, recordCode: RecordCode): string {
+  const saved = readCookie(request, qualityCookie(recordCode))
+  return saved !== undefined && isQuality(saved) ? saved : 'measured'
 }
 
 type Options = Awaited<ReturnType<typeof loader>>['options']

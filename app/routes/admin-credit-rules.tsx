@@ -7,6 +7,8 @@ import { useLocale, useT } from '#app/i18n/react.ts'
 import { creditContext } from '#app/services/credit-data.server.ts'
 import { changeRuleSetStatus, ruleSetsForAdmin } from '#app/services/credits.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
+import { StackTable } from '#app/components/stack-table.tsx'
+import { SourceNote } from '#app/components/source-note.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -42,6 +44,7 @@ export default function AdminCreditRules() {
     <section className="card" data-testid="admin-credit-rules">
       <h1>{t('creditPages.rules.title')}</h1>
       <p className="muted">{t('creditPages.rules.intro')}</p>
+      <p className="muted" data-testid="which-earns-what">{t('creditPages.rules.whichEarnsWhat')}</p>
       {result?.ok && <p className="notice" role="status">{t(result.notice.key, result.notice.params)}</p>}
       {result && !result.ok && <p className="error-banner" role="alert">{t(result.error.key, result.error.params)}</p>}
       {ruleSets.map((set) => (
@@ -61,9 +64,8 @@ export default function AdminCreditRules() {
             <dt>{t('creditPages.rules.awards')}</dt>
             <dd>{formatDecimal(locale, set.awards)}</dd>
           </dl>
-          <p className="small muted">{set.summary}</p>
-          <div className="table-wrap">
-            <table>
+          <div className="small"><SourceNote testId="rule-set-summary">{set.summary}</SourceNote></div>
+          <StackTable>
               <thead>
                 <tr>
                   <th>{t('creditPages.rules.action')}</th>
@@ -84,8 +86,7 @@ export default function AdminCreditRules() {
                   </tr>
                 ))}
               </tbody>
-            </table>
-          </div>
+            </StackTable>
           {(set.status === 'draft' || set.status === 'published') && (
             <Form method="post">
               <input type="hidden" name="version" value={set.version} />

@@ -8,13 +8,19 @@ import { useLocale, useT } from '#app/i18n/react.ts'
 import { importFactorSet, publishFactorSet, retireFactorSet } from '#app/services/factor-sets.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
-import { findVersionInForce, listFactorSets } from '#db/models/factor-sets.ts'
+import { findVersionInForce, listFactorRows, listFactorSets } from '#db/models/factor-sets.ts'
+import { StackTable } from '#app/components/stack-table.tsx'
+import { unitText } from '#app/components/source-note.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
   const db = await getDb()
   const [sets, inForce] = await Promise.all([listFactorSets(db), findVersionInForce(db)])
-  return { sets, inForce: inForce ?? null }
+  // ?factors=<version>: that set's factors listed below the sets, drafts included (they are not public yet).
+  const wanted = new URL(request.url).searchParams.get('factors')
+  const shown = sets.find((s) => s.version === wanted) ?? null
+  const factors = shown ? await listFactorRows(db, shown.version) : null
+  return { sets, inForce: inForce ?? null, factors: shown && factors ? { version: shown.version, rows: factors } : null }
 }
 
 const fileFields = ['setJson', 'factorsCsv', 'gridRegionsCsv'] as const
@@ -117,7 +123,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdminFactors() {
-  const { sets, inForce } = useLoaderData<typeof loader>()
+  const { sets, inForce, factors } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
@@ -155,8 +161,7 @@ export default function AdminFactors() {
         </p>
       )}
       {failed?.loadErrors && (
-        <div className="table-wrap">
-          <table data-testid="factor-load-errors">
+        <StackTable data-testid="factor-load-errors">
             <thead>
               <tr>
                 <th>{t('adminFactors.errors.file')}</th>
@@ -175,15 +180,13 @@ export default function AdminFactors() {
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
+          </StackTable>
       )}
 
       {sets.length === 0 ? (
         <p>{t('adminFactors.none')}</p>
       ) : (
-        <div className="table-wrap">
-          <table data-testid="factor-sets">
+        <StackTable data-testid="factor-sets">
             <thead>
               <tr>
                 <th>{t('adminFactors.col.version')}</th>
@@ -227,6 +230,9 @@ export default function AdminFactors() {
                         </button>
                       </Form>
                     )}
+                    <div>
+                      <Link to={`?factors=${s.version}#factor-list`} data-testid={`list-factors-${s.version}`}>{t('adminFactors.listFactors')}</Link>
+                    </div>
                     {s.status !== 'draft' && (
                       <div>
                         <Link to={`/methodology?version=${s.version}`}>{t('adminFactors.view')}</Link>
@@ -236,12 +242,54 @@ export default function AdminFactors() {
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
+          </StackTable>
+      )}
+
+      {factors && (
+        <section id="factor-list" data-testid="factor-list">
+          <h2>{t('adminFactors.factorList', { version: factors.version, count: factors.rows.length })}</h2>
+          <StackTable className="factor-table">
+            <thead>
+              <tr>
+                <th>{t('methodology.col.id')}</th>
+                <th className="num">{t('methodology.col.value')}</th>
+                <th>{t('methodology.col.region')}</th>
+                <th>{t('methodology.col.years')}</th>
+                <th>{t('methodology.col.quality')}</th>
+                <th>{t('methodology.col.source')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {factors.rows.map((f) => (
+                <tr key={f.id}>
+                  <td>
+                    <span className="mono break">{f.id}</span>
+                    <br />
+                    <span className="muted small mono break">{f.quantity} · {f.boundary}</span>
+                  </td>
+                  <td className="num">
+                    {f.value} <span className="muted small">{unitText(f.unit)}</span>
+                  </td>
+                  <td className="mono">{f.region}</td>
+                  <td>
+                    {f.validToYear === null ? `${f.validFromYear}–` : `${f.validFromYear}–${f.validToYear}`}
+                  </td>
+                  <td>{t('methodology.tier', { tier: f.dataQuality })}</td>
+                  <td className="small">
+                    {f.sourceDocument}
+                    {f.sourceTable && <>; {f.sourceTable}</>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </StackTable>
+        </section>
       )}
 
       <h2>{t('adminFactors.upload')}</h2>
-      <p className="hint">{t('adminFactors.upload.hint')}</p>
+      <p className="hint">
+        {t('adminFactors.upload.hint')} <Link to="/admin/formats" data-testid="formats-link">{t('adminFactors.formatsLink')} →</Link>
+      </p>
       <Form method="post" encType="multipart/form-data" className="form-grid" noValidate data-testid="factor-upload">
         <input type="hidden" name="intent" value="upload" />
         {fileFields.map((field) => (

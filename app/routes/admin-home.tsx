@@ -5,6 +5,7 @@ import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { listBrands, listRegions } from '#db/models/reference.ts'
+import { StackTable } from '#app/components/stack-table.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -33,19 +34,16 @@ export default function AdminHome() {
       </div>
       <p><Link to="/admin/users">{t('adminHome.manageUsers')} →</Link></p>
       <h2>{t('adminHome.brands')}</h2>
-      <div className="table-wrap">
-        <table>
+      <StackTable>
           <thead><tr><th>{t('adminHome.regionCode')}</th><th>{t('adminHome.regionName')}</th><th className="num">{t('adminHome.outlets')}</th></tr></thead>
           <tbody>
             {brands.map((b) => (
               <tr key={b.id}><td className="mono">{b.code}</td><td>{localName(locale, { nameZh: b.name_zh, nameEn: b.name_en })}</td><td className="num">{b.outlets}</td></tr>
             ))}
           </tbody>
-        </table>
-      </div>
+        </StackTable>
       <h2>{t('adminHome.regionTree')}</h2>
-      <div className="table-wrap">
-        <table>
+      <StackTable>
           <thead><tr><th>{t('adminHome.regionCode')}</th><th>{t('adminHome.regionName')}</th><th>{t('adminHome.gridRegion')}</th></tr></thead>
           <tbody>
             {regions.map((r) => (
@@ -56,8 +54,7 @@ export default function AdminHome() {
               </tr>
             ))}
           </tbody>
-        </table>
-      </div>
+        </StackTable>
     </section>
   )
 }

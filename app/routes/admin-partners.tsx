@@ -9,6 +9,7 @@ import { createPartner, createPartnerKey, partnersForAdmin, revokePartnerKey } f
 import { requireRole } from '#app/utils/auth.server.ts'
 import { creditKeys } from '#app/utils/credits-env.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { StackTable } from '#app/components/stack-table.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -107,8 +108,7 @@ export default function AdminPartners() {
       {partners.length === 0 ? (
         <p className="muted">{t('creditPages.partners.none')}</p>
       ) : (
-        <div className="table-wrap">
-          <table data-testid="partner-table">
+        <StackTable data-testid="partner-table">
             <thead>
               <tr>
                 <th>{t('creditPages.partners.name')}</th>
@@ -150,8 +150,7 @@ export default function AdminPartners() {
                 </tr>,
               ])}
             </tbody>
-          </table>
-        </div>
+          </StackTable>
       )}
 
       <h2>{t('creditPages.partners.create')}</h2>

@@ -21,6 +21,7 @@ import {
 } from '#app/services/targets.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { StackTable } from '#app/components/stack-table.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -122,8 +123,7 @@ export default function AdminTargets() {
       ) : (
         <>
           <h2>{t('adminTargets.sets')}</h2>
-          <div className="table-wrap">
-            <table data-testid="target-set-table">
+          <StackTable data-testid="target-set-table">
               <thead>
                 <tr>
                   <th>{t('adminTargets.field.id')}</th>
@@ -150,8 +150,7 @@ export default function AdminTargets() {
                   </tr>
                 ))}
               </tbody>
-            </table>
-          </div>
+            </StackTable>
           <h2>{t('adminTargets.create')}</h2>
           <SetForm set={null} errors={errorsFor('set')} values={valuesFor('set')} brands={brands} />
         </>

@@ -10,6 +10,7 @@ import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { listUsers } from '#db/models/users.ts'
 import { changeUserStatus, createUser, signOutEverywhere } from '#app/services/users.server.ts'
+import { StackTable } from '#app/components/stack-table.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -69,8 +70,7 @@ export default function AdminUsers() {
       <h1>{t('admin.users.title')}</h1>
       {result?.ok && <p className="notice" role="status">{t(result.notice.key, result.notice.params)}</p>}
       {errors.form && <p className="error-banner" role="alert">{t(errors.form.key)}</p>}
-      <div className="table-wrap">
-        <table data-testid="user-table">
+      <StackTable data-testid="user-table">
           <thead>
             <tr>
               <th>{t('admin.users.username')}</th>
@@ -104,8 +104,7 @@ export default function AdminUsers() {
               </tr>
             ))}
           </tbody>
-        </table>
-      </div>
+        </StackTable>
       <h2>{t('admin.users.create')}</h2>
       <Form method="post" className="form-grid" noValidate>
         <input type="hidden" name="intent" value="create" />

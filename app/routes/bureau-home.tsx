@@ -9,7 +9,8 @@ import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { countVisibleOutletsByCityAndBrand, listVisibleOutlets } from '#db/models/outlets.ts'
 import { findRegion } from '#db/models/reference.ts'
-import { EvaluationCell, metricValueText, PeriodPicker, periodText, scopeHref, targetText } from './reports-view.tsx'
+import { EvaluationCell, metricValueText, PeriodPicker, PeriodStateNote, periodText, scopeHref, targetText } from './reports-view.tsx'
+import { StackTable } from '#app/components/stack-table.tsx'
 
 // The bureau's jurisdiction at a glance: each target in force with its
 // current value, status and coverage; then the outlets it regulates.
@@ -41,13 +42,13 @@ export default function BureauHome() {
       <h1>{t('bureauHome.title', { region: localName(locale, region) })}</h1>
       {report && page.period && (
         <section data-testid="jurisdiction-targets">
-          <h2>{t('bureauHome.targets', { period: periodText(page.period, locale) })}</h2>
+          <h2 data-testid="targets-period" data-period={page.period}>{t('bureauHome.targets', { period: periodText(page.period, locale) })}</h2>
           <PeriodPicker periods={page.periods} current={page.period} />
+          <PeriodStateNote state={report.periodState} period={page.period} dataThrough={report.dataThrough} />
           {withTargets.length === 0 ? (
             <p className="muted">{t('bureauHome.noTargets')}</p>
           ) : (
-            <div className="table-wrap">
-              <table className="report-table" data-testid="targets-overview">
+            <StackTable className="report-table" data-testid="targets-overview">
                 <thead>
                   <tr>
                     <th>{t('reports.table.metric')}</th>
@@ -68,8 +69,7 @@ export default function BureauHome() {
                     </tr>
                   ))}
                 </tbody>
-              </table>
-            </div>
+              </StackTable>
           )}
           <p>
             <Link to={scopeHref(report.scope.param, { period: page.period })} data-testid="full-report-link">{t('bureauHome.fullReport')} →</Link>
@@ -87,8 +87,7 @@ export default function BureauHome() {
           <span className="stat-label">{t('bureauHome.brands')}</span>
         </div>
       </div>
-      <div className="table-wrap">
-        <table data-testid="city-brand-table">
+      <StackTable data-testid="city-brand-table">
           <thead>
             <tr>
               <th>{t('bureauHome.city')}</th>
@@ -107,8 +106,7 @@ export default function BureauHome() {
               </tr>
             ))}
           </tbody>
-        </table>
-      </div>
+        </StackTable>
       <h2>{t('bureauHome.outletList')}</h2>
       <OutletTable outlets={outlets} />
     </section>

@@ -1,5 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import Decimal from 'decimal.js'
 import { z } from 'zod'
 import { AvoidedChart } from '#app/components/avoided-chart.tsx'
 import { periodLabel } from '#app/domain/periods/label.ts'
@@ -10,13 +11,19 @@ import { consumerOverview, redeemReward } from '#app/services/credits.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { findUserProfile } from '#db/models/users.ts'
+import { StackTable } from '#app/components/stack-table.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, ['consumer'])
   const db = await getDb()
   const [profile, credits] = await Promise.all([findUserProfile(db, viewer.userId), consumerOverview(db, viewer, new Date())])
   if (!profile) throw new Response('Not found', { status: 404 })
-  return { profile, credits }
+  // Spending points takes two steps, both plain requests: ?confirm=<reward> shows what will be spent, its form spends it.
+  const confirmId = Number(new URL(request.url).searchParams.get('confirm'))
+  const reward = credits?.rewards.find((r) => r.id === confirmId) ?? null
+  const confirm = reward && credits ? { reward, balanceAfter: new Decimal(credits.available).minus(reward.costPoints).toFixed() } : null
+  const earns = credits?.history.filter((h) => h.kind === 'earn').map((h) => h.occurredOn).sort() ?? []
+  return { profile, credits, confirm, firstAward: earns[0] ?? null }
 }
 
 const redeemSchema = z.object({ intent: z.literal('redeem'), rewardId: z.coerce.number().int().positive() })
@@ -35,7 +42,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ConsumerHome() {
-  const { profile, credits } = useLoaderData<typeof loader>()
+  const { profile, credits, confirm, firstAward } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const navigation = useNavigation()
   const t = useT()
@@ -62,8 +69,14 @@ export default function ConsumerHome() {
               )}
             </>
           )}
-          <dt>{t('consumerHome.memberSince')}</dt>
-          <dd>{formatDate(locale, profile.createdAt)}</dd>
+          {firstAward && (
+            <>
+              <dt>{t('consumer.firstAward')}</dt>
+              <dd data-testid="first-award">{formatDate(locale, firstAward)}</dd>
+            </>
+          )}
+          <dt>{t('consumer.signInSince')}</dt>
+          <dd data-testid="sign-in-since">{formatDate(locale, profile.createdAt)}</dd>
         </dl>
         {!credits ? (
           <p className="muted">{t('creditPages.me.noAccount')}</p>
@@ -114,8 +127,7 @@ export default function ConsumerHome() {
             />
             <details>
               <summary>{t('creditPages.me.grams')}</summary>
-              <div className="table-wrap">
-                <table data-testid="avoided-table">
+              <StackTable data-testid="avoided-table">
                   <thead>
                     <tr>
                       <th>{t('creditPages.me.month')}</th>
@@ -130,8 +142,7 @@ export default function ConsumerHome() {
                       </tr>
                     ))}
                   </tbody>
-                </table>
-              </div>
+                </StackTable>
             </details>
           </section>
 
@@ -147,6 +158,25 @@ export default function ConsumerHome() {
                 {t(result.error.key, result.error.params)}
               </p>
             )}
+            {confirm && !result?.ok && (
+              <div className="warning" id="confirm" data-testid="redeem-confirm">
+                <p style={{ marginTop: 0 }}>
+                  {t('consumer.confirmRedeem', {
+                    reward: name(confirm.reward),
+                    points: formatDecimal(locale, confirm.reward.costPoints),
+                    after: formatDecimal(locale, confirm.balanceAfter),
+                  })}
+                </p>
+                {new Decimal(confirm.balanceAfter).isNegative() && <p className="field-error">{t('consumer.notEnough')}</p>}
+                <Form method="post" action="/me" className="inline">
+                  <input type="hidden" name="rewardId" value={confirm.reward.id} />
+                  <button type="submit" name="intent" value="redeem" className="primary" disabled={navigation.state === 'submitting'} data-testid="confirm-redeem">
+                    {t('consumer.confirmButton', { points: formatDecimal(locale, confirm.reward.costPoints) })}
+                  </button>
+                </Form>{' '}
+                <Link to="/me#rewards" className="button secondary-link" data-testid="cancel-redeem">{t('consumer.cancel')}</Link>
+              </div>
+            )}
             {credits.rewards.length === 0 ? (
               <p className="muted">{t('creditPages.rewards.none')}</p>
             ) : (
@@ -161,9 +191,9 @@ export default function ConsumerHome() {
                         {r.stock !== null && <> · {t('creditPages.rewards.stock', { stock: formatDecimal(locale, r.stock) })}</>}
                       </span>
                     </span>
-                    <Form method="post" className="inline">
-                      <input type="hidden" name="rewardId" value={r.id} />
-                      <button type="submit" name="intent" value="redeem" className="secondary" disabled={navigation.state === 'submitting'} data-testid={`redeem-${r.code}`}>
+                    <Form method="get" action="/me#confirm" className="inline">
+                      <input type="hidden" name="confirm" value={r.id} />
+                      <button type="submit" className="secondary" data-testid={`redeem-${r.code}`}>
                         {t('creditPages.rewards.redeem')}
                       </button>
                     </Form>
@@ -185,13 +215,12 @@ export default function ConsumerHome() {
             )}
           </section>
 
-          <section className="card narrow">
+          <section className="card">
             <h2>{t('creditPages.me.history')}</h2>
             {credits.history.length === 0 ? (
               <p className="muted">{t('creditPages.me.noHistory')}</p>
             ) : (
-              <div className="table-wrap">
-                <table data-testid="credit-history">
+              <StackTable data-testid="credit-history">
                   <thead>
                     <tr>
                       <th>{t('creditPages.me.date')}</th>
@@ -220,8 +249,7 @@ export default function ConsumerHome() {
                       </tr>
                     ))}
                   </tbody>
-                </table>
-              </div>
+                </StackTable>
             )}
           </section>
         </>

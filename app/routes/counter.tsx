@@ -9,6 +9,7 @@ import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import { creditContext } from '#app/services/credit-data.server.ts'
 import { counterPage, recordAtCounter, type CounterField } from '#app/services/credits.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
+import { StackTable } from '#app/components/stack-table.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, ['outlet_operator'])
@@ -155,8 +156,7 @@ export default function Counter() {
         {records.length === 0 ? (
           <p className="muted">{t('creditPages.counter.noneToday')}</p>
         ) : (
-          <div className="table-wrap">
-            <table data-testid="counter-today">
+          <StackTable data-testid="counter-today">
               <thead>
                 <tr>
                   <th>{t('creditPages.counter.time')}</th>
@@ -179,8 +179,7 @@ export default function Counter() {
                   </tr>
                 ))}
               </tbody>
-            </table>
-          </div>
+            </StackTable>
         )}
       </section>
     </>

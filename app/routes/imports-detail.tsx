@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from '@remix-run/react'
 import { useEffect } from 'react'
+import { ImportFallbacks } from '#app/components/fallback-notes.tsx'
 import { recordDefinitions } from '#app/domain/activity/definitions.ts'
 import { issueMessage } from '#app/domain/activity/messages.ts'
 import type { Message } from '#app/i18n/index.ts'
@@ -9,6 +10,7 @@ import { useLocale, useT } from '#app/i18n/react.ts'
 import { batchPage, startCommit, startPreview, uploaderRoles } from '#app/services/imports.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { StackTable } from '#app/components/stack-table.tsx'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, uploaderRoles)
@@ -141,13 +143,13 @@ export default function ImportDetail() {
               </>
             )}
           </p>
+          <ImportFallbacks t={t} locale={locale} fallbacks={report.fallbacks} />
           <h2>{t('importPages.errors')}</h2>
           {report.errors.length === 0 ? (
             <p className="muted">{t('importPages.noErrors')}</p>
           ) : (
             <>
-              <div className="table-wrap">
-                <table data-testid="import-errors">
+              <StackTable data-testid="import-errors">
                   <thead>
                     <tr>
                       <th className="num">{t('importPages.row')}</th>
@@ -166,8 +168,7 @@ export default function ImportDetail() {
                       </tr>
                     ))}
                   </tbody>
-                </table>
-              </div>
+                </StackTable>
               {report.errorsTruncated && <p className="small muted">{t('importPages.errorsTruncated', { count: report.errors.length })}</p>}
             </>
           )}

@@ -7,6 +7,7 @@ import { uploaderRoles } from '#app/services/imports.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { listBatches } from '#db/models/imports.ts'
+import { StackTable } from '#app/components/stack-table.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, uploaderRoles)
@@ -43,8 +44,7 @@ export default function Imports() {
       {batches.length === 0 ? (
         <p className="muted">{t('importPages.noBatches')}</p>
       ) : (
-        <div className="table-wrap">
-          <table>
+        <StackTable>
             <thead>
               <tr>
                 <th>{t('importPages.createdAt')}</th>
@@ -73,8 +73,7 @@ export default function Imports() {
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
+          </StackTable>
       )}
     </section>
   )

@@ -8,6 +8,8 @@ import { FootprintMethod } from '#app/components/footprint-method.tsx'
 import { methodologyData, type MethodologyData, type WorkedExample } from '#app/services/factor-sets.server.ts'
 import { footprintMethodology } from '#app/services/footprints.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { StackTable } from '#app/components/stack-table.tsx'
+import { SourceNote, unitText } from '#app/components/source-note.tsx'
 
 // Public: an environment bureau (or anyone) can check a figure by hand without signing in.
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -81,6 +83,7 @@ export default function Methodology() {
         <h3>{t('methodology.fallback.title')}</h3>
         <p>{t('methodology.fallback.region')}</p>
         <p>{t('methodology.fallback.year')}</p>
+        <p data-testid="methodology-outside-coverage">{t('methodology.fallback.outsideCoverage')}</p>
         <p>{t('methodology.quality')}</p>
         <p>{t('methodology.rounding')}</p>
         <p>{t('methodology.scope')}</p>
@@ -103,8 +106,7 @@ export default function Methodology() {
               return (
                 <div key={group}>
                   <h3>{t(`methodology.group.${group}`)}</h3>
-                  <div className="table-wrap">
-                    <table className="factor-table" data-testid={`factors-${group}`}>
+                  <StackTable className="factor-table" data-testid={`factors-${group}`}>
                       <thead>
                         <tr>
                           <th>{t('methodology.col.id')}</th>
@@ -126,7 +128,7 @@ export default function Methodology() {
                               <span className="muted small mono">{f.quantity}</span>
                             </td>
                             <td className="num">
-                              {exact(locale, f.value)} <span className="muted small">{f.unit}</span>
+                              {exact(locale, f.value)} <span className="muted small">{unitText(f.unit)}</span>
                             </td>
                             <td>{regionName(t, locale, data, f.region)}</td>
                             <td>
@@ -146,17 +148,16 @@ export default function Methodology() {
                               {f.sourceDocument}
                               {f.sourceTable && <>; {f.sourceTable}</>}
                               {f.sourcePage && <>; p. {f.sourcePage}</>}
-                              {f.note && <div className="muted">{f.note}</div>}
+                              {f.note && <SourceNote>{f.note}</SourceNote>}
                             </td>
                             <td className="small">
                               {t(`methodology.verified.${f.verified}` as MessageKey)}
-                              {f.verificationNote && <div className="muted">{f.verificationNote}</div>}
+                              {f.verificationNote && <SourceNote>{f.verificationNote}</SourceNote>}
                             </td>
                           </tr>
                         ))}
                       </tbody>
-                    </table>
-                  </div>
+                    </StackTable>
                 </div>
               )
             })}
@@ -165,8 +166,7 @@ export default function Methodology() {
           <section className="card">
             <h2>{t('methodology.gridMap')}</h2>
             <p>{t('methodology.gridMap.intro')}</p>
-            <div className="table-wrap">
-              <table data-testid="grid-map">
+            <StackTable data-testid="grid-map">
                 <thead>
                   <tr>
                     <th>{t('methodology.col.code')}</th>
@@ -185,8 +185,7 @@ export default function Methodology() {
                     </tr>
                   ))}
                 </tbody>
-              </table>
-            </div>
+              </StackTable>
           </section>
         </>
       )}
@@ -243,8 +242,7 @@ function Example({ example, data }: { example: WorkedExample; data: MethodologyD
   return (
     <div className="worked-example" data-testid={`example-${example.key}`}>
       <h3>{t(`methodology.example.${example.key}`)}</h3>
-      <div className="table-wrap">
-        <table>
+      <StackTable>
           <thead>
             <tr>
               <th className="num">{t('methodology.col.amount')}</th>
@@ -259,7 +257,7 @@ function Example({ example, data }: { example: WorkedExample; data: MethodologyD
                   {exact(locale, l.amount)} {l.amountUnit === 'item' ? t('methodology.unit.item') : l.amountUnit}
                 </td>
                 <td>
-                  × {exact(locale, l.factorValue)} {l.factorUnit} <span className="mono small">({l.factorId})</span>
+                  × {exact(locale, l.factorValue)} {unitText(l.factorUnit)} <span className="mono small">({l.factorId})</span>
                   {l.part && <span className="muted small"> · {t(`methodology.part.${l.part}`)}</span>}
                 </td>
                 <td className="num">{exact(locale, l.resultKg)}</td>
@@ -274,8 +272,7 @@ function Example({ example, data }: { example: WorkedExample; data: MethodologyD
               </tr>
             </tfoot>
           )}
-        </table>
-      </div>
+        </StackTable>
       {example.fallbacks.map((f) =>
         f.kinds.includes('region') ? (
           <p key={f.factorId} className="notice small">

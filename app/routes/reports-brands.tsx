@@ -7,6 +7,7 @@ import { loadBrandComparisonPage } from '#app/services/reports.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { EvaluationCell, exportHref, metricValueText, PeriodPicker, periodText, scopeHref } from './reports-view.tsx'
+import { StackTable } from '#app/components/stack-table.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, ['bureau_officer', 'admin'])
@@ -49,8 +50,7 @@ export default function BrandComparisonPage() {
       {comparison.rows.length === 0 ? (
         <p className="muted">{t('reports.brands.none')}</p>
       ) : (
-        <div className="table-wrap">
-          <table data-testid="brand-table" className="report-table brand-table">
+        <StackTable data-testid="brand-table" className="report-table brand-table">
             <thead>
               <tr>
                 <th>{t('reports.table.metric')}</th>
@@ -86,8 +86,7 @@ export default function BrandComparisonPage() {
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
+          </StackTable>
       )}
     </section>
   )

@@ -1,6 +1,7 @@
 import { Form, Link, useFetcher } from '@remix-run/react'
 import { useEffect } from 'react'
 import { MaterialMix } from '#app/components/charts/material-mix.tsx'
+import { fallbackDetailsHref, FallbackShare } from '#app/components/fallback-notes.tsx'
 import { StackedBars } from '#app/components/charts/stacked-bars.tsx'
 import { TrendChart } from '#app/components/charts/trend-chart.tsx'
 import { getMetric, metricCodes, metricLabelKeys, type MetricCode, type RollupField } from '#app/domain/metrics/definitions.ts'
@@ -22,6 +23,7 @@ import type {
   ReportPageData,
   TargetView,
 } from '#app/services/reports.server.ts'
+import { StackTable } from '#app/components/stack-table.tsx'
 
 /**
  * The parts every report page shares (overview, region, outlet, print, the
@@ -95,6 +97,7 @@ const statusIcon: Record<TargetStatus, string> = {
   at_risk: '!',
   missed: '✗',
   insufficient_data: '?',
+  provisional: '…',
 }
 
 export function StatusBadge({ status }: { status: TargetStatus }) {
@@ -142,8 +145,11 @@ function StatusDetails({ row, evaluation }: { row: MetricRow; evaluation: Extrac
     <span className="small muted status-reason">
       {' '}
       {t(evaluation.reason as MessageKey, evaluation.params)}
-      {evaluation.latest !== null && <> {t('reports.status.latest', { value: show(evaluation.latest) })}</>}
+      {evaluation.pooled !== null && <> {t('reports.status.pooled', { value: show(evaluation.pooled) })}</>}
       {evaluation.projected !== null && <> {t('reports.status.projected', { value: show(evaluation.projected) })}</>}
+      {evaluation.lowCoverageMonths.length > 0 && (
+        <> {t('reports.status.lowCoverageMonths', { months: evaluation.lowCoverageMonths.map((m) => periodText(m, locale)).join('、') })}</>
+      )}
       {evaluation.baseline !== null && evaluation.baselineFrom && (
         <> {t('reports.baseline', { from: periodText(evaluation.baselineFrom, locale), value: metricValueText(locale, t, row.code, evaluation.baseline) })}</>
       )}
@@ -152,6 +158,20 @@ function StatusDetails({ row, evaluation }: { row: MetricRow; evaluation: Extrac
 }
 
 // --- page parts -----------------------------------------------------------
+
+/** Says when the figures are provisional (no month complete) or a period to date (complete months only). */
+export function PeriodStateNote({ state, period, dataThrough }: { state: Report['periodState']; period: string | null; dataThrough: string }) {
+  const t = useT()
+  const locale = useLocale()
+  if (state === 'complete') return null
+  return (
+    <p className={state === 'provisional' ? 'warning' : 'small muted'} data-testid="period-state" data-state={state}>
+      {state === 'provisional'
+        ? t('reports.periodState.provisional', { period: period ? periodText(period, locale) : '' })
+        : t('reports.periodState.to_date', { month: periodText(dataThrough, locale) })}
+    </p>
+  )
+}
 
 export function PeriodPicker({ periods, current, hidden = {} }: { periods: PeriodChoices; current: string | null; hidden?: Record<string, string> }) {
   const t = useT()
@@ -166,7 +186,11 @@ export function PeriodPicker({ periods, current, hidden = {} }: { periods: Perio
         <span>{t('reports.period')}</span>
         <select name="period" defaultValue={current}>
           <optgroup label={t('reports.period.months')}>
-            {periods.months.map((p) => <option key={p} value={p}>{periodText(p, locale)}</option>)}
+            {periods.months.map((p) => (
+              <option key={p} value={p}>
+                {p === periods.inProgress ? t('reports.period.provisionalOption', { period: periodText(p, locale) }) : periodText(p, locale)}
+              </option>
+            ))}
           </optgroup>
           <optgroup label={t('reports.period.quarters')}>
             {periods.quarters.map((p) => <option key={p} value={p}>{periodText(p, locale)}</option>)}
@@ -209,8 +233,7 @@ export function MetricsTable({ report, testId = 'metrics-table' }: { report: Rep
   const locale = useLocale()
   const avoided = report.metrics.find((m) => m.code === 'avoided_co2e_t')
   return (
-    <div className="table-wrap">
-      <table data-testid={testId} className="report-table">
+    <StackTable data-testid={testId} className="report-table">
         <thead>
           <tr>
             <th>{t('reports.table.metric')}</th>
@@ -233,19 +256,18 @@ export function MetricsTable({ report, testId = 'metrics-table' }: { report: Rep
             <>
               <tr className="sub-row" data-testid="avoided-gross">
                 <td>{t('reports.avoided.gross')}</td>
-                <td className="num">{formatDecimal(locale, report.avoided.grossT, 3)} {t('reports.avoided.unit')}</td>
+                <td className="num" data-label={t('reports.table.value')}>{formatDecimal(locale, report.avoided.grossT, 3)} {t('reports.avoided.unit')}</td>
                 <td colSpan={5 + report.benchmarks.length} />
               </tr>
               <tr className="sub-row" data-testid="avoided-consumer">
                 <td>{t('reports.avoided.consumer')}</td>
-                <td className="num">{formatDecimal(locale, report.avoided.consumerT, 3)} {t('reports.avoided.unit')}</td>
+                <td className="num" data-label={t('reports.table.value')}>{formatDecimal(locale, report.avoided.consumerT, 3)} {t('reports.avoided.unit')}</td>
                 <td colSpan={5 + report.benchmarks.length} />
               </tr>
             </>
           )}
         </tbody>
-      </table>
-    </div>
+    </StackTable>
   )
 }
 
@@ -261,9 +283,9 @@ function MetricTableRow({ row, benchmarks }: { row: MetricRow; benchmarks: Bench
         <br />
         <span className="small muted metric-def">{t(keys.definition)}</span>
       </td>
-      <td className="num metric-value">{metricValueText(locale, t, row.code, row.value)}</td>
+      <td className="num metric-value" data-label={t('reports.table.value')}>{metricValueText(locale, t, row.code, row.value)}</td>
       {benchmarks.map((b) => (
-        <td key={b.regionCode} className="num benchmark-col" data-benchmark={b.regionCode}>
+        <td key={b.regionCode} className="num benchmark-col" data-benchmark={b.regionCode} data-label={t('reports.table.benchmark', { region: localName(locale, b.name) })}>
           {b.suppressed ? (
             <span className="suppressed" title={b.reason ? t(b.reason.key, b.reason.params) : undefined}>
               {t('reports.table.suppressed')}
@@ -273,12 +295,12 @@ function MetricTableRow({ row, benchmarks }: { row: MetricRow; benchmarks: Bench
           )}
         </td>
       ))}
-      <td className="num">
+      <td className="num" data-label={t('reports.table.numerator')}>
         {fieldValueText(locale, definition.numerator, row.numerator)}
         <br />
         <span className="small muted">{t(`metric.field.${definition.numerator}` as MessageKey)}</span>
       </td>
-      <td className="num">
+      <td className="num" data-label={t('reports.table.denominator')}>
         {definition.denominator ? (
           <>
             {fieldValueText(locale, definition.denominator, row.denominator)}
@@ -289,8 +311,8 @@ function MetricTableRow({ row, benchmarks }: { row: MetricRow; benchmarks: Bench
           '—'
         )}
       </td>
-      <td className="num">{formatPercent(locale, row.coverage, 1)}</td>
-      <td className="target-cell">
+      <td className="num" data-label={t('reports.table.coverage')}>{formatPercent(locale, row.coverage, 1)}</td>
+      <td className="target-cell" data-label={t('reports.table.target')}>
         {row.target ? (
           <>
             {targetText(locale, t, row.target)}
@@ -304,7 +326,7 @@ function MetricTableRow({ row, benchmarks }: { row: MetricRow; benchmarks: Bench
           <span className="muted">{t('reports.target.none')}</span>
         )}
       </td>
-      <td className="status-cell">
+      <td className="status-cell" data-label={t('reports.table.status')}>
         <EvaluationCell row={row} />
       </td>
     </tr>
@@ -343,8 +365,7 @@ export function DrillDown({ report, period }: { report: Report; period: string |
       {report.children.length === 0 ? (
         <p className="muted">{t('reports.drilldown.none')}</p>
       ) : (
-        <div className="table-wrap">
-          <table data-testid="drilldown-table" className="report-table">
+        <StackTable data-testid="drilldown-table" className="report-table">
             <thead>
               <tr>
                 <th>{t('reports.drilldown.name')}</th>
@@ -360,8 +381,7 @@ export function DrillDown({ report, period }: { report: Report; period: string |
                 <DrillDownRow key={child.key} child={child} period={period} metric={report.metric} />
               ))}
             </tbody>
-          </table>
-        </div>
+        </StackTable>
       )}
       <p className="no-print">
         <a href={exportHref('children', report.scope.param, period, report.metric)} download data-testid="export-children">
@@ -388,11 +408,11 @@ function DrillDownRow({ child, period, metric }: { child: ChildRow; period: stri
           name
         )}
       </td>
-      <td className="num">{metricValueText(locale, t, metric, child.metric.value)}</td>
-      <td className="num">{fieldValueText(locale, definition.numerator, child.metric.numerator)}</td>
-      <td className="num">{definition.denominator ? fieldValueText(locale, definition.denominator, child.metric.denominator) : '—'}</td>
-      <td className="num">{formatPercent(locale, child.coverage, 1)}</td>
-      <td>
+      <td className="num" data-label={t(metricLabelKeys(metric).name)}>{metricValueText(locale, t, metric, child.metric.value)}</td>
+      <td className="num" data-label={t('reports.table.numerator')}>{fieldValueText(locale, definition.numerator, child.metric.numerator)}</td>
+      <td className="num" data-label={t('reports.table.denominator')}>{definition.denominator ? fieldValueText(locale, definition.denominator, child.metric.denominator) : '—'}</td>
+      <td className="num" data-label={t('reports.table.coverage')}>{formatPercent(locale, child.coverage, 1)}</td>
+      <td data-label={t('reports.table.status')}>
         <EvaluationCell row={child.metric} compact />
       </td>
     </tr>
@@ -532,6 +552,7 @@ export function ReportPage({ data }: { data: ReportPageData }) {
       {data.invalidPeriod !== null && (
         <p className="warning" role="alert">{t('reports.period.invalid', { value: data.invalidPeriod })}</p>
       )}
+      <PeriodStateNote state={report.periodState} period={data.period} dataThrough={report.dataThrough} />
       {scope.brandFiltered && scope.brand && report.benchmarks.length > 0 && (
         <p className="small muted">{t('reports.brandFiltered', { brand: localName(locale, scope.brand) })}</p>
       )}
@@ -567,6 +588,7 @@ export function ReportPage({ data }: { data: ReportPageData }) {
         </p>
       </div>
       <ReportFacts report={report} />
+      <FallbackShare t={t} locale={locale} fallback={report.fallback} detailsHref={fallbackDetailsHref(scope.param, data.period)} />
       {report.outletMonths === '0' && <p className="muted">{t('reports.noData')}</p>}
       <h2>{t('reports.table.title')}</h2>
       <MetricsTable report={report} />

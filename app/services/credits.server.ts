@@ -48,6 +48,7 @@ import {
   type AwardRow,
   type ConsumerRow,
 } from '#db/models/credits.ts'
+import { claimReturnWaybill, findReturnHolder, type ReturnHolder } from '#db/models/credit-returns.ts'
 import { markAttemptSucceeded, reserveAttempt } from '#db/models/sessions.ts'
 import type { Database } from '#db/schema.ts'
 import { inTransaction } from '#db/transaction.ts'
@@ -282,11 +283,15 @@ export interface Award {
   expiresOn: string | null
 }
 
-export type AwardErrorCode = 'consumer_not_found' | 'action_not_rewarded' | 'quantity_too_large' | 'quantity_invalid'
+export type AwardErrorCode = 'consumer_not_found' | 'action_not_rewarded' | 'quantity_too_large' | 'quantity_invalid' | 'return_already_awarded'
 
 export type AwardOutcome =
   | { ok: true; status: 'awarded' | 'duplicate'; award: Award }
-  | { ok: false; code: AwardErrorCode; error: CreditError }
+  | { ok: false; code: Exclude<AwardErrorCode, 'return_already_awarded'>; error: CreditError }
+  | { ok: false; code: 'return_already_awarded'; error: CreditError; holder: ReturnHolder }
+
+/** Actions that hand a carton or box back: one award per waybill, whoever brings it (credit_return_waybills). */
+export const returnActions: readonly CreditAction[] = ['carton_returned', 'recyclable_box_returned'] satisfies readonly CounterAction[]
 
 function awardFromRow(row: AwardRow): Award {
   return {
@@ -357,6 +362,29 @@ export async function awardInTransaction(
   }
 
   const source = req.source
+  if (returnActions.includes(req.action)) {
+    const claimed = await claimReturnWaybill(trx, {
+      waybillNo: req.waybillNo,
+      consumerId: req.consumerId,
+      action: req.action,
+      occurredAt: req.occurredAt,
+      outletId: source.kind === 'counter' ? source.outletId : null,
+      partnerId: source.kind === 'partner' ? source.partnerId : null,
+    })
+    if (!claimed) {
+      const holder = await findReturnHolder(trx, req.waybillNo)
+      if (!holder) throw new Error('awardInTransaction: a return waybill is held by nobody')
+      // The same consumer asking again for the same action is a repeat, answered below as 'duplicate'.
+      if (holder.consumerId !== req.consumerId || holder.action !== req.action) {
+        return {
+          ok: false,
+          code: 'return_already_awarded',
+          error: { field: 'waybillNo', key: 'credits.api.alreadyAwarded' },
+          holder,
+        }
+      }
+    }
+  }
   const actionId = await insertActionIfNew(trx, {
     consumerId: req.consumerId,
     action: req.action,
@@ -483,6 +511,9 @@ export async function recordAtCounter(
         occurredOn: chinaDay(now),
         source: { kind: 'counter', outletId: outlet.id, recordedBy: viewer.userId },
       })
+      if (!outcome.ok && outcome.code === 'return_already_awarded') {
+        throw new Rollback({ ok: false, httpStatus: 400, errors: { waybillNo: returnHolderMessage(outcome.holder, outlet.id) } })
+      }
       if (!outcome.ok) {
         const field: CounterField = outcome.code === 'quantity_too_large' || outcome.code === 'quantity_invalid' ? 'quantity' : 'action'
         throw new Rollback({ ok: false, httpStatus: 400, errors: { [field]: toMessage(outcome.error) } })
@@ -498,6 +529,23 @@ export async function recordAtCounter(
     if (error instanceof Rollback) return error.outcome
     throw error
   }
+}
+
+/**
+ * Who was awarded a returned carton or box already, and when, for the clerk.
+ * The place is named only when it is the clerk's own outlet: another
+ * outlet's or a partner's records are not this outlet's to read.
+ */
+function returnHolderMessage(holder: ReturnHolder, ownOutletId: number): Message {
+  const params = { who: holder.who, when: chinaMinute(holder.occurredAt) }
+  if (holder.outletId === ownOutletId) return { key: 'creditPages.counter.error.returnAwardedHere', params }
+  if (holder.viaPartner) return { key: 'creditPages.counter.error.returnAwardedPartner', params }
+  return { key: 'creditPages.counter.error.returnAwardedElsewhere', params }
+}
+
+/** 'YYYY-MM-DD HH:mm' in China Standard Time. */
+function chinaMinute(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
 }
 
 /** The counter page: the operator's own outlet and today's records there (404 for anyone else). */

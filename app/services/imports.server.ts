@@ -17,6 +17,7 @@ import type { FileIssue, HeaderMapping } from '#app/domain/csv/header.ts'
 import { rejectedRowsCsv, utf8Bom } from '#app/domain/csv/template.ts'
 import { createCsvValidator, type RowIssue, type RowIssueCode } from '#app/domain/csv/validate-row.ts'
 import type { FactorSet } from '#app/domain/factors/factor-set.ts'
+import { FallbackTally, notesOfFallbacks, type FallbackSummaryRow } from '#app/domain/factors/fallbacks.ts'
 import type { Message, MessageKey, MessageParams } from '#app/i18n/index.ts'
 import type { Locale } from '#app/i18n/locales.ts'
 import { env } from '#app/utils/env.server.ts'
@@ -124,6 +125,12 @@ export interface ImportReport {
   factorSetVersion: string | null
   co2eKg: string
   avoidedCo2eKg: string
+  /**
+   * A preview's rows whose emissions will be computed with a fallback factor
+   * (another region level or year), by factor; absent from a commit's report
+   * (its linear groups are costed in SQL) and from reports stored before.
+   */
+  fallbacks?: { records: number; co2eKg: string; rows: FallbackSummaryRow[] }
   seconds: number
   /** Seconds per phase (database statements and the whole pass). */
   timings: ImportTimings
@@ -301,6 +308,7 @@ interface PipelineState {
   costedInSql: number
   /** Results so computed. */
   resultsInSql: number
+  fallbacks: FallbackTally
 }
 
 /**
@@ -368,6 +376,7 @@ async function runPipeline(
     factorSet: set,
     costedInSql: 0,
     resultsInSql: 0,
+    fallbacks: new FallbackTally(),
   }
   // How many recipes gp_recipes holds in the transaction (loaded again when a chunk met a new group).
   let recipesLoaded = 0
@@ -530,6 +539,7 @@ async function runPipeline(
             if (cost.ok) {
               state.co2eKg = state.co2eKg.plus(cost.record.co2eKg)
               state.avoidedCo2eKg = state.avoidedCo2eKg.plus(cost.record.avoidedCo2eKg)
+              state.fallbacks.add(notesOfFallbacks(cost.record.provenance.fallbacks), cost.record.co2eKg)
             }
           }
           keepRow(p, id, replaces, locked, month)
@@ -543,6 +553,7 @@ async function runPipeline(
         const c = cost.record
         state.co2eKg = state.co2eKg.plus(c.co2eKg)
         state.avoidedCo2eKg = state.avoidedCo2eKg.plus(c.avoidedCo2eKg)
+        if (mode === 'preview') state.fallbacks.add(notesOfFallbacks(c.provenance.fallbacks), c.co2eKg)
         results.push(toResultRow(c, 'current'))
       } else if (isCosted(recordCode)) {
         rejected.add(p.row, p.cells, [issueFromMessage(p.row, null, null, 'cannot_cost', factorSet && !factorSet.ok ? factorSet.error : { key: 'emissions.error.noPublishedSet' })])
@@ -720,6 +731,9 @@ async function runPipeline(
   function finish(): PipelineState {
     report.co2eKg = state.co2eKg.toFixed()
     report.avoidedCo2eKg = state.avoidedCo2eKg.toFixed()
+    if (mode === 'preview') {
+      report.fallbacks = { records: state.fallbacks.recordCount, co2eKg: state.fallbacks.totalKg.toFixed(), rows: state.fallbacks.list() }
+    }
     report.seconds = Math.round((performance.now() - started) / 10) / 100
     return state
   }

@@ -342,6 +342,8 @@ export async function handleGreenAction(ctx: PartnerApiContext, req: PartnerHttp
     if (!outcome.ok) {
       if (outcome.code === 'consumer_not_found') return answer(apiError('consumer_not_found'))
       if (outcome.code === 'action_not_rewarded') return answer(apiError('action_not_rewarded'))
+      // A returned box whose waybill another award already holds: one award per box, whoever returns it.
+      if (outcome.code === 'return_already_awarded') return answer(apiError('already_awarded'))
       return answer(apiError('quantity_too_large'))
     }
     if (outcome.status === 'duplicate') return answer(apiError('already_awarded'))

@@ -271,6 +271,7 @@ function factCtes(mode: Mode): RawBuilder<unknown>[] {
       sum(case when e.category = 'fleet' then e.co2e_kg else 0 end) as fleet_co2e_kg,
       sum(case when e.category = 'facility' then e.co2e_kg else 0 end) as facility_co2e_kg,
       sum(coalesce(e.avoided_co2e_kg, 0)) as avoided_co2e_kg,
+      sum(case when e.category in ('packaging', 'fleet', 'facility') and e.provenance -> 'fallbacks' is not null then e.co2e_kg else 0 end) as fallback_co2e_kg,
       array_agg(distinct e.factor_set_version) as factor_set_versions`,
     ),
     factCte(
@@ -337,6 +338,8 @@ function rollupColumns(): [string, RawBuilder<unknown>][] {
     ['packaging_co2e_kg', n('emis.packaging_co2e_kg')],
     ['fleet_co2e_kg', n('emis.fleet_co2e_kg')],
     ['facility_co2e_kg', n('emis.facility_co2e_kg')],
+    // CO2e of records costed with a fallback factor (another region level or year), migration 0016.
+    ['fallback_co2e_kg', n('emis.fallback_co2e_kg')],
     ['gross_avoided_co2e_kg', gross],
     ['consumer_avoided_co2e_kg', credited],
     // Avoided CO2e credited to consumers is theirs: the outlet does not claim it again.

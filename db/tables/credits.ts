@@ -100,6 +100,17 @@ export interface CreditActionsTable {
   created_at: Generated<Date>
 }
 
+/** The one award a returned carton or box's waybill earns (migration 0011). */
+export interface CreditReturnWaybillsTable {
+  waybill_no: string
+  consumer_id: string
+  action: CreditAction
+  occurred_at: Timestamp
+  outlet_id: number | null
+  partner_id: number | null
+  created_at: Generated<Date>
+}
+
 export interface RewardsTable {
   id: GeneratedAlways<number>
   code: string
@@ -153,6 +164,7 @@ export interface CreditsTables {
   partner_requests: PartnerRequestsTable
   consumers: ConsumersTable
   credit_actions: CreditActionsTable
+  credit_return_waybills: CreditReturnWaybillsTable
   rewards: RewardsTable
   redemptions: RedemptionsTable
   redemption_codes: RedemptionCodesTable

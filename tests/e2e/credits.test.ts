@@ -107,7 +107,11 @@ describe('credits in a real browser', () => {
     expect(await page.getByTestId('avoided-table').locator('tbody tr').count()).toBe(12)
     expect(await page.getByTestId('credit-history').locator('tbody tr').count()).toBeGreaterThanOrEqual(16)
 
-    await page.getByTestId('redeem-send_coupon_2').click()
+    // Spending takes a confirmation that says what is spent and what remains; nothing is spent before it.
+    await Promise.all([page.waitForURL(/confirm=/), page.getByTestId('redeem-send_coupon_2').click()])
+    expect(await page.getByTestId('redeem-confirm').textContent()).toContain(`兑换后可用积分为 ${(balance - 500).toLocaleString('zh-CN')}`)
+    expect(Number((await page.getByTestId('balance').textContent())!.replace(/,/g, ''))).toBe(balance)
+    await page.getByTestId('confirm-redeem').click()
     await expect.poll(() => page.getByTestId('redeemed').textContent()).toMatch(/兑换码 GR-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/)
     await expect.poll(async () => Number((await page.getByTestId('balance').textContent())!.replace(/,/g, ''))).toBe(balance - 500)
 

@@ -83,6 +83,20 @@ export function fallbackShare(totalKg: Decimal.Value | null, fallbackKg: Decimal
   return Decimal.min(new Decimal(fallbackKg).div(total), 1)
 }
 
+/** A period's CO2e and the part of it from records costed with fallback factors, as a report shows them. */
+export interface FallbackShareView {
+  /** Fraction 0..1 as an exact decimal string; null when there are no emissions. */
+  share: string | null
+  fallbackKg: string
+  totalKg: string
+}
+
+export function fallbackShareView(totalKg: Decimal.Value | undefined, fallbackKg: Decimal.Value | undefined): FallbackShareView {
+  const total = new Decimal(totalKg ?? 0)
+  const fallback = new Decimal(fallbackKg ?? 0)
+  return { share: fallbackShare(total, fallback)?.toFixed() ?? null, fallbackKg: fallback.toFixed(), totalKg: total.toFixed() }
+}
+
 /** One line of a fallback summary: the records costed with one fallback factor for one requested year. */
 export interface FallbackSummaryRow {
   factorId: string

@@ -32,7 +32,7 @@ export const credits = defineMessages(
 
     'credits.rules.error.notJson': '文件不是有效的 JSON：{detail}',
     'credits.rules.error.required': '此项必填。',
-    'credits.rules.error.wrongType': '此项的类型不对，请对照 factors/credit-rules/README.md 填写。',
+    'credits.rules.error.wrongType': '此项的类型不对，请对照“文件格式说明”页面（平台管理 → 排放因子集 → 文件格式说明）填写。',
     'credits.rules.error.unknownField': '不认识的字段“{name}”：请检查拼写或删除。',
     'credits.rules.error.decimalAsString': '小数请写成带引号的字符串，如 "1" 或 "0.5"，以免精度丢失。',
     'credits.rules.error.decimalInvalid': '应为不带单位的非负数，如 "1" 或 "0.5"。',
@@ -116,7 +116,7 @@ export const credits = defineMessages(
 
     'credits.rules.error.notJson': 'The file is not valid JSON: {detail}',
     'credits.rules.error.required': 'This field is required.',
-    'credits.rules.error.wrongType': 'This field has the wrong type; see factors/credit-rules/README.md.',
+    'credits.rules.error.wrongType': 'This field has the wrong type; see the “File formats” page (Admin → Emission factor sets → File formats).',
     'credits.rules.error.unknownField': 'Unknown field "{name}": check the spelling or remove it.',
     'credits.rules.error.decimalAsString': 'Write decimals as quoted strings, e.g. "1" or "0.5", so no precision is lost.',
     'credits.rules.error.decimalInvalid': 'Expected a non-negative number without units, e.g. "1" or "0.5".',

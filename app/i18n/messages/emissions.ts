@@ -82,10 +82,10 @@ export const emissions = defineMessages(
       '本平台的所有排放数据都用精确十进制计算，只在显示时取整。每个结果都记录所用的因子集版本、每个因子的编号、数据质量等级，以及是否采用了替代因子（省级 → 区域电网 → 全国），任何人都可以按下面的公式用计算器复核。',
     'methodology.packaging.title': '包装耗材',
     'methodology.packaging.formula':
-      '包装排放（kgCO2e）= 使用件数 × 单件质量（kg）× 材料排放因子（kgCO2e/kg，从摇篮到大门）',
+      '包装排放（kgCO₂e）= 使用件数 × 单件质量（kg）× 材料排放因子（kgCO₂e/kg，从摇篮到大门）',
     'methodology.reusable.title': '可循环包装',
     'methodology.reusable.formula':
-      '每次使用的排放（kgCO2e）= 单件质量（kg）× 材料排放因子 ÷ 设计使用次数；当期排放 = 使用次数 × 每次使用的排放',
+      '每次使用的排放（kgCO₂e）= 单件质量（kg）× 材料排放因子 ÷ 设计使用次数；当期排放 = 使用次数 × 每次使用的排放',
     'methodology.fleetFuel.title': '车辆：按燃料计算（优先）',
     'methodology.fleetFuel.formula':
       '车辆排放 = 燃料量（L、kg 或 m³）×（油箱到车轮因子 + 油井到油箱因子），两部分分别列示',
@@ -94,7 +94,7 @@ export const emissions = defineMessages(
       '车辆排放 = 用电量（kWh）× 车辆所在省份当年的电力平均二氧化碳排放因子（kgCO2/kWh）',
     'methodology.fleetDistance.title': '车辆：按里程估算（仅在没有燃料和用电数据时）',
     'methodology.fleetDistance.formula':
-      '车辆排放 = 行驶里程（km）× 该车型和能源类型的默认排放强度（kgCO2e/车公里）；有货物周转量时 = 吨公里 × 默认强度（kgCO2e/吨公里）。结果标记为“默认值估算”。',
+      '车辆排放 = 行驶里程（km）× 该车型和能源类型的默认排放强度（kgCO₂e/车公里）；有货物周转量时 = 吨公里 × 默认强度（kgCO₂e/吨公里）。结果标记为“默认值估算”。',
     'methodology.facility.title': '网点与分拣中心用电',
     'methodology.facility.formula':
       '用电排放 = 用电量（kWh）× 所在省份当年的电力平均二氧化碳排放因子（kgCO2/kWh）',
@@ -235,10 +235,10 @@ export const emissions = defineMessages(
       'Every emission figure on this platform is computed in exact decimal arithmetic and rounded only when shown. Each result records the factor set version, the id of every factor used, the data quality tier, and any fallback taken (province → regional grid → national), so that anyone can check it by hand with the formulas below.',
     'methodology.packaging.title': 'Packaging',
     'methodology.packaging.formula':
-      'packaging emissions (kgCO2e) = items used × unit mass (kg) × material factor (kgCO2e/kg, cradle-to-gate)',
+      'packaging emissions (kgCO₂e) = items used × unit mass (kg) × material factor (kgCO₂e/kg, cradle-to-gate)',
     'methodology.reusable.title': 'Reusable packaging',
     'methodology.reusable.formula':
-      'emissions per use (kgCO2e) = unit mass (kg) × material factor ÷ design life (uses); emissions for the period = uses × emissions per use',
+      'emissions per use (kgCO₂e) = unit mass (kg) × material factor ÷ design life (uses); emissions for the period = uses × emissions per use',
     'methodology.fleetFuel.title': 'Fleet, fuel-based (preferred)',
     'methodology.fleetFuel.formula':
       'fleet fuel-based: fuel (L, kg or m³) × (TTW + WTT factor), with tank-to-wheel and well-to-tank reported apart',
@@ -247,7 +247,7 @@ export const emissions = defineMessages(
       'fleet electricity: electricity (kWh) × average grid CO2 factor of the vehicle\'s province for that year (kgCO2/kWh)',
     'methodology.fleetDistance.title': 'Fleet, distance-based (only when fuel and electricity are missing)',
     'methodology.fleetDistance.formula':
-      'fleet distance default: distance (km) × default intensity for the vehicle class and energy (kgCO2e/vehicle-km); where tonne-km are recorded, tonne-km × default intensity (kgCO2e/tkm). Marked "default".',
+      'fleet distance default: distance (km) × default intensity for the vehicle class and energy (kgCO₂e/vehicle-km); where tonne-km are recorded, tonne-km × default intensity (kgCO₂e/tkm). Marked "default".',
     'methodology.facility.title': 'Outlet and sorting-centre electricity',
     'methodology.facility.formula':
       'facility electricity: electricity (kWh) × average grid CO2 factor of the province for that year (kgCO2/kWh)',

@@ -3,7 +3,7 @@ import type { Viewer } from '#app/domain/access.ts'
 import { computeCoverage } from '#app/domain/metrics/compute.ts'
 import { metricCodes } from '#app/domain/metrics/definitions.ts'
 import { applicableTargets } from '#app/domain/metrics/inheritance.ts'
-import { addMonths, formatPeriod, monthsBetween, periodEnd, type Period } from '#app/domain/periods/period.ts'
+import { addMonths, formatPeriod, monthsBetween, type Period } from '#app/domain/periods/period.ts'
 import { baselineSums, brandNames, groupedMonthlySums, type MonthRange } from '#db/models/reports.ts'
 import { listTargetSets } from '#db/models/target-sets.ts'
 import type { Database } from '#db/schema.ts'
@@ -29,7 +29,7 @@ export async function buildBrandComparison(
   const resolved = await resolveScope(db, viewer, request)
   if (!resolved.ok) return resolved
   const { scope, filter, targetRegion } = resolved
-  const { endDate, endMonth, months, horizon } = await effectiveEnd(db, period)
+  const { endDate, endMonth, months, horizon, state } = await effectiveEnd(db, period, options.now)
   const shortRange: MonthRange = { from: earliest([months[0]!, addMonths(endMonth, -5)]), to: endMonth }
   const wide: MonthRange | null = horizon ? { from: earliest([shortRange.from, horizon.from]), to: endMonth } : null
   const local = wide !== null && monthsBetween(wide.from, endMonth) < trendMonths && localBaselines(horizon, wide)
@@ -53,8 +53,8 @@ export async function buildBrandComparison(
       brand: { id: Number(brand.key), code: brand.brandCode!, nameZh: brand.nameZh, nameEn: brand.nameEn },
       outletMonths: String(sums.outlets ?? '0'),
       coverage: computeCoverage(sums)?.toFixed() ?? null,
-      metrics: metricCodes.map((code) => metricRow(code, sums, series, endDate, targets, base)),
+      metrics: metricCodes.map((code) => metricRow(code, sums, series, endDate, targets, base, state === 'provisional')),
     })
   }
-  return { ok: true, comparison: { scope, period: formatPeriod(period), periodEnd: endDate, rows, generatedAt: options.now.toISOString() } }
+  return { ok: true, comparison: { scope, period: formatPeriod(period), periodEnd: endDate, periodState: state, dataThrough: endMonth, rows, generatedAt: options.now.toISOString() } }
 }

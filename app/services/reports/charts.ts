@@ -21,10 +21,11 @@ export async function buildReportCharts(
   viewer: Viewer,
   request: ScopeRequest,
   period: Period,
+  now: Date,
 ): Promise<{ ok: true; charts: ChartData } | Refusal> {
   const resolved = await resolveScope(db, viewer, request)
   if (!resolved.ok) return resolved
-  const { endMonth, months } = await effectiveEnd(db, period)
+  const { endMonth, months } = await effectiveEnd(db, period, now)
   const chartRange: MonthRange = { from: addMonths(endMonth, -(trendMonths - 1)), to: endMonth }
   const [monthly, mix] = await Promise.all([
     monthlySums(db, viewer, resolved.filter, chartRange),

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import type { Viewer } from '#app/domain/access.ts'
 import { getMetric, type MetricCode } from '#app/domain/metrics/definitions.ts'
 import { toCsv, type CsvCell, type CsvColumn } from '#app/domain/export/csv.ts'
+import type { FallbackShareView } from '#app/domain/factors/fallbacks.ts'
 import { translator, type MessageKey } from '#app/i18n/index.ts'
 import type { Locale } from '#app/i18n/locales.ts'
 import type { Database } from '#db/schema.ts'
@@ -96,6 +97,8 @@ export async function exportReportCsv(
 
   const rows: CsvRow[] = (report?.metrics ?? []).map((metric) => {
     const cells: CsvRow = { scope: scopeName, period, ...metricCsvCells(metric, t) }
+    // Figures made of CO2e say how much of it rests on fallback factors (issue 13.4).
+    cells.fallbackShare = fallbackCsvCell(metric.code, report?.fallback ?? null)
     for (const b of report?.benchmarks ?? []) {
       cells[`benchmark_${b.regionCode}`] = b.suppressed ? t('reports.table.suppressed') : displayValue(metric.code, b.values[metric.code] ?? null)
     }
@@ -105,6 +108,7 @@ export async function exportReportCsv(
     { key: 'scope', header: { key: 'reports.csv.scope' }, type: 'text' },
     { key: 'period', header: { key: 'reports.csv.period' }, type: 'text' },
     ...metricCsvColumns(),
+    { key: 'fallbackShare', header: { key: 'fallbacks.csvShare' }, type: 'number', fractionDigits: 2 },
     ...(report?.benchmarks ?? []).map(
       (b): CsvColumn<CsvRow> => ({
         key: `benchmark_${b.regionCode}`,
@@ -121,6 +125,12 @@ export async function exportReportCsv(
       text: toCsv(columns, rows, locale),
     },
   }
+}
+
+/** The fallback share in percent on the rows of metrics computed from CO2e; empty elsewhere and without emissions. */
+function fallbackCsvCell(code: MetricCode, fallback: FallbackShareView | null): string | null {
+  if (!fallback || fallback.share === null || getMetric(code).numerator !== 'co2e_kg') return null
+  return new Decimal(fallback.share).times(100).toFixed()
 }
 
 export function withScope(query: URLSearchParams, request: ScopeRequest): URLSearchParams {

@@ -2,7 +2,7 @@ import { computeCoverage, computeMetric, type RollupSums } from '#app/domain/met
 import { getMetric, type MetricCode } from '#app/domain/metrics/definitions.ts'
 import type { ApplicableTarget } from '#app/domain/metrics/inheritance.ts'
 import { evaluateTarget, type SeriesPoint } from '#app/domain/metrics/status.ts'
-import { yearMonthOf, monthsBetween, periodEnd } from '#app/domain/periods/period.ts'
+import { yearMonthOf, monthsBetween } from '#app/domain/periods/period.ts'
 import type { TargetView, EvaluationView, MetricRow } from './types.ts'
 
 export function metricRow(
@@ -12,6 +12,8 @@ export function metricRow(
   endDate: string,
   targets: readonly ApplicableTarget[],
   baseline: { sums: RollupSums; firstMonth: string } | null,
+  /** No month of the period is complete: figures without a verdict. */
+  provisional = false,
 ): MetricRow {
   const definition = getMetric(code)
   const value = computeMetric(definition, periodSums)
@@ -19,17 +21,28 @@ export function metricRow(
   const applicable = targets.find((t) => t.metric === code) ?? null
   let evaluation: EvaluationView | null = null
   if (applicable) {
-    const series: SeriesPoint[] = [...monthly.entries()].map(([month, sums]) => ({ month, value: computeMetric(definition, sums).value }))
+    const series: SeriesPoint[] = [...monthly.entries()].map(([month, sums]) => ({
+      month,
+      value: computeMetric(definition, sums).value,
+      coverage: computeCoverage(sums),
+    }))
     const baselineValue = baseline ? computeMetric(definition, baseline.sums).value : null
-    const result = evaluateTarget(applicable.target, series, { periodEnd: endDate, coverage, baseline: baselineValue })
+    const result = evaluateTarget(applicable.target, series, {
+      periodEnd: endDate,
+      pooled: value.value,
+      coverage,
+      provisional,
+      baseline: baselineValue,
+    })
     if (result.kind === 'status') {
       evaluation = {
         kind: 'status',
         status: result.status,
         reason: result.reason,
         params: result.params,
-        latest: result.latest?.toFixed() ?? null,
+        pooled: result.pooled?.toFixed() ?? null,
         projected: result.projected?.toFixed() ?? null,
+        lowCoverageMonths: result.lowCoverageMonths,
         baseline: applicable.target.kind === 'relative_to_baseline' ? (baselineValue?.toFixed() ?? null) : null,
         baselineFrom: applicable.target.kind === 'relative_to_baseline' ? (baseline?.firstMonth ?? null) : null,
       }

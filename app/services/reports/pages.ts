@@ -19,7 +19,7 @@ export async function loadReportPage(
   query: URLSearchParams,
   now: Date,
 ): Promise<{ ok: true; data: ReportPageData } | Refusal> {
-  const periods = await reportPeriods(db)
+  const periods = await reportPeriods(db, now)
   const picked = pickPeriod(query.get('period'), periods)
   if (!picked.period) {
     // No data at all: still refuse what the viewer may not open.
@@ -45,13 +45,14 @@ export async function loadReportCharts(
   viewer: Viewer,
   request: ScopeRequest,
   query: URLSearchParams,
+  now: Date,
 ): Promise<{ ok: true; charts: ChartData } | Refusal> {
-  const picked = pickPeriod(query.get('period'), await reportPeriods(db))
+  const picked = pickPeriod(query.get('period'), await reportPeriods(db, now))
   if (!picked.period) {
     const resolved = await resolveScope(db, viewer, request)
     return resolved.ok ? { ok: true, charts: emptyCharts() } : resolved
   }
-  return buildReportCharts(db, viewer, request, picked.period)
+  return buildReportCharts(db, viewer, request, picked.period, now)
 }
 
 export async function loadBrandComparisonPage(
@@ -65,7 +66,7 @@ export async function loadBrandComparisonPage(
   const request: ScopeRequest = regionParam
     ? { kind: 'region', regionCode: regionParam }
     : (homeScope(viewer) ?? { kind: 'nation' })
-  const periods = await reportPeriods(db)
+  const periods = await reportPeriods(db, now)
   const picked = pickPeriod(query.get('period'), periods)
   if (!picked.period) {
     const resolved = await resolveScope(db, viewer, request)

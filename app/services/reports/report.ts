@@ -1,12 +1,13 @@
 import Decimal from 'decimal.js'
 import type { Kysely } from 'kysely'
 import type { Role, Viewer } from '#app/domain/access.ts'
+import { fallbackShareView } from '#app/domain/factors/fallbacks.ts'
 import { computeCoverage, computeMetric, type RollupSums } from '#app/domain/metrics/compute.ts'
 import { getMetric, metricCodes, type MetricCode } from '#app/domain/metrics/definitions.ts'
 import { applicableTargets } from '#app/domain/metrics/inheritance.ts'
 import { benchmarkCell } from '#app/domain/metrics/suppression.ts'
 import type { TargetSet } from '#app/domain/metrics/targets.ts'
-import { addMonths, formatPeriod, monthsBetween, periodEnd, type Month, type Period } from '#app/domain/periods/period.ts'
+import { addMonths, formatPeriod, monthsBetween, type Month, type Period } from '#app/domain/periods/period.ts'
 import { regionLevel } from '#app/domain/regions.ts'
 import { baselineSums, crossBrandBenchmark, factorSetVersions, monthlySumsBy, outletNames, regionNames, type MonthRange, type ScopeMonthlySums, type NamedRow } from '#db/models/reports.ts'
 import { listTargetSets } from '#db/models/target-sets.ts'
@@ -25,10 +26,11 @@ export async function buildReport(
   options: ReportOptions,
 ): Promise<{ ok: true; report: Report } | Refusal> {
   // Reference reads side by side; nothing of the scope is read before it is allowed.
-  const [resolved, end, sets] = await Promise.all([resolveScope(db, viewer, request), effectiveEnd(db, period), listTargetSets(db)])
+  const [resolved, end, sets] = await Promise.all([resolveScope(db, viewer, request), effectiveEnd(db, period, options.now), listTargetSets(db)])
   if (!resolved.ok) return resolved
   const { scope, filter, targetRegion } = resolved
-  const { endDate, endMonth, months, horizon } = end
+  const { endDate, endMonth, months, horizon, state } = end
+  const provisional = state === 'provisional'
   const targetBrand = scope.brand?.code ?? null
   const targets = applicableTargets(targetRegion, sets, endDate, { brand: targetBrand })
 
@@ -57,11 +59,11 @@ export async function buildReport(
   const byMonth = new Map(monthly.map((m) => [m.month, m.sums]))
   const periodSums = sumMonths(byMonth, months)
   const baselineOf = baseline === null ? baselineFromMonths(byMonth) : baseline[0] ? { sums: baseline[0].sums, firstMonth: baseline[0].firstMonth } : null
-  const metrics = metricCodes.map((code) => metricRow(code, periodSums, seriesOf(byMonth, seriesRange), endDate, targets, baselineOf))
+  const metrics = metricCodes.map((code) => metricRow(code, periodSums, seriesOf(byMonth, seriesRange), endDate, targets, baselineOf, provisional))
   const metric = options.metric ?? targets[0]?.metric ?? 'e_waybill_rate'
 
   const children = childLevel && groupKey
-    ? await childRows(db, viewer, scope, childLevel, rows, childBaselines, months, seriesRange, endDate, sets, metric)
+    ? await childRows(db, viewer, scope, childLevel, rows, childBaselines, months, seriesRange, endDate, sets, metric, provisional)
     : []
 
   const coverage = computeCoverage(periodSums)
@@ -69,6 +71,7 @@ export async function buildReport(
     scope,
     period: formatPeriod(period),
     periodEnd: endDate,
+    periodState: state,
     dataThrough: endMonth,
     months,
     coverage: coverage?.toFixed() ?? null,
@@ -81,6 +84,7 @@ export async function buildReport(
     children,
     benchmarks: benchmarks.map((b) => b.view),
     factorSetVersions: versions,
+    fallback: fallbackShareView(periodSums.co2e_kg, periodSums.fallback_co2e_kg),
     generatedAt: options.now.toISOString(),
   }
   return { ok: true, report }
@@ -98,6 +102,7 @@ export async function childRows(
   endDate: string,
   sets: readonly TargetSet[],
   metric: MetricCode,
+  provisional: boolean,
 ): Promise<ChildRow[]> {
   const byKey = groupByKey(grouped)
   const keys = [...byKey.keys()]
@@ -115,7 +120,7 @@ export async function childRows(
     const targetRegion = level === 'outlet' ? name.regionCode! : key
     const brand = level === 'outlet' ? (name.brandCode ?? null) : (scope.brand?.code ?? null)
     const targets = applicableTargets(targetRegion, sets, endDate, { brand })
-    const row = metricRow(metric, sums, seriesOf(monthsOfKey, range), endDate, targets, baselineFor(baselines, key, monthsOfKey))
+    const row = metricRow(metric, sums, seriesOf(monthsOfKey, range), endDate, targets, baselineFor(baselines, key, monthsOfKey), provisional)
     rows.push({
       key,
       param: level === 'outlet' ? `outlet:${key}` : `region:${key}`,

@@ -3,7 +3,7 @@ import { addSums, type RollupSums } from '#app/domain/metrics/compute.ts'
 import { rollupFields } from '#app/domain/metrics/definitions.ts'
 import type { ApplicableTarget } from '#app/domain/metrics/inheritance.ts'
 import { addMonths, monthsBetween, type Month } from '#app/domain/periods/period.ts'
-import { baselineSums, type KeyedScopeMonthlySums, type MonthRange, type ScopeMonthlySums } from '#db/models/reports.ts'
+import { type KeyedScopeMonthlySums, type MonthRange, type ScopeMonthlySums } from '#db/models/reports.ts'
 
 export const trendMonths = 24
 

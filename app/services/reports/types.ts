@@ -1,9 +1,9 @@
 import type { Role } from '#app/domain/access.ts'
+import type { FallbackShareView } from '#app/domain/factors/fallbacks.ts'
 import type { MetricCode } from '#app/domain/metrics/definitions.ts'
 import type { StatusReason, TargetStatus } from '#app/domain/metrics/status.ts'
-import { periodEnd, type Month } from '#app/domain/periods/period.ts'
-import { factorSetVersions, type ReportScope } from '#db/models/reports.ts'
-import { breadcrumbs } from './scope.ts'
+import type { Month, PeriodState } from '#app/domain/periods/period.ts'
+import type { ReportScope } from '#db/models/reports.ts'
 
 /**
  * Compliance reports: one scope (the nation, a region subtree or an outlet,
@@ -64,8 +64,11 @@ export type EvaluationView =
       status: TargetStatus
       reason: StatusReason
       params: Record<string, string | number>
-      latest: string | null
+      /** The period's pooled value that was compared (relative targets: its change against the baseline). */
+      pooled: string | null
       projected: string | null
+      /** Months of the trend window left out for coverage below the floor. */
+      lowCoverageMonths: string[]
       /** relative_to_baseline: the baseline value and its first month. */
       baseline: string | null
       baselineFrom: string | null
@@ -127,8 +130,11 @@ export interface Report {
   scope: ScopeInfo
   period: string
   periodEnd: string
-  /** The last month the figures reach (a running period stops at the data horizon). */
+  /** complete, to_date (a quarter or year to date: complete months only) or provisional (no month complete). */
+  periodState: PeriodState
+  /** The last month the figures reach (a period to date stops at its last complete month with data). */
   dataThrough: Month
+  /** The months pooled into the figures. */
   months: Month[]
   coverage: string | null
   reportingOutlets: string
@@ -146,6 +152,8 @@ export interface Report {
   children: ChildRow[]
   benchmarks: BenchmarkView[]
   factorSetVersions: string[]
+  /** The share of the period's CO2e computed with fallback factors (issue 13.4). */
+  fallback: FallbackShareView
   generatedAt: string
 }
 
@@ -167,12 +175,17 @@ export interface BrandComparison {
   scope: ScopeInfo
   period: string
   periodEnd: string
+  periodState: PeriodState
+  dataThrough: Month
   rows: BrandComparisonRow[]
   generatedAt: string
 }
 
 export interface PeriodChoices {
+  /** The period pages open on: the last complete month with data. */
   latest: string | null
+  /** The month in progress (Asia/Shanghai): provisional when chosen. */
+  inProgress: string
   months: string[]
   quarters: string[]
   years: string[]
