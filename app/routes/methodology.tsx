@@ -4,7 +4,9 @@ import { formatDate, formatDecimal } from '#app/i18n/format.ts'
 import type { MessageKey, Translate } from '#app/i18n/index.ts'
 import type { Locale } from '#app/i18n/locales.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
+import { FootprintMethod } from '#app/components/footprint-method.tsx'
 import { methodologyData, type MethodologyData, type WorkedExample } from '#app/services/factor-sets.server.ts'
+import { footprintMethodology } from '#app/services/footprints.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
 import { SourceNote, unitText } from '#app/components/source-note.tsx'
@@ -13,9 +15,10 @@ import { SourceNote, unitText } from '#app/components/source-note.tsx'
 export async function loader({ request }: LoaderFunctionArgs) {
   const version = new URL(request.url).searchParams.get('version')
   if (version !== null && !/^\d{4}\.\d+$/.test(version)) throw new Response('Not found', { status: 404 })
-  const data = await methodologyData(await getDb(), version ?? undefined)
+  const db = await getDb()
+  const data = await methodologyData(db, version ?? undefined)
   if (!data && version !== null) throw new Response('Not found', { status: 404 })
-  return { data: data ?? null }
+  return { data: data ?? null, footprints: data ? await footprintMethodology(db, data.set.version) : null }
 }
 
 export const meta: MetaFunction = () => [{ name: 'description', content: 'GreenParcel carbon accounting methodology / 碳排放核算方法' }]
@@ -56,7 +59,7 @@ function years(t: Translate, from: number, to: number | null): string {
 }
 
 export default function Methodology() {
-  const { data } = useLoaderData<typeof loader>()
+  const { data, footprints } = useLoaderData<typeof loader>()
   const t = useT()
   const locale = useLocale()
   return (
@@ -186,6 +189,7 @@ export default function Methodology() {
           </section>
         </>
       )}
+      <FootprintMethod example={footprints} />
     </article>
   )
 }

@@ -572,6 +572,19 @@ export function ReportPage({ data }: { data: ReportPageData }) {
               </Link>
             </>
           )}
+          {data.role !== 'outlet_operator' && (
+            <>
+              {' · '}
+              <a
+                href={`/reports/intensities.csv?month=${/^\d{4}-\d{2}$/.test(data.period ?? '') ? data.period : report.dataThrough.slice(0, 7)}`}
+                download
+                title={t('footprints.csv.linkHint')}
+                data-testid="intensities-link"
+              >
+                {t('footprints.csv.link')}
+              </a>
+            </>
+          )}
         </p>
       </div>
       <ReportFacts report={report} />
