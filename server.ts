@@ -1,12 +1,30 @@
+import cluster from 'node:cluster'
+import { readdirSync, statSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
-import express from 'express'
+import compression from 'compression'
+import express, { type RequestHandler } from 'express'
 import { isAllowedMutation } from '#app/domain/security.ts'
+import { plannedWorkers, supervise, type ListeningMessage } from './supervisor.ts'
 
 // The one server for development and production. In production it serves the
 // Vite build; in development it mounts Vite's middleware for hot reload.
 const development = process.env.NODE_ENV === 'development'
+
+// One process per core on PostgreSQL (supervisor.ts); the primary only supervises,
+// and every worker runs the rest of this file.
+const planned = plannedWorkers(process.env, availableParallelism())
+if (!planned.ok) {
+  console.error(planned.message)
+  process.exit(1)
+}
+if (cluster.isPrimary && planned.workers > 1) {
+  supervise(planned.workers)
+  // Never settles: the primary's event loop is kept alive by its workers, and it exits through supervise().
+  await new Promise<never>(() => {})
+}
 
 const vite = development
   ? await import('vite').then((v) => v.createServer({ server: { middlewareMode: true } }))
@@ -55,14 +73,58 @@ if (vite) {
   app.use(vite.middlewares)
 } else {
   const client = path.resolve('build/client')
+  app.use(precompressed(client))
+  app.use(compression())
   app.use('/assets', express.static(path.join(client, 'assets'), { immutable: true, maxAge: '1y' }))
   app.use(express.static(client, { maxAge: '1h' }))
+}
+
+/**
+ * The build's static files as compressed at build time (scripts/precompress-assets.ts):
+ * the .br or .gz beside the file when the browser accepts it, with the file's own
+ * type and caching. The list of compressed files is read once; the build does not
+ * change under a running server.
+ */
+function precompressed(root: string): RequestHandler {
+  const available = new Set<string>()
+  const walk = (folder: string) => {
+    for (const name of readdirSync(folder)) {
+      const file = path.join(folder, name)
+      if (statSync(file).isDirectory()) walk(file)
+      else if (name.endsWith('.br') || name.endsWith('.gz')) available.add(file)
+    }
+  }
+  walk(root)
+  const assets = path.join(root, 'assets') + path.sep
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next()
+    const accept = req.get('accept-encoding') ?? ''
+    const encoding = /\bbr\b/.test(accept) ? 'br' : /\bgzip\b/.test(accept) ? 'gzip' : undefined
+    if (!encoding) return next()
+    let file: string
+    try {
+      file = path.join(root, decodeURIComponent(req.path))
+    } catch {
+      return next()
+    }
+    if (!file.startsWith(root + path.sep)) return next()
+    const compressedFile = `${file}.${encoding === 'br' ? 'br' : 'gz'}`
+    if (!available.has(compressedFile)) return next()
+    res.vary('Accept-Encoding')
+    res.setHeader('Content-Encoding', encoding)
+    res.type(path.extname(file))
+    const immutable = file.startsWith(assets)
+    res.sendFile(compressedFile, { maxAge: immutable ? '1y' : '1h', immutable }, (error) => error && next(error))
+  }
 }
 
 app.all('*', createRequestHandler({ build: vite ? loadBuild : build, mode: development ? 'development' : 'production' }))
 
 const server = app.listen(started.port, () => {
-  console.log([`GreenParcel 绿色快递协同平台 → http://localhost:${started.port}`, ...started.lines].join('\n'))
+  const lines = [`GreenParcel 绿色快递协同平台 → http://localhost:${started.port}`, ...started.lines]
+  // A worker's banner is printed once, by the supervisor.
+  if (cluster.isWorker) process.send!({ kind: 'greenparcel:listening', lines } satisfies ListeningMessage)
+  else console.log(lines.join('\n'))
 })
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

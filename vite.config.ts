@@ -1,5 +1,7 @@
 import { vitePlugin as remix } from '@remix-run/dev'
+import path from 'node:path'
 import { defineConfig } from 'vite'
+import { precompressAssets } from './scripts/precompress-assets.ts'
 
 declare module '@remix-run/node' {
   interface Future {
@@ -18,6 +20,10 @@ export default defineConfig({
           v3_singleFetch: true,
           v3_lazyRouteDiscovery: true,
           v3_routeConfig: true,
+        },
+        // The client's files compressed once here, served as they are by server.ts.
+        buildEnd: ({ remixConfig }) => {
+          precompressAssets(path.join(remixConfig.buildDirectory, 'client'))
         },
       }),
   ],

@@ -3,6 +3,7 @@ import type { Role } from '#app/domain/access.ts'
 import type { ActivityTables } from './tables/activity.ts'
 import type { CreditsTables } from './tables/credits.ts'
 import type { EmissionTables } from './tables/emissions.ts'
+import type { FootprintTables } from './tables/footprints.ts'
 import type { ReportsTables } from './tables/reports.ts'
 
 export type { Role }
@@ -99,7 +100,7 @@ export interface AuditLogTable {
 }
 
 // Each area of the product adds its tables in db/tables/<area>.ts and extends this.
-export interface Database extends ActivityTables, ReportsTables, EmissionTables, CreditsTables {
+export interface Database extends ActivityTables, ReportsTables, EmissionTables, CreditsTables, FootprintTables {
   regions: RegionsTable
   brands: BrandsTable
   outlets: OutletsTable

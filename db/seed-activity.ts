@@ -3,7 +3,7 @@ import path from 'node:path'
 import Decimal from 'decimal.js'
 import { sql, type Kysely } from 'kysely'
 import { z } from 'zod'
-import { addMonths, daysInMonth, monthIndex, monthOf, type Month } from '#app/domain/periods/period.ts'
+import { addMonths, daysInMonth, monthIndex, yearMonthOf, type Month } from '#app/domain/periods/period.ts'
 import type { Database } from './schema.ts'
 import { rebuildRollups } from './models/rollups.ts'
 import { mulberry32 } from '#app/utils/mulberry32.ts'
@@ -203,7 +203,7 @@ const provincePlate: Record<string, string> = { '41': '豫', '53': '云', '15': 
 
 /** Pure and deterministic: the same profile and outlets give the same rows. */
 export function generateActivity(profile: ActivityProfile, outlets: readonly SeedOutlet[]): GeneratedActivity {
-  const lastMonth = addMonths(monthOf(profile.anchorDate), -1)
+  const lastMonth = addMonths(yearMonthOf(profile.anchorDate), -1)
   const firstMonth = addMonths(lastMonth, -(profile.months - 1))
   const months = Array.from({ length: profile.months }, (_, i) => addMonths(firstMonth, i))
   const out: GeneratedActivity = {
@@ -276,7 +276,7 @@ export function generateActivity(profile: ActivityProfile, outlets: readonly See
           const recyclableBags = Math.round(bags * rate('recyclableTransitBagRate', t, true))
           const recyclablePackaging = Math.round(parcels * rate('recyclablePackagingRate', t, true))
           const narrowTape = Math.round(box * rate('narrowTapeRate', t, true))
-          // Fields written out, not spread: 37,000 spread objects cost seconds of garbage collection.
+          // Fields written out, not spread: spread objects cost garbage collection time in bulk.
           out.shipments.push({
             outlet_id: owner.outlet_id,
             brand_id: owner.brand_id,

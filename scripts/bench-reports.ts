@@ -116,7 +116,7 @@ async function page(db: Kysely<Database>, viewer: Viewer, scope: Parameters<type
 }
 
 async function charts(db: Kysely<Database>, viewer: Viewer, scope: Parameters<typeof loadReportCharts>[2], period: string) {
-  const result = await loadReportCharts(db, viewer, scope, new URLSearchParams({ period }))
+  const result = await loadReportCharts(db, viewer, scope, new URLSearchParams({ period }), new Date())
   if (!result.ok) throw new Error(`charts refused: ${JSON.stringify(result)}`)
   return result.charts
 }

@@ -130,8 +130,8 @@ function printReport(report: ImportReport, locales: readonly Locale[], dryRun: b
 }
 
 /**
- * V8 lets its heap grow far beyond what a streaming import keeps alive (about
- * 100 MB for a million rows); a batch job on a shared server should not. V8
+ * V8 lets its heap grow far beyond what a streaming import keeps alive; a
+ * batch job on a shared server should not. V8
  * takes the limit only at start-up, so the command runs itself once more with
  * a 256 MB old space unless one was given (NODE_OPTIONS or flags). Returns true
  * in the parent, which then only passes on the child's exit code.

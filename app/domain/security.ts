@@ -15,9 +15,27 @@ export interface MutationRequest {
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
 export const cookielessPrefixes = ['/api/partner/'] as const
 
+// Any origin will do: only the path is compared, and this one is never served.
+const probeOrigin = 'http://greenparcel.invalid'
+
+/**
+ * The path as the router will see it, after the URL parser has resolved `..`,
+ * `%2e%2e` and backslashes; undefined if it does not parse as a path.
+ */
+export function normalisedPath(path: string): string | undefined {
+  try {
+    const url = new URL(path, probeOrigin)
+    return url.origin === probeOrigin ? url.pathname : undefined
+  } catch {
+    return undefined
+  }
+}
+
 export function isAllowedMutation(req: MutationRequest): boolean {
   if (safeMethods.has(req.method.toUpperCase())) return true
-  if (cookielessPrefixes.some((prefix) => req.path.startsWith(prefix))) return true
+  // Judge the path the router will run, not the raw one: /api/partner/../login is /login.
+  const path = normalisedPath(req.path)
+  if (path !== undefined && cookielessPrefixes.some((prefix) => path.startsWith(prefix))) return true
   if (req.origin !== undefined) {
     if (req.origin === 'null') return false
     try {
@@ -29,4 +47,26 @@ export function isAllowedMutation(req: MutationRequest): boolean {
   if (req.secFetchSite !== undefined) return req.secFetchSite === 'same-origin' || req.secFetchSite === 'none'
   // No browser signal at all: not a browser, so no ambient cookie to abuse.
   return true
+}
+
+/**
+ * A same-origin path to redirect to, or the fallback. Judged after the URL
+ * parser has normalised it, resolved against an origin and compared: browsers
+ * drop tab, CR and LF inside URLs and read `\\` as `/`, so `/\t/evil.example`
+ * would become `//evil.example`. Control characters and backslashes are
+ * refused outright (a CR or LF could not go into a Location header either).
+ */
+export function safeRedirectPath(to: unknown, fallback: string): string {
+  if (typeof to !== 'string' || !to.startsWith('/') || to.length > 2048) return fallback
+  if (/[\u0000-\u001f\u007f\\]/.test(to)) return fallback
+  let url: URL
+  try {
+    url = new URL(to, probeOrigin)
+  } catch {
+    return fallback
+  }
+  if (url.origin !== probeOrigin) return fallback
+  const path = url.pathname + url.search + url.hash
+  // The result must stay a path on this origin when the browser reads it again.
+  return path.startsWith('//') ? fallback : path
 }

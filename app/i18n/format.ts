@@ -13,11 +13,38 @@ export function formatDecimal(
 ): string {
   if (value === null || value === undefined || value === '') return '—'
   const rounded = new Decimal(value).toDecimalPlaces(fractionDigits, Decimal.ROUND_HALF_UP)
-  const formatter = new Intl.NumberFormat(locale, {
-    minimumFractionDigits: fractionDigits,
-    maximumFractionDigits: fractionDigits,
-  })
-  return formatter.format(rounded.toFixed(fractionDigits) as unknown as number)
+  return numberFormat(locale, fractionDigits).format(rounded.toFixed(fractionDigits) as unknown as number)
+}
+
+// Building an Intl formatter costs far more than using one, and a report page
+// formats thousands of figures: one formatter per locale and option set, kept
+// for the life of the process (a handful of entries).
+const numberFormats = new Map<string, Intl.NumberFormat>()
+function numberFormat(locale: Locale, fractionDigits: number): Intl.NumberFormat {
+  const key = `${locale}|${fractionDigits}`
+  let formatter = numberFormats.get(key)
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(locale, { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits })
+    numberFormats.set(key, formatter)
+  }
+  return formatter
+}
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>()
+function dateFormat(locale: Locale, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${locale}|${withTime}`
+  let formatter = dateFormats.get(key)
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(locale, {
+      timeZone: displayTimeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      ...(withTime ? { hour: '2-digit', minute: '2-digit', hour12: false } : {}),
+    })
+    dateFormats.set(key, formatter)
+  }
+  return formatter
 }
 
 /** A ratio (0..1) as a percentage with the given decimals. */
@@ -32,23 +59,10 @@ export function formatPercent(
 
 export function formatDate(locale: Locale, value: Date | string): string {
   const date = typeof value === 'string' ? new Date(value) : value
-  return new Intl.DateTimeFormat(locale, {
-    timeZone: displayTimeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(date)
+  return dateFormat(locale, false).format(date)
 }
 
 export function formatDateTime(locale: Locale, value: Date | string): string {
   const date = typeof value === 'string' ? new Date(value) : value
-  return new Intl.DateTimeFormat(locale, {
-    timeZone: displayTimeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(date)
+  return dateFormat(locale, true).format(date)
 }

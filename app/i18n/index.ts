@@ -12,10 +12,11 @@ import { emissionPages } from './messages/emission-pages.ts'
 import { reportPages } from './messages/report-pages.ts'
 import { activityPages } from './messages/activity-pages.ts'
 import { phone } from './messages/phone.ts'
+import { footprints } from './messages/footprints.ts'
 import { defaultLocale, type Locale } from './locales.ts'
 
 // Each area of the product keeps its own catalog file; they are merged here.
-const areas = [common, auth, home, admin, activity, csv, credits, creditPages, metrics, emissions, emissionPages, reportPages, activityPages, phone] as const
+const areas = [common, auth, home, admin, activity, csv, credits, creditPages, metrics, emissions, emissionPages, reportPages, activityPages, phone, footprints] as const
 
 type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
   ? (H extends Record<Locale, infer M> ? M : never) & Merge<R>

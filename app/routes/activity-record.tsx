@@ -5,6 +5,7 @@ import type { EnumName } from '#app/domain/activity/enums.ts'
 import type { FieldDefinition } from '#app/domain/activity/fields.ts'
 import { optionLabel } from '#app/domain/activity/messages.ts'
 import { outletViewerRoles } from '#app/domain/access.ts'
+import { FallbackNotes } from '#app/components/fallback-notes.tsx'
 import { hasMessage } from '#app/i18n/index.ts'
 import { formatDateTime, formatDecimal } from '#app/i18n/format.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
@@ -127,6 +128,7 @@ export default function ActivityRecord() {
                 ? t('activityPages.record.avoided', { value: formatDecimal(locale, r.avoidedCo2eKg, 3) })
                 : t('activityPages.record.co2e', { value: formatDecimal(locale, r.co2eKg, 3) })}{' '}
               · {t(`activityPages.record.resultStatus.${r.status}` as 'activityPages.record.resultStatus.current')}
+              <FallbackNotes t={t} notes={r.fallbacks} />
             </li>
           ))}
         </ul>

@@ -44,6 +44,7 @@ export default function AdminCreditRules() {
     <section className="card" data-testid="admin-credit-rules">
       <h1>{t('creditPages.rules.title')}</h1>
       <p className="muted">{t('creditPages.rules.intro')}</p>
+      <p className="muted" data-testid="which-earns-what">{t('creditPages.rules.whichEarnsWhat')}</p>
       {result?.ok && <p className="notice" role="status">{t(result.notice.key, result.notice.params)}</p>}
       {result && !result.ok && <p className="error-banner" role="alert">{t(result.error.key, result.error.params)}</p>}
       {ruleSets.map((set) => (

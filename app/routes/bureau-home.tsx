@@ -9,7 +9,7 @@ import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { countVisibleOutletsByCityAndBrand, listVisibleOutlets } from '#db/models/outlets.ts'
 import { findRegion } from '#db/models/reference.ts'
-import { EvaluationCell, metricValueText, PeriodPicker, periodText, scopeHref, targetText } from './reports-view.tsx'
+import { EvaluationCell, metricValueText, PeriodPicker, PeriodStateNote, periodText, scopeHref, targetText } from './reports-view.tsx'
 import { StackTable } from '#app/components/stack-table.tsx'
 
 // The bureau's jurisdiction at a glance: each target in force with its
@@ -42,8 +42,9 @@ export default function BureauHome() {
       <h1>{t('bureauHome.title', { region: localName(locale, region) })}</h1>
       {report && page.period && (
         <section data-testid="jurisdiction-targets">
-          <h2>{t('bureauHome.targets', { period: periodText(page.period, locale) })}</h2>
+          <h2 data-testid="targets-period" data-period={page.period}>{t('bureauHome.targets', { period: periodText(page.period, locale) })}</h2>
           <PeriodPicker periods={page.periods} current={page.period} />
+          <PeriodStateNote state={report.periodState} period={page.period} dataThrough={report.dataThrough} />
           {withTargets.length === 0 ? (
             <p className="muted">{t('bureauHome.noTargets')}</p>
           ) : (

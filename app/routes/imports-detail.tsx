@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from '@remix-run/react'
 import { useEffect } from 'react'
+import { ImportFallbacks } from '#app/components/fallback-notes.tsx'
 import { recordDefinitions } from '#app/domain/activity/definitions.ts'
 import { issueMessage } from '#app/domain/activity/messages.ts'
 import type { Message } from '#app/i18n/index.ts'
@@ -142,6 +143,7 @@ export default function ImportDetail() {
               </>
             )}
           </p>
+          <ImportFallbacks t={t} locale={locale} fallbacks={report.fallbacks} />
           <h2>{t('importPages.errors')}</h2>
           {report.errors.length === 0 ? (
             <p className="muted">{t('importPages.noErrors')}</p>

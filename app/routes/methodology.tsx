@@ -80,6 +80,7 @@ export default function Methodology() {
         <h3>{t('methodology.fallback.title')}</h3>
         <p>{t('methodology.fallback.region')}</p>
         <p>{t('methodology.fallback.year')}</p>
+        <p data-testid="methodology-outside-coverage">{t('methodology.fallback.outsideCoverage')}</p>
         <p>{t('methodology.quality')}</p>
         <p>{t('methodology.rounding')}</p>
         <p>{t('methodology.scope')}</p>

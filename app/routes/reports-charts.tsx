@@ -11,7 +11,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = new URL(request.url).searchParams
   const scope = parseScopeParam(query.get('scope'))
   if (!scope) throw new Response('Not found', { status: 404 })
-  const result = await loadReportCharts(await getDb(), viewer, scope, query)
+  const result = await loadReportCharts(await getDb(), viewer, scope, query, new Date())
   if (!result.ok) throw new Response(null, { status: result.status })
   return result.charts
 }

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { fallbackDetailsHref, FallbackShare } from '#app/components/fallback-notes.tsx'
 import { outletViewerRoles } from '#app/domain/access.ts'
 import { getMetric, metricLabelKeys } from '#app/domain/metrics/definitions.ts'
 import { formatDateTime, formatPercent } from '#app/i18n/format.ts'
@@ -51,6 +52,7 @@ export default function PrintReport() {
           <dd>{formatPercent(locale, report.coverage, 1)}</dd>
         </dl>
       </header>
+      <FallbackShare t={t} locale={locale} fallback={report.fallback} detailsHref={fallbackDetailsHref(report.scope.param, data.period)} print />
       <h2>{t('reports.table.title')}</h2>
       <MetricsTable report={report} testId="print-metrics-table" />
       <BenchmarkNotes report={report} />

@@ -1,6 +1,7 @@
 import { Form, Link, useFetcher } from '@remix-run/react'
 import { useEffect } from 'react'
 import { MaterialMix } from '#app/components/charts/material-mix.tsx'
+import { fallbackDetailsHref, FallbackShare } from '#app/components/fallback-notes.tsx'
 import { StackedBars } from '#app/components/charts/stacked-bars.tsx'
 import { TrendChart } from '#app/components/charts/trend-chart.tsx'
 import { getMetric, metricCodes, metricLabelKeys, type MetricCode, type RollupField } from '#app/domain/metrics/definitions.ts'
@@ -96,6 +97,7 @@ const statusIcon: Record<TargetStatus, string> = {
   at_risk: '!',
   missed: '✗',
   insufficient_data: '?',
+  provisional: '…',
 }
 
 export function StatusBadge({ status }: { status: TargetStatus }) {
@@ -143,8 +145,11 @@ function StatusDetails({ row, evaluation }: { row: MetricRow; evaluation: Extrac
     <span className="small muted status-reason">
       {' '}
       {t(evaluation.reason as MessageKey, evaluation.params)}
-      {evaluation.latest !== null && <> {t('reports.status.latest', { value: show(evaluation.latest) })}</>}
+      {evaluation.pooled !== null && <> {t('reports.status.pooled', { value: show(evaluation.pooled) })}</>}
       {evaluation.projected !== null && <> {t('reports.status.projected', { value: show(evaluation.projected) })}</>}
+      {evaluation.lowCoverageMonths.length > 0 && (
+        <> {t('reports.status.lowCoverageMonths', { months: evaluation.lowCoverageMonths.map((m) => periodText(m, locale)).join('、') })}</>
+      )}
       {evaluation.baseline !== null && evaluation.baselineFrom && (
         <> {t('reports.baseline', { from: periodText(evaluation.baselineFrom, locale), value: metricValueText(locale, t, row.code, evaluation.baseline) })}</>
       )}
@@ -153,6 +158,20 @@ function StatusDetails({ row, evaluation }: { row: MetricRow; evaluation: Extrac
 }
 
 // --- page parts -----------------------------------------------------------
+
+/** Says when the figures are provisional (no month complete) or a period to date (complete months only). */
+export function PeriodStateNote({ state, period, dataThrough }: { state: Report['periodState']; period: string | null; dataThrough: string }) {
+  const t = useT()
+  const locale = useLocale()
+  if (state === 'complete') return null
+  return (
+    <p className={state === 'provisional' ? 'warning' : 'small muted'} data-testid="period-state" data-state={state}>
+      {state === 'provisional'
+        ? t('reports.periodState.provisional', { period: period ? periodText(period, locale) : '' })
+        : t('reports.periodState.to_date', { month: periodText(dataThrough, locale) })}
+    </p>
+  )
+}
 
 export function PeriodPicker({ periods, current, hidden = {} }: { periods: PeriodChoices; current: string | null; hidden?: Record<string, string> }) {
   const t = useT()
@@ -167,7 +186,11 @@ export function PeriodPicker({ periods, current, hidden = {} }: { periods: Perio
         <span>{t('reports.period')}</span>
         <select name="period" defaultValue={current}>
           <optgroup label={t('reports.period.months')}>
-            {periods.months.map((p) => <option key={p} value={p}>{periodText(p, locale)}</option>)}
+            {periods.months.map((p) => (
+              <option key={p} value={p}>
+                {p === periods.inProgress ? t('reports.period.provisionalOption', { period: periodText(p, locale) }) : periodText(p, locale)}
+              </option>
+            ))}
           </optgroup>
           <optgroup label={t('reports.period.quarters')}>
             {periods.quarters.map((p) => <option key={p} value={p}>{periodText(p, locale)}</option>)}
@@ -529,6 +552,7 @@ export function ReportPage({ data }: { data: ReportPageData }) {
       {data.invalidPeriod !== null && (
         <p className="warning" role="alert">{t('reports.period.invalid', { value: data.invalidPeriod })}</p>
       )}
+      <PeriodStateNote state={report.periodState} period={data.period} dataThrough={report.dataThrough} />
       {scope.brandFiltered && scope.brand && report.benchmarks.length > 0 && (
         <p className="small muted">{t('reports.brandFiltered', { brand: localName(locale, scope.brand) })}</p>
       )}
@@ -551,6 +575,7 @@ export function ReportPage({ data }: { data: ReportPageData }) {
         </p>
       </div>
       <ReportFacts report={report} />
+      <FallbackShare t={t} locale={locale} fallback={report.fallback} detailsHref={fallbackDetailsHref(scope.param, data.period)} />
       {report.outletMonths === '0' && <p className="muted">{t('reports.noData')}</p>}
       <h2>{t('reports.table.title')}</h2>
       <MetricsTable report={report} />

@@ -6,6 +6,7 @@ import type { ActivityContext, FieldIssue, ScopeLookup, VehiclePlausibility } fr
 import { recordDefinitions, type RecordCode } from '#app/domain/activity/definitions.ts'
 import { issuesFromZodError, recordSchema } from '#app/domain/activity/schema.ts'
 import { loadVehiclePlausibility } from '#app/domain/activity/vehicle-plausibility.ts'
+import { notesOfProvenance } from '#app/domain/factors/fallbacks.ts'
 import { displayTimeZone } from '#app/i18n/locales.ts'
 import type { Message } from '#app/i18n/index.ts'
 import {
@@ -339,6 +340,8 @@ export async function recordPage(db: Kysely<Database>, viewer: Viewer, recordCod
       category: r.category,
       co2eKg: r.co2eKg,
       avoidedCo2eKg: r.avoidedCo2eKg,
+      // Shown beside the figure: a factor of another region level or year (issue 13.4).
+      fallbacks: notesOfProvenance(r.provenance),
     })),
     history: history.map((h) => ({ id: String(h.id), occurredAt: h.occurredAt, action: h.action, reason: h.reason, actor: h.actor })),
   }

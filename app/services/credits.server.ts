@@ -48,17 +48,14 @@ import {
   type AwardRow,
   type ConsumerRow,
 } from '#db/models/credits.ts'
-import { countRecentFailures, recordLoginAttempt } from '#db/models/sessions.ts'
+import { claimReturnWaybill, findReturnHolder, type ReturnHolder } from '#db/models/credit-returns.ts'
+import { markAttemptSucceeded, reserveAttempt } from '#db/models/sessions.ts'
 import type { Database } from '#db/schema.ts'
+import { inTransaction } from '#db/transaction.ts'
 import { getFactorSetInForce } from './emissions.server.ts'
 
 type Db = Kysely<Database>
 type Trx = Transaction<Database>
-
-/** Run in the caller's transaction (the demo seed), or open one. */
-export async function inTransaction<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db as Trx) : db.transaction().execute(fn)
-}
 
 /**
  * Which avoided-emission reference of the engine measures each action.
@@ -286,11 +283,15 @@ export interface Award {
   expiresOn: string | null
 }
 
-export type AwardErrorCode = 'consumer_not_found' | 'action_not_rewarded' | 'quantity_too_large' | 'quantity_invalid'
+export type AwardErrorCode = 'consumer_not_found' | 'action_not_rewarded' | 'quantity_too_large' | 'quantity_invalid' | 'return_already_awarded'
 
 export type AwardOutcome =
   | { ok: true; status: 'awarded' | 'duplicate'; award: Award }
-  | { ok: false; code: AwardErrorCode; error: CreditError }
+  | { ok: false; code: Exclude<AwardErrorCode, 'return_already_awarded'>; error: CreditError }
+  | { ok: false; code: 'return_already_awarded'; error: CreditError; holder: ReturnHolder }
+
+/** Actions that hand a carton or box back: one award per waybill, whoever brings it (credit_return_waybills). */
+export const returnActions: readonly CreditAction[] = ['carton_returned', 'recyclable_box_returned'] satisfies readonly CounterAction[]
 
 function awardFromRow(row: AwardRow): Award {
   return {
@@ -361,6 +362,29 @@ export async function awardInTransaction(
   }
 
   const source = req.source
+  if (returnActions.includes(req.action)) {
+    const claimed = await claimReturnWaybill(trx, {
+      waybillNo: req.waybillNo,
+      consumerId: req.consumerId,
+      action: req.action,
+      occurredAt: req.occurredAt,
+      outletId: source.kind === 'counter' ? source.outletId : null,
+      partnerId: source.kind === 'partner' ? source.partnerId : null,
+    })
+    if (!claimed) {
+      const holder = await findReturnHolder(trx, req.waybillNo)
+      if (!holder) throw new Error('awardInTransaction: a return waybill is held by nobody')
+      // The same consumer asking again for the same action is a repeat, answered below as 'duplicate'.
+      if (holder.consumerId !== req.consumerId || holder.action !== req.action) {
+        return {
+          ok: false,
+          code: 'return_already_awarded',
+          error: { field: 'waybillNo', key: 'credits.api.alreadyAwarded' },
+          holder,
+        }
+      }
+    }
+  }
   const actionId = await insertActionIfNew(trx, {
     consumerId: req.consumerId,
     action: req.action,
@@ -487,6 +511,9 @@ export async function recordAtCounter(
         occurredOn: chinaDay(now),
         source: { kind: 'counter', outletId: outlet.id, recordedBy: viewer.userId },
       })
+      if (!outcome.ok && outcome.code === 'return_already_awarded') {
+        throw new Rollback({ ok: false, httpStatus: 400, errors: { waybillNo: returnHolderMessage(outcome.holder, outlet.id) } })
+      }
       if (!outcome.ok) {
         const field: CounterField = outcome.code === 'quantity_too_large' || outcome.code === 'quantity_invalid' ? 'quantity' : 'action'
         throw new Rollback({ ok: false, httpStatus: 400, errors: { [field]: toMessage(outcome.error) } })
@@ -502,6 +529,23 @@ export async function recordAtCounter(
     if (error instanceof Rollback) return error.outcome
     throw error
   }
+}
+
+/**
+ * Who was awarded a returned carton or box already, and when, for the clerk.
+ * The place is named only when it is the clerk's own outlet: another
+ * outlet's or a partner's records are not this outlet's to read.
+ */
+function returnHolderMessage(holder: ReturnHolder, ownOutletId: number): Message {
+  const params = { who: holder.who, when: chinaMinute(holder.occurredAt) }
+  if (holder.outletId === ownOutletId) return { key: 'creditPages.counter.error.returnAwardedHere', params }
+  if (holder.viaPartner) return { key: 'creditPages.counter.error.returnAwardedPartner', params }
+  return { key: 'creditPages.counter.error.returnAwardedElsewhere', params }
+}
+
+/** 'YYYY-MM-DD HH:mm' in China Standard Time. */
+function chinaMinute(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
 }
 
 /** The counter page: the operator's own outlet and today's records there (404 for anyone else). */
@@ -706,8 +750,11 @@ export const claimLimits = { windowMinutes: 15, maxFailuresPerCode: 5, maxFailur
 /**
  * A consumer met at the counter claims their account: member code and phone
  * must both match (the code alone is printed on a slip anyone may see).
- * Failures count against the code and the address like sign-in failures,
- * and the message does not say which of the two was wrong.
+ * The attempt is counted against the code and the address in the same locked
+ * step that checks the limits, before anything is compared, so parallel
+ * guesses cannot outrun the limit. Whether a username is taken is told only
+ * to someone who has matched the code and phone: to anyone else every
+ * refusal reads the same, and the message does not say which of the two was wrong.
  */
 export async function claimAccount(db: Db, keys: CreditKeys, input: ClaimInput, ip: string, now: Date): Promise<ClaimOutcome> {
   const member = parseMemberCode(input.memberCode, 'memberCode')
@@ -716,35 +763,50 @@ export async function claimAccount(db: Db, keys: CreditKeys, input: ClaimInput, 
   if (!phone.ok) return { ok: false, errors: { phone: toMessage(phone.error) } }
   if (/^gp\d{8}[\dx]$/.test(input.username)) return { ok: false, errors: { username: { key: 'creditPages.claim.error.usernameLikeCode' } } }
 
-  const attemptName = `claim:${member.code}`
-  const since = new Date(now.getTime() - claimLimits.windowMinutes * 60_000)
-  const failures = await countRecentFailures(db, { username: attemptName, ip, since })
-  if (failures.byUsername >= claimLimits.maxFailuresPerCode || failures.byIp >= claimLimits.maxFailuresPerIp) {
+  const reservation = await reserveAttempt(db, {
+    username: `claim:${member.code}`,
+    ip,
+    since: new Date(now.getTime() - claimLimits.windowMinutes * 60_000),
+    maxPerUsername: claimLimits.maxFailuresPerCode,
+    maxPerIp: claimLimits.maxFailuresPerIp,
+  })
+  if (!reservation.ok) {
     return { ok: false, errors: { form: { key: 'creditPages.claim.error.rateLimited', params: { minutes: claimLimits.windowMinutes } } } }
   }
-  if (await usernameTaken(db, input.username)) {
-    return { ok: false, errors: { username: { key: 'admin.error.usernameTaken', params: { username: input.username } } } }
-  }
-  const passwordHash = await hashPassword(input.password)
   const hash = phoneHash(phone.phone, keys.phonePepper)
-
-  const outcome = await db.transaction().execute(async (trx): Promise<ClaimOutcome> => {
-    const candidate = await findClaimCandidate(trx, member.code)
-    if (!candidate || candidate.phoneHash !== hash) return { ok: false, errors: { form: { key: 'creditPages.claim.error.noMatch' } } }
-    if (candidate.claimed) return { ok: false, errors: { form: { key: 'creditPages.claim.error.alreadyClaimed' } } }
-    await markClaimed(trx, {
-      consumerId: candidate.consumerId,
-      userId: candidate.userId,
-      username: input.username,
-      passwordHash,
-      displayName: input.displayName,
-      now,
+  const matched = await findClaimCandidate(db, member.code)
+  if (!matched || matched.phoneHash !== hash) return { ok: false, errors: { form: { key: 'creditPages.claim.error.noMatch' } } }
+  // Code and phone match: the guess is over, so choosing a username does not use up the limit.
+  await markAttemptSucceeded(db, reservation.attemptId)
+  if (matched.claimed) return { ok: false, errors: { form: { key: 'creditPages.claim.error.alreadyClaimed' } } }
+  const taken: ClaimOutcome = { ok: false, errors: { username: { key: 'admin.error.usernameTaken', params: { username: input.username } } } }
+  if (await usernameTaken(db, input.username)) return taken
+  const passwordHash = await hashPassword(input.password)
+  try {
+    return await db.transaction().execute(async (trx): Promise<ClaimOutcome> => {
+      const candidate = await findClaimCandidate(trx, member.code)
+      if (!candidate || candidate.phoneHash !== hash) return { ok: false, errors: { form: { key: 'creditPages.claim.error.noMatch' } } }
+      if (candidate.claimed) return { ok: false, errors: { form: { key: 'creditPages.claim.error.alreadyClaimed' } } }
+      await markClaimed(trx, {
+        consumerId: candidate.consumerId,
+        userId: candidate.userId,
+        username: input.username,
+        passwordHash,
+        displayName: input.displayName,
+        now,
+      })
+      await appendAudit(trx, { actorUserId: candidate.userId, action: 'consumer.claim', entityType: 'user', entityId: candidate.userId, after: { username: input.username } })
+      return { ok: true, userId: candidate.userId, username: input.username }
     })
-    await appendAudit(trx, { actorUserId: candidate.userId, action: 'consumer.claim', entityType: 'user', entityId: candidate.userId, after: { username: input.username } })
-    return { ok: true, userId: candidate.userId, username: input.username }
-  })
-  await recordLoginAttempt(db, { username: attemptName, ip, succeeded: outcome.ok })
-  return outcome
+  } catch (error) {
+    // Someone else took the username between the check and the write.
+    if (isUniqueViolation(error)) return taken
+    throw error
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505'
 }
 
 export function toMessage(error: CreditError): Message {

@@ -112,7 +112,8 @@ const ENERGY: Record<string, VehicleEnergy> = {
   LNG: 'lng',
 }
 
-export function monthOf(date: string): string {
+/** The first day (`YYYY-MM-01`) of an ISO date's month: the month column of a result. */
+export function firstDayOfMonth(date: string): string {
   return `${date.slice(0, 7)}-01`
 }
 
@@ -187,7 +188,7 @@ function emission<I>(
       recordType: input.recordType,
       recordId: input.recordId,
       factorSetVersion: set.version,
-      month: monthOf(input.date),
+      month: firstDayOfMonth(input.date),
       category,
       co2eKg: outcome.co2eKg,
       avoidedCo2eKg: ZERO,
@@ -297,7 +298,7 @@ function avoidedRecord(
       recordType: input.recordType,
       recordId: input.recordId,
       factorSetVersion: set.version,
-      month: monthOf(input.date),
+      month: firstDayOfMonth(input.date),
       category: 'avoided',
       co2eKg: ZERO,
       avoidedCo2eKg,

@@ -18,6 +18,7 @@ import { analyzeResults, costAndStoreInSql, loadRecipes, readEngineRowIds, readR
 import { findStoredFactorSet, findVersionInForce } from '#db/models/factor-sets.ts'
 import { refreshOutletMonths } from '#db/models/rollups.ts'
 import type { Database } from '#db/schema.ts'
+import { inTransaction } from '#db/transaction.ts'
 import { costedRecordTypes, type CostedRecordType, type EmissionCategory } from '#db/tables/emissions.ts'
 import { costActivity, toResultRow, type CostedRecord, type CostInput } from './emission-costing.ts'
 import { buildRecipe, recipeSlots, templateOf, type Recipe } from './emission-recipes.ts'
@@ -338,7 +339,7 @@ async function writePlan(
     return { written, superseded }
   }
   // Superseding and writing stand or fall together, so that a record never has two current results or none.
-  return db.isTransaction ? run(db) : db.transaction().execute(run)
+  return inTransaction(db, run)
 }
 
 // ---- recompute -------------------------------------------------------------------

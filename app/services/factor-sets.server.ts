@@ -25,14 +25,10 @@ import {
   type FactorRowView,
 } from '#db/models/factor-sets.ts'
 import type { Database } from '#db/schema.ts'
+import { inTransaction } from '#db/transaction.ts'
 import { getFactorSet, recomputeEmissions, type RecomputeSummary } from './emissions.server.ts'
 
 type Actor = Pick<Viewer, 'userId'> | null
-
-/** Run in the caller's transaction, or open one. */
-async function inTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db) : db.transaction().execute(fn)
-}
 
 export type ImportFactorSetResult =
   | {

@@ -11,12 +11,13 @@ import type { Role, Viewer } from '#app/domain/access.ts'
 import type { ActivityContext } from '#app/domain/activity/context.ts'
 import { isRecordCode, recordDefinitions, type RecordCode } from '#app/domain/activity/definitions.ts'
 import { detectDelimiter } from '#app/domain/csv/delimiter.ts'
-import { CsvDecodeError, createCsvDecoder, type CsvEncoding } from '#app/domain/csv/encoding.ts'
+import { CsvDecodeError, createCsvDecoder, decodeFailureIssue, type CsvEncoding } from '#app/domain/csv/encoding.ts'
 import { createFileFingerprint } from '#app/domain/csv/fingerprint.ts'
 import type { FileIssue, HeaderMapping } from '#app/domain/csv/header.ts'
 import { rejectedRowsCsv, utf8Bom } from '#app/domain/csv/template.ts'
 import { createCsvValidator, type RowIssue, type RowIssueCode } from '#app/domain/csv/validate-row.ts'
 import type { FactorSet } from '#app/domain/factors/factor-set.ts'
+import { FallbackTally, notesOfFallbacks, type FallbackSummaryRow } from '#app/domain/factors/fallbacks.ts'
 import type { Message, MessageKey, MessageParams } from '#app/i18n/index.ts'
 import type { Locale } from '#app/i18n/locales.ts'
 import { env } from '#app/utils/env.server.ts'
@@ -124,6 +125,12 @@ export interface ImportReport {
   factorSetVersion: string | null
   co2eKg: string
   avoidedCo2eKg: string
+  /**
+   * A preview's rows whose emissions will be computed with a fallback factor
+   * (another region level or year), by factor; absent from a commit's report
+   * (its linear groups are costed in SQL) and from reports stored before.
+   */
+  fallbacks?: { records: number; co2eKg: string; rows: FallbackSummaryRow[] }
   seconds: number
   /** Seconds per phase (database statements and the whole pass). */
   timings: ImportTimings
@@ -165,9 +172,8 @@ export interface CommitOptions {
   pgUrl?: string
   /**
    * Rows per chunk (lookup, costing, write); default 10,000. Each chunk costs the write connection
-   * a few statements; three chunks are held at a time (parsed, prepared, written). 1,000,000 rows
-   * (scripts/bench-import.ts, decision 041): 5,000-row chunks 22,281 rows/s at 226 MB, 10,000-row
-   * chunks 18,846–27,677 rows/s at 240–287 MB, 20,000-row chunks 25,705 rows/s at 324 MB.
+   * a few statements; three chunks are held at a time (parsed, prepared, written): smaller chunks
+   * mean more statements, larger ones more memory for no speed (decision 041 has the measurements).
    */
   chunkRows?: number
   /** Tests: throw after this many rows were written, to prove nothing stays. */
@@ -302,6 +308,7 @@ interface PipelineState {
   costedInSql: number
   /** Results so computed. */
   resultsInSql: number
+  fallbacks: FallbackTally
 }
 
 /**
@@ -369,6 +376,7 @@ async function runPipeline(
     factorSet: set,
     costedInSql: 0,
     resultsInSql: 0,
+    fallbacks: new FallbackTally(),
   }
   // How many recipes gp_recipes holds in the transaction (loaded again when a chunk met a new group).
   let recipesLoaded = 0
@@ -531,6 +539,7 @@ async function runPipeline(
             if (cost.ok) {
               state.co2eKg = state.co2eKg.plus(cost.record.co2eKg)
               state.avoidedCo2eKg = state.avoidedCo2eKg.plus(cost.record.avoidedCo2eKg)
+              state.fallbacks.add(notesOfFallbacks(cost.record.provenance.fallbacks), cost.record.co2eKg)
             }
           }
           keepRow(p, id, replaces, locked, month)
@@ -544,6 +553,7 @@ async function runPipeline(
         const c = cost.record
         state.co2eKg = state.co2eKg.plus(c.co2eKg)
         state.avoidedCo2eKg = state.avoidedCo2eKg.plus(c.avoidedCo2eKg)
+        if (mode === 'preview') state.fallbacks.add(notesOfFallbacks(c.provenance.fallbacks), c.co2eKg)
         results.push(toResultRow(c, 'current'))
       } else if (isCosted(recordCode)) {
         rejected.add(p.row, p.cells, [issueFromMessage(p.row, null, null, 'cannot_cost', factorSet && !factorSet.ok ? factorSet.error : { key: 'emissions.error.noPublishedSet' })])
@@ -721,6 +731,9 @@ async function runPipeline(
   function finish(): PipelineState {
     report.co2eKg = state.co2eKg.toFixed()
     report.avoidedCo2eKg = state.avoidedCo2eKg.toFixed()
+    if (mode === 'preview') {
+      report.fallbacks = { records: state.fallbacks.recordCount, co2eKg: state.fallbacks.totalKg.toFixed(), rows: state.fallbacks.list() }
+    }
     report.seconds = Math.round((performance.now() - started) / 10) / 100
     return state
   }
@@ -733,17 +746,14 @@ function headerMap(mapping: HeaderMapping): Map<string, string> {
 }
 
 function decodeIssue(error: CsvDecodeError): FileIssue {
-  return error.code === 'excel_workbook'
-    ? { severity: 'error', code: 'excel_workbook', key: 'csv.error.excelWorkbook', params: {}, column: null, field: null }
-    : { severity: 'error', code: 'invalid_encoding', key: 'csv.error.invalidEncoding', params: { byte: error.byteOffset }, column: null, field: null }
+  return decodeFailureIssue(error)
 }
 
 /**
  * The emissions engine's input for a record about to be written, built from
  * its column values (the same values the row is written with), so that no
- * row has to be read back to be costed. Each input is one object literal: built
- * as a spread of shared fields, the shipment inputs of a 1,000,000-row import
- * took 8.5 s of its CPU (0.7 s as literals, scripts/bench-import.ts).
+ * row has to be read back to be costed. Each input is one object literal, not a
+ * spread of shared fields: the spread cost most of the import's CPU (decision 041).
  */
 function costInputMaker(spec: TableSpec, scope: ScopeData): (record: DbRecord, id: string) => CostInput {
   const at = new Map(spec.columns.map((c, i) => [c.column, i]))

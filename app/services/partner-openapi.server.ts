@@ -2,6 +2,7 @@ import { partnerActions } from '#app/domain/credits/actions.ts'
 import { partnerApiErrors, partnerFieldErrors } from '#app/domain/credits/partner-request.ts'
 import { defaultSignatureToleranceSeconds } from '#app/domain/credits/signing.server.ts'
 import { greenActionsPath, maxBodyBytes } from './partners.server.ts'
+import { footprintOpenApi } from './footprints-openapi.server.ts'
 
 const errorSchema = {
   type: 'object',
@@ -63,6 +64,8 @@ export function partnerOpenApiDocument(serverUrl: string) {
         'account the consumer can claim later; answers never include balances or any other consumer’s data.',
         '',
         `Bodies are UTF-8 JSON, at most ${maxBodyBytes / 1024} KB. Errors carry a stable \`code\` and a message in Chinese and English.`,
+        '',
+        ...footprintOpenApi.description,
       ].join('\n'),
     },
     servers: [{ url: serverUrl }],
@@ -78,6 +81,7 @@ export function partnerOpenApiDocument(serverUrl: string) {
           properties: { zh: { type: 'string' }, en: { type: 'string' } },
         },
         Error: errorSchema,
+        ...footprintOpenApi.schemas,
         GreenAction: {
           type: 'object',
           additionalProperties: false,
@@ -155,6 +159,7 @@ export function partnerOpenApiDocument(serverUrl: string) {
           },
         },
       },
+      ...footprintOpenApi.paths,
     },
   }
 }

@@ -37,7 +37,8 @@ import {
   takeRateToken,
 } from '#db/models/credits.ts'
 import type { Database } from '#db/schema.ts'
-import { awardInTransaction, findOrCreateConsumer, inTransaction, loadRuleSets, type Award } from './credits.server.ts'
+import { inTransaction } from '#db/transaction.ts'
+import { awardInTransaction, findOrCreateConsumer, loadRuleSets, type Award } from './credits.server.ts'
 
 type Db = Kysely<Database>
 
@@ -209,34 +210,40 @@ export interface PartnerApiContext {
   toleranceSeconds?: number
 }
 
-/**
- * POST /api/partner/v1/green-actions, in the order that spends least on a
- * bad request: key, signature and timestamp; the partner's rate limit
- * (a token bucket in the database, so every app process shares it); the
- * Idempotency-Key header; the replay guard (each signature once); then one
- * transaction that claims the
- * Idempotency-Key, validates the body, finds or creates the consumer,
- * awards, and stores the answer. A second request with the same key waits
- * for the first to commit and gets its stored answer; an internal error
- * rolls everything back so the partner can retry with the same key.
- */
-export async function handleGreenAction(ctx: PartnerApiContext, req: PartnerHttpRequest, now: Date): Promise<PartnerHttpResponse> {
-  if (req.method.toUpperCase() !== 'POST') return apiError('method_not_allowed', undefined, { Allow: 'POST' })
-  if (req.body.byteLength > maxBodyBytes) return apiError('body_too_large')
-  const tolerance = ctx.toleranceSeconds ?? defaultSignatureToleranceSeconds
+export interface AuthenticatedPartner {
+  ok: true
+  key: NonNullable<Awaited<ReturnType<typeof findPartnerKey>>>
+  keyId: string
+  /** As sent, trimmed and lower-cased: what the replay guard remembers. */
+  signature: string
+}
 
+/**
+ * Key, signature and timestamp, then the partner's rate limit (a token
+ * bucket in the database, so every app process shares it): the checks every
+ * signed partner endpoint makes first, in the order that spends least on a
+ * bad request. The replay guard is separate (guardReplay), so that an
+ * endpoint can refuse a bad header first without using up the signature.
+ */
+export async function authenticatePartner(
+  ctx: Pick<PartnerApiContext, 'db' | 'keys' | 'toleranceSeconds'>,
+  req: PartnerHttpRequest,
+  now: Date,
+): Promise<AuthenticatedPartner | { ok: false; response: PartnerHttpResponse }> {
+  const refuse = (response: PartnerHttpResponse) => ({ ok: false as const, response })
+  const tolerance = ctx.toleranceSeconds ?? defaultSignatureToleranceSeconds
   const keyId = req.headers.get(partnerHeaders.keyId)?.trim()
-  if (!keyId) return apiError('key_missing')
+  if (!keyId) return refuse(apiError('key_missing'))
   const key = await findPartnerKey(ctx.db, keyId)
-  if (!key) return apiError('key_unknown')
-  if (key.revokedAt) return apiError('key_revoked')
+  if (!key) return refuse(apiError('key_unknown'))
+  if (key.revokedAt) return refuse(apiError('key_revoked'))
 
   let secret = secretCache.get(keyId)?.sealed === key.sealedSecret ? secretCache.get(keyId)!.secret : undefined
   if (secret === undefined) {
     const opened = openPartnerSecret({ keyId, sealed: key.sealedSecret, serverKey: ctx.keys.serverKey, fingerprint: key.fingerprint })
     if (!opened.ok) {
       console.error(`Partner key ${keyId}: the sealed secret does not open with this server's PARTNER_SECRET_SERVER_KEY`)
-      return apiError('internal_error')
+      return refuse(apiError('internal_error'))
     }
     secret = opened.secret
     secretCache.set(keyId, { sealed: key.sealedSecret, secret })
@@ -253,22 +260,55 @@ export async function handleGreenAction(ctx: PartnerApiContext, req: PartnerHttp
     now,
     toleranceSeconds: tolerance,
   })
-  if (!verified.ok) return apiError(verified.code)
+  if (!verified.ok) return refuse(apiError(verified.code))
 
   if (!(await takeRateToken(ctx.db, key.partnerId, now, key.ratePerSecond, key.burst))) {
     const retryAfter = Math.max(1, Math.ceil(1 / Number(key.ratePerSecond)))
-    return apiError('rate_limited', undefined, { 'Retry-After': String(retryAfter) })
+    return refuse(apiError('rate_limited', undefined, { 'Retry-After': String(retryAfter) }))
   }
+  return { ok: true, key, keyId, signature: signature!.trim().toLowerCase() }
+}
+
+/** Each signature once: a second request with the same signature is refused (request_replayed). */
+export async function guardReplay(
+  ctx: Pick<PartnerApiContext, 'db' | 'toleranceSeconds'>,
+  partnerId: number,
+  signature: string,
+  now: Date,
+): Promise<PartnerHttpResponse | null> {
+  const tolerance = ctx.toleranceSeconds ?? defaultSignatureToleranceSeconds
+  if (now.getTime() - lastPrune > 60_000) {
+    lastPrune = now.getTime()
+    await pruneSignatures(ctx.db, new Date(now.getTime() - 2 * tolerance * 1000))
+  }
+  if (!(await recordSignature(ctx.db, partnerId, signature, now))) return apiError('request_replayed')
+  return null
+}
+
+/**
+ * POST /api/partner/v1/green-actions, in the order that spends least on a
+ * bad request: key, signature and timestamp; the partner's rate limit
+ * (a token bucket in the database, so every app process shares it); the
+ * Idempotency-Key header; the replay guard (each signature once); then one
+ * transaction that claims the
+ * Idempotency-Key, validates the body, finds or creates the consumer,
+ * awards, and stores the answer. A second request with the same key waits
+ * for the first to commit and gets its stored answer; an internal error
+ * rolls everything back so the partner can retry with the same key.
+ */
+export async function handleGreenAction(ctx: PartnerApiContext, req: PartnerHttpRequest, now: Date): Promise<PartnerHttpResponse> {
+  if (req.method.toUpperCase() !== 'POST') return apiError('method_not_allowed', undefined, { Allow: 'POST' })
+  if (req.body.byteLength > maxBodyBytes) return apiError('body_too_large')
+  const auth = await authenticatePartner(ctx, req, now)
+  if (!auth.ok) return auth.response
+  const { key, keyId } = auth
 
   // Checked before the replay guard, so a request refused for its header does not use up its signature.
   const idempotency = parseIdempotencyKey(req.headers.get(partnerHeaders.idempotencyKey))
   if (!idempotency.ok) return apiError(idempotency.code)
 
-  if (now.getTime() - lastPrune > 60_000) {
-    lastPrune = now.getTime()
-    await pruneSignatures(ctx.db, new Date(now.getTime() - 2 * tolerance * 1000))
-  }
-  if (!(await recordSignature(ctx.db, key.partnerId, signature!.trim().toLowerCase(), now))) return apiError('request_replayed')
+  const replayed = await guardReplay(ctx, key.partnerId, auth.signature, now)
+  if (replayed) return replayed
   const bodySha256 = sha256Hex(req.body)
   const ruleSets = await loadRuleSets(ctx.db)
 
@@ -302,6 +342,8 @@ export async function handleGreenAction(ctx: PartnerApiContext, req: PartnerHttp
     if (!outcome.ok) {
       if (outcome.code === 'consumer_not_found') return answer(apiError('consumer_not_found'))
       if (outcome.code === 'action_not_rewarded') return answer(apiError('action_not_rewarded'))
+      // A returned box whose waybill another award already holds: one award per box, whoever returns it.
+      if (outcome.code === 'return_already_awarded') return answer(apiError('already_awarded'))
       return answer(apiError('quantity_too_large'))
     }
     if (outcome.status === 'duplicate') return answer(apiError('already_awarded'))

@@ -12,8 +12,8 @@ export type CreateUserResult = { ok: true; userId: number } | { ok: false; field
 
 /** Create a user with its membership and an audit entry, all or nothing. */
 export async function createUser(db: Kysely<Database>, actor: Viewer, input: NewUserInput): Promise<CreateUserResult> {
-  const taken = await db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst()
-  if (taken) return { ok: false, field: 'username', error: { key: 'admin.error.usernameTaken', params: { username: input.username } } }
+  const existing = await db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst()
+  if (existing) return { ok: false, field: 'username', error: { key: 'admin.error.usernameTaken', params: { username: input.username } } }
 
   let outletId: number | null = null
   let brandId: number | null = null
@@ -33,25 +33,33 @@ export async function createUser(db: Kysely<Database>, actor: Viewer, input: New
   }
 
   const passwordHash = await hashPassword(input.password)
-  const userId = await db.transaction().execute(async (trx) => {
-    const id = await insertUser(trx, {
-      username: input.username,
-      passwordHash,
-      displayName: input.displayName,
-      role: input.role,
-      outletId,
-      brandId,
-      regionCode,
+  const taken: CreateUserResult = { ok: false, field: 'username', error: { key: 'admin.error.usernameTaken', params: { username: input.username } } }
+  let userId: number
+  try {
+    userId = await db.transaction().execute(async (trx) => {
+      const id = await insertUser(trx, {
+        username: input.username,
+        passwordHash,
+        displayName: input.displayName,
+        role: input.role,
+        outletId,
+        brandId,
+        regionCode,
+      })
+      await appendAudit(trx, {
+        actorUserId: actor.userId,
+        action: 'user.create',
+        entityType: 'user',
+        entityId: id,
+        after: { username: input.username, displayName: input.displayName, role: input.role, outletId, brandId, regionCode },
+      })
+      return id
     })
-    await appendAudit(trx, {
-      actorUserId: actor.userId,
-      action: 'user.create',
-      entityType: 'user',
-      entityId: id,
-      after: { username: input.username, displayName: input.displayName, role: input.role, outletId, brandId, regionCode },
-    })
-    return id
-  })
+  } catch (error) {
+    // Another admin created the same username between the check and the insert.
+    if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505') return taken
+    throw error
+  }
   return { ok: true, userId }
 }
 

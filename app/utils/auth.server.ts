@@ -1,14 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { redirect } from '@remix-run/node'
 import { homePath, type Role, type Viewer } from '#app/domain/access.ts'
-import {
-  countRecentFailures,
-  findSessionUser,
-  insertSession,
-  recordLoginAttempt,
-  revokeSession,
-  type SessionUser,
-} from '#db/models/sessions.ts'
+import { safeRedirectPath } from '#app/domain/security.ts'
+import type { Kysely } from 'kysely'
+import { findSessionUser, insertSession, markAttemptSucceeded, reserveAttempt, revokeSession, type SessionUser } from '#db/models/sessions.ts'
+import type { Database } from '#db/schema.ts'
 import { findLoginCandidate } from '#db/models/users.ts'
 import { readCookie, serializeCookie } from './cookies.server.ts'
 import { getDb } from './db.server.ts'
@@ -28,7 +24,7 @@ function hashToken(token: string): string {
 }
 
 export function clientIp(request: Request): string {
-  // Set by server.mjs from the socket (or the proxy's header when trusted).
+  // Set by server.ts from the socket (or the proxy's header when trusted).
   return request.headers.get('X-GreenParcel-Client-Ip') ?? 'unknown'
 }
 
@@ -59,27 +55,47 @@ export type LoginResult =
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'rate_limited'; retryAfterMinutes: number }
 
-export async function login(request: Request, usernameInput: string, password: string): Promise<LoginResult> {
-  const db = await getDb()
+export type Authentication =
+  | { ok: true; userId: number }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'rate_limited'; retryAfterMinutes: number }
+
+/**
+ * Check a username and password under the sign-in limits. The attempt is
+ * counted (as a failure until proven otherwise) in the same locked step that
+ * checks the limits, before the password is looked at, so parallel guesses
+ * cannot outrun the limit.
+ */
+export async function authenticate(db: Kysely<Database>, usernameInput: string, password: string, ip: string, now = new Date()): Promise<Authentication> {
   const username = usernameInput.trim().toLowerCase()
-  const ip = clientIp(request)
-  const since = new Date(Date.now() - loginLimits.windowMinutes * 60_000)
-  const failures = await countRecentFailures(db, { username, ip, since })
-  if (failures.byUsername >= loginLimits.maxFailuresPerUsername || failures.byIp >= loginLimits.maxFailuresPerIp) {
-    return { ok: false, reason: 'rate_limited', retryAfterMinutes: loginLimits.windowMinutes }
-  }
+  const reservation = await reserveAttempt(db, {
+    username,
+    ip,
+    since: new Date(now.getTime() - loginLimits.windowMinutes * 60_000),
+    maxPerUsername: loginLimits.maxFailuresPerUsername,
+    maxPerIp: loginLimits.maxFailuresPerIp,
+  })
+  if (!reservation.ok) return { ok: false, reason: 'rate_limited', retryAfterMinutes: loginLimits.windowMinutes }
   const candidate = await findLoginCandidate(db, username)
   // Always verify against something, so timing does not reveal which usernames exist.
   const valid = await verifyPassword(password, candidate?.passwordHash ?? decoyHash)
   const succeeded = valid && !!candidate && !candidate.disabled && candidate.passwordHash !== null
-  await recordLoginAttempt(db, { username, ip, succeeded })
   if (!succeeded) return { ok: false, reason: 'invalid' }
+  await markAttemptSucceeded(db, reservation.attemptId)
+  return { ok: true, userId: candidate.id }
+}
+
+export async function login(request: Request, usernameInput: string, password: string): Promise<LoginResult> {
+  const db = await getDb()
+  const ip = clientIp(request)
+  const auth = await authenticate(db, usernameInput, password, ip)
+  if (!auth.ok) return auth
 
   const token = randomBytes(32).toString('base64url')
   const ttlSeconds = env().SESSION_TTL_HOURS * 3600
   await insertSession(db, {
     id: hashToken(token),
-    userId: candidate.id,
+    userId: auth.userId,
     expiresAt: new Date(Date.now() + ttlSeconds * 1000),
     ip,
     userAgent: request.headers.get('User-Agent'),
@@ -98,8 +114,7 @@ export function homeFor(role: Role): string {
   return homePath[role]
 }
 
-/** Only same-site paths may be redirected to after sign-in. */
+/** Only same-origin paths may be redirected to (after sign-in, after a language switch). */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback: string): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
-  return to
+  return safeRedirectPath(to, fallback)
 }

@@ -7,6 +7,10 @@ import * as m0005 from './0005_reports.ts'
 import * as m0006 from './0006_imports.ts'
 import * as m0007 from './0007_import_batch_rows.ts'
 import * as m0008 from './0008_emission_results_live_key.ts'
+import * as m0011 from './0011_one_award_per_return.ts'
+import * as m0013 from './0013_redemption_codes.ts'
+import * as m0014 from './0014_footprint_batches.ts'
+import * as m0016 from './0016_rollup_fallback_co2e.ts'
 
 // The static registry. Names sort in the order they must run; append only.
 export const migrations: Record<string, Migration> = {
@@ -18,4 +22,8 @@ export const migrations: Record<string, Migration> = {
   '0006_imports': m0006,
   '0007_import_batch_rows': m0007,
   '0008_emission_results_live_key': m0008,
+  '0011_one_award_per_return': m0011,
+  '0013_redemption_codes': m0013,
+  '0014_footprint_batches': m0014,
+  '0016_rollup_fallback_co2e': m0016,
 }

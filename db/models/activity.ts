@@ -587,7 +587,7 @@ export interface Provenance {
 /** The next `n` ids of a fact table, so that rows can be written by COPY and costed without reading them back. */
 export async function reserveIds(db: Kysely<Database>, table: FactTable, n: number): Promise<string[]> {
   if (n === 0) return []
-  // The sequence is looked up once: pg_get_serial_sequence per row costs 8 µs each.
+  // The sequence is looked up once, not by pg_get_serial_sequence for every row.
   const { rows: found } = await sql<{ seq: string }>`select pg_get_serial_sequence(${table}, 'id') as seq`.execute(db)
   // One row back, not n: the ids travel as one comma-separated text.
   const { rows } = await sql<{ ids: string }>`

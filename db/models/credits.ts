@@ -204,7 +204,7 @@ export interface ClaimCandidate {
   claimed: boolean
 }
 
-export async function findClaimCandidate(trx: Trx, memberCode: string): Promise<ClaimCandidate | undefined> {
+export async function findClaimCandidate(trx: Db, memberCode: string): Promise<ClaimCandidate | undefined> {
   const row = await trx
     .selectFrom('consumers')
     .innerJoin('users', 'users.id', 'consumers.user_id')
@@ -577,13 +577,20 @@ export async function insertRedemption(
   trx: Trx,
   r: { consumerId: string; rewardId: number; costPoints: number; code: string; redeemedOn: IsoDate },
 ): Promise<string | undefined> {
+  // The code is claimed in its own table first: unique across consumers there, which a table sharded by consumer cannot be (migration 0013).
+  const claimed = await trx
+    .insertInto('redemption_codes')
+    .values({ code: r.code, consumer_id: r.consumerId })
+    .onConflict((oc) => oc.column('code').doNothing())
+    .returning('code')
+    .executeTakeFirst()
+  if (!claimed) return undefined
   const row = await trx
     .insertInto('redemptions')
     .values({ consumer_id: r.consumerId, reward_id: r.rewardId, cost_points: r.costPoints, code: r.code, redeemed_on: r.redeemedOn })
-    .onConflict((oc) => oc.column('code').doNothing())
     .returning(txt('id').as('id'))
-    .executeTakeFirst()
-  return row?.id
+    .executeTakeFirstOrThrow()
+  return row.id
 }
 
 export async function listRedemptionsForViewer(db: Db, viewer: Viewer) {

@@ -115,8 +115,7 @@ function where(spec: TypeSql, filter: ActivityFilter): RawBuilder<unknown> {
 /**
  * The groups of the rows to cost: key, what their templates are built from, and the largest quantity of each slot.
  * The parts are a function of the key (the key holds every part), so the rows are grouped by the key alone and
- * the parts built once per group from one of its rows (found again by its ctid): building them for every row
- * took four times as long (370 ms against 84 ms for 240,000 packaging records).
+ * the parts built once per group from one of its rows (found again by its ctid), not for every row (decision 033).
  */
 export async function readRecipeGroups(
   db: Kysely<Database>,
@@ -142,8 +141,8 @@ const coefficientColumns = FIGURES.flatMap((f) => Array.from({ length: MAX_SLOTS
  * connection's), and turns PostgreSQL's JIT compiler off for the rest of the
  * transaction: the costing statements are wide (a sum per figure and slot, the
  * provenance pieces), their estimated cost passes the JIT thresholds, and
- * compiling them took 5.1–5.4 s of a 7.5 s statement on 240,000 vehicle
- * records (auto_explain, PostgreSQL 15), for nothing gained in return.
+ * compiling them took most of a statement's time for nothing gained in return
+ * (decision 033).
  */
 export async function loadRecipes(trx: Kysely<Database>, recipes: ReadonlyMap<string, Recipe>): Promise<void> {
   await sql`select set_config('jit', 'off', true)`.execute(trx)

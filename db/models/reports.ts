@@ -327,6 +327,14 @@ export async function rollupMonthRange(db: Kysely<Database>): Promise<MonthRange
   return row?.from && row.to ? { from: row.from, to: row.to } : null
 }
 
+/** The last month before `month` (`YYYY-MM`) that any rollup holds, or null. */
+export async function lastRollupMonthBefore(db: Kysely<Database>, month: string): Promise<string | null> {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new Error(`Not a month (YYYY-MM): ${month}`)
+  const { rows } = await sql<{ to: string | null }>`
+    select to_char(max(month), 'YYYY-MM') as "to" from outlet_month_rollups where month < ${`${month}-01`}::date`.execute(db)
+  return rows[0]?.to ?? null
+}
+
 export interface NamedRow {
   key: string
   nameZh: string

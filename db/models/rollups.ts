@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Database } from '../schema.ts'
+import { inTransaction } from '../transaction.ts'
 import { pgArray } from './emissions.ts'
 
 /**
@@ -29,8 +30,8 @@ export interface RefreshResult {
 }
 
 // Keys travel as two array parameters. One statement aggregates each fact table in one pass
-// over the keys' outlets and months: at 5,000 keys a statement, a 1,000,000-row import's
-// 35,000 outlet-months read the table seven times over.
+// over the keys' outlets and months, where a few thousand keys a statement read a large
+// import's table several times over (decision 041).
 const keysPerStatement = 50_000
 
 const nevEnergies = sql.raw(`('BEV', 'PHEV', 'FCEV')`)
@@ -47,17 +48,16 @@ export async function refreshOutletMonths(
 ): Promise<RefreshResult> {
   const unique = dedupe(keys)
   if (unique.length === 0) return { outletMonths: 0 }
-  return inTransaction(trx, async (db) => {
+  return withoutJit(trx, async (db) => {
     const expanded = dedupe([...unique, ...(await missingOutletsOfMonths(db, unique))])
-    const optional = await optionalSources(db)
     const bulk = options.bulk ?? expanded.length > bulkRefreshThreshold
-    // Many outlet-months aggregate hundreds of thousands of rows: with 4 MB (the default) the
-    // planner sorted a 1,000,000-row import's rows to group them instead of hashing (0.4 s more).
+    // Many outlet-months aggregate many rows: with the default work_mem the planner sorted a
+    // large import's rows to group them instead of hashing them (decision 041).
     if (bulk) await sql`set local work_mem = '64MB'`.execute(db)
     for (let i = 0; i < expanded.length; i += keysPerStatement) {
       const chunk = expanded.slice(i, i + keysPerStatement)
       const mode: Mode = { keys: chunk, ...(bulk ? { bulk: monthBounds(chunk) } : {}) }
-      await rollupStatement(mode, optional).execute(db)
+      await rollupStatement(mode).execute(db)
       await sql`delete from outlet_month_mix where (outlet_id, month) in (select outlet_id, month from ${keyRows(chunk)})`.execute(db)
       await mixStatement(mode).execute(db)
     }
@@ -103,12 +103,11 @@ export async function lastRollupMonth(db: Kysely<Database>): Promise<string | nu
  * every outlet-month that has data. For seeds and the scale benchmark.
  */
 export async function rebuildRollups(db: Kysely<Database>): Promise<RefreshResult> {
-  return inTransaction(db, async (trx) => {
-    const optional = await optionalSources(trx)
+  return withoutJit(db, async (trx) => {
     await sql`truncate outlet_month_rollups, outlet_month_mix`.execute(trx)
     const range = await dataMonthRange(trx)
     if (!range) return { outletMonths: 0 }
-    await rollupStatement({ range }, optional).execute(trx)
+    await rollupStatement({ range }).execute(trx)
     await mixStatement({ range }).execute(trx)
     const count = await trx
       .selectFrom('outlet_month_rollups')
@@ -132,24 +131,8 @@ type Mode =
     }
   | { range: { from: string; to: string } }
 
-/** Above this many outlet-months a refresh aggregates in bulk (measured: about 1.7 ms per key one by one). */
+/** Above this many outlet-months a refresh aggregates in bulk, one pass instead of a range scan per key. */
 export const bulkRefreshThreshold = 400
-
-interface OptionalSources {
-  /** Issue 3's per-record CO2e (migration 0003), once it exists. */
-  emissions: boolean
-  /** Issue 5's consumer credits (migration 0004), once it exists. */
-  credits: boolean
-}
-
-// The emission results and consumer credits tables belong to other parts of
-// the product and may not exist yet in a given database: look, don't assume.
-async function optionalSources(db: Kysely<Database>): Promise<OptionalSources> {
-  const { rows } = await sql<{ emissions: boolean; credits: boolean }>`
-    select to_regclass('emission_results') is not null as emissions,
-           to_regclass('credit_actions') is not null as credits`.execute(db)
-  return rows[0] ?? { emissions: false, credits: false }
-}
 
 /** The keys as a row source `k(outlet_id, month)`: two array parameters. */
 function keyRows(keys: readonly OutletMonthKey[]): RawBuilder<unknown> {
@@ -237,8 +220,8 @@ function factCte(
   )`
 }
 
-function factCtes(mode: Mode, optional: OptionalSources): RawBuilder<unknown>[] {
-  const ctes = [
+function factCtes(mode: Mode): RawBuilder<unknown>[] {
+  return [
     factCte(mode, 'ship', { from: sql`shipment_stats s`, alias: 's', dateColumn: 'stat_date' }, sql`
       sum(s.parcels) as parcels,
       sum(s.e_waybill_parcels) as e_waybill_parcels,
@@ -277,53 +260,45 @@ function factCtes(mode: Mode, optional: OptionalSources): RawBuilder<unknown>[] 
     ),
     factCte(mode, 'fac', { from: sql`facility_electricity fe`, alias: 'fe', dateColumn: 'month' }, sql`
       sum(fe.electricity_kwh) as electricity_kwh`),
+    factCte(
+      mode,
+      'emis',
+      // 'current' is the figure that counts; a restatement beside a locked month is shown apart, not summed.
+      { from: sql`emission_results e`, alias: 'e', dateColumn: 'month', where: sql`e.status = 'current'`, restatementChain: false },
+      sql`
+      sum(case when e.category in ('packaging', 'fleet', 'facility') then e.co2e_kg else 0 end) as co2e_kg,
+      sum(case when e.category = 'packaging' then e.co2e_kg else 0 end) as packaging_co2e_kg,
+      sum(case when e.category = 'fleet' then e.co2e_kg else 0 end) as fleet_co2e_kg,
+      sum(case when e.category = 'facility' then e.co2e_kg else 0 end) as facility_co2e_kg,
+      sum(coalesce(e.avoided_co2e_kg, 0)) as avoided_co2e_kg,
+      sum(case when e.category in ('packaging', 'fleet', 'facility') and e.provenance -> 'fallbacks' is not null then e.co2e_kg else 0 end) as fallback_co2e_kg,
+      array_agg(distinct e.factor_set_version) as factor_set_versions`,
+    ),
+    factCte(
+      mode,
+      'cred',
+      {
+        from: sql`credit_actions ca`,
+        alias: 'ca',
+        dateColumn: 'occurred_on',
+        restatementChain: false,
+        // An action whose award was reversed is no longer the consumer's: the outlet may claim it again.
+        where: sql`ca.outlet_id is not null and not exists (
+          select 1 from credit_ledger earn
+          join credit_ledger rev on rev.consumer_id = earn.consumer_id and rev.reverses_entry_id = earn.id
+          where earn.consumer_id = ca.consumer_id and earn.action_id = ca.id and earn.kind = 'earn')`,
+      },
+      sql`sum(ca.avoided_co2e_g) / 1000 as avoided_co2e_kg`,
+    ),
   ]
-  if (optional.emissions) {
-    ctes.push(
-      factCte(
-        mode,
-        'emis',
-        // 'current' is the figure that counts; a restatement beside a locked month is shown apart, not summed.
-        { from: sql`emission_results e`, alias: 'e', dateColumn: 'month', where: sql`e.status = 'current'`, restatementChain: false },
-        sql`
-        sum(case when e.category in ('packaging', 'fleet', 'facility') then e.co2e_kg else 0 end) as co2e_kg,
-        sum(case when e.category = 'packaging' then e.co2e_kg else 0 end) as packaging_co2e_kg,
-        sum(case when e.category = 'fleet' then e.co2e_kg else 0 end) as fleet_co2e_kg,
-        sum(case when e.category = 'facility' then e.co2e_kg else 0 end) as facility_co2e_kg,
-        sum(coalesce(e.avoided_co2e_kg, 0)) as avoided_co2e_kg,
-        array_agg(distinct e.factor_set_version) as factor_set_versions`,
-      ),
-    )
-  }
-  if (optional.credits) {
-    ctes.push(
-      factCte(
-        mode,
-        'cred',
-        {
-          from: sql`credit_actions ca`,
-          alias: 'ca',
-          dateColumn: 'occurred_on',
-          restatementChain: false,
-          // An action whose award was reversed is no longer the consumer's: the outlet may claim it again.
-          where: sql`ca.outlet_id is not null and not exists (
-            select 1 from credit_ledger earn
-            join credit_ledger rev on rev.consumer_id = earn.consumer_id and rev.reverses_entry_id = earn.id
-            where earn.consumer_id = ca.consumer_id and earn.action_id = ca.id and earn.kind = 'earn')`,
-        },
-        sql`sum(ca.avoided_co2e_g) / 1000 as avoided_co2e_kg`,
-      ),
-    )
-  }
-  return ctes
 }
 
 // Columns of outlet_month_rollups in insert order, each with its expression.
-function rollupColumns(optional: OptionalSources): [string, RawBuilder<unknown>][] {
+function rollupColumns(): [string, RawBuilder<unknown>][] {
   const open = sql`(o.kind = 'outlet' and o.opened_on < kk.next_month and (o.closed_on is null or o.closed_on >= kk.month))`
   const n = (expr: string) => sql.raw(`coalesce(${expr}, 0)`)
-  const gross = optional.emissions ? sql`coalesce(emis.avoided_co2e_kg, 0)` : sql`0`
-  const credited = optional.credits ? sql`coalesce(cred.avoided_co2e_kg, 0)` : sql`0`
+  const gross = sql`coalesce(emis.avoided_co2e_kg, 0)`
+  const credited = sql`coalesce(cred.avoided_co2e_kg, 0)`
   return [
     ['outlet_id', sql`kk.outlet_id`],
     ['month', sql`kk.month`],
@@ -359,21 +334,23 @@ function rollupColumns(optional: OptionalSources): [string, RawBuilder<unknown>]
     ['nev_distance_km', n('vuse.nev_distance_km')],
     ['vehicles_acquired', n('fleet.vehicles_acquired')],
     ['nev_acquired', n('fleet.nev_acquired')],
-    ['co2e_kg', optional.emissions ? n('emis.co2e_kg') : sql`0`],
-    ['packaging_co2e_kg', optional.emissions ? n('emis.packaging_co2e_kg') : sql`0`],
-    ['fleet_co2e_kg', optional.emissions ? n('emis.fleet_co2e_kg') : sql`0`],
-    ['facility_co2e_kg', optional.emissions ? n('emis.facility_co2e_kg') : sql`0`],
+    ['co2e_kg', n('emis.co2e_kg')],
+    ['packaging_co2e_kg', n('emis.packaging_co2e_kg')],
+    ['fleet_co2e_kg', n('emis.fleet_co2e_kg')],
+    ['facility_co2e_kg', n('emis.facility_co2e_kg')],
+    // CO2e of records costed with a fallback factor (another region level or year), migration 0016.
+    ['fallback_co2e_kg', n('emis.fallback_co2e_kg')],
     ['gross_avoided_co2e_kg', gross],
     ['consumer_avoided_co2e_kg', credited],
     // Avoided CO2e credited to consumers is theirs: the outlet does not claim it again.
     ['avoided_co2e_kg', sql`greatest(${gross} - ${credited}, 0)`],
-    ['factor_set_versions', optional.emissions ? sql`coalesce(emis.factor_set_versions, '{}')` : sql`'{}'::text[]`],
+    ['factor_set_versions', sql`coalesce(emis.factor_set_versions, '{}')`],
     ['refreshed_at', sql`now()`],
   ]
 }
 
-function rollupStatement(mode: Mode, optional: OptionalSources): RawBuilder<unknown> {
-  const columns = rollupColumns(optional)
+function rollupStatement(mode: Mode): RawBuilder<unknown> {
+  const columns = rollupColumns()
   const names = sql.raw(columns.map(([name]) => name).join(', '))
   const values = sql.join(columns.map(([name, expr]) => sql`${expr} as ${sql.raw(name)}`))
   const joins = [
@@ -383,9 +360,9 @@ function rollupStatement(mode: Mode, optional: OptionalSources): RawBuilder<unkn
     sql`left join vuse on vuse.outlet_id = kk.outlet_id and vuse.month = kk.month`,
     sql`left join fleet on fleet.outlet_id = kk.outlet_id and fleet.month = kk.month`,
     sql`left join bins on bins.outlet_id = kk.outlet_id and bins.month = kk.month`,
+    sql`left join emis on emis.outlet_id = kk.outlet_id and emis.month = kk.month`,
+    sql`left join cred on cred.outlet_id = kk.outlet_id and cred.month = kk.month`,
   ]
-  if (optional.emissions) joins.push(sql`left join emis on emis.outlet_id = kk.outlet_id and emis.month = kk.month`)
-  if (optional.credits) joins.push(sql`left join cred on cred.outlet_id = kk.outlet_id and cred.month = kk.month`)
   const updates = sql.raw(
     columns
       .filter(([name]) => name !== 'outlet_id' && name !== 'month')
@@ -401,8 +378,8 @@ function rollupStatement(mode: Mode, optional: OptionalSources): RawBuilder<unkn
   // With keys, the fact CTEs join the keys; in a rebuild, the keys are made of the facts.
   const ordered =
     'keys' in mode
-      ? [keysCte(mode), ...factCtes(mode, optional), ...stateCtes()]
-      : [...factCtes(mode, optional), keysCte(mode), ...stateCtes()]
+      ? [keysCte(mode), ...factCtes(mode), ...stateCtes()]
+      : [...factCtes(mode), keysCte(mode), ...stateCtes()]
   return sql`
     with ${sql.join(ordered, sql`, `)}
     insert into outlet_month_rollups (${names})
@@ -532,13 +509,12 @@ function nextMonth(month: string): string {
   return m === 12 ? `${year + 1}-01-01` : `${year}-${String(m + 1).padStart(2, '0')}-01`
 }
 
-async function inTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-  const run = async (trx: Kysely<Database>) => {
+/** In the caller's transaction or a new one, with JIT off until it ends. */
+async function withoutJit<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return inTransaction(db, async (trx) => {
     // These statements are estimated expensive (many CTEs), so PostgreSQL
-    // would JIT-compile them: seconds of LLVM work for a query that runs in
-    // milliseconds. Off until the end of this transaction only.
+    // would JIT-compile them: LLVM work far beyond what the query itself costs.
     await sql`set local jit = off`.execute(trx)
     return fn(trx)
-  }
-  return db.isTransaction ? run(db) : db.transaction().execute(run)
+  })
 }

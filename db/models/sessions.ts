@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Viewer } from '#app/domain/access.ts'
 import type { Database } from '../schema.ts'
 
@@ -87,4 +87,43 @@ export async function countRecentFailures(
     .where((eb) => eb.or([eb('username', '=', username), eb('ip', '=', ip)]))
     .executeTakeFirstOrThrow()
   return { byUsername: Number(row.byUsername), byIp: Number(row.byIp) }
+}
+
+export interface AttemptLimit {
+  /** What the attempt is counted against: a username, or `claim:<member code>`. */
+  username: string
+  ip: string
+  since: Date
+  maxPerUsername: number
+  maxPerIp: number
+}
+
+export type AttemptReservation = { ok: true; attemptId: string } | { ok: false }
+
+/**
+ * Check the limits and count this attempt in one step: under a transaction-scoped
+ * lock on the username and on the address, count the failures in the window and,
+ * if under both limits, record this attempt as failed before anything is checked.
+ * Parallel attempts queue on the lock, so no more than the limit are ever
+ * evaluated; a success is marked afterwards (markAttemptSucceeded).
+ */
+export async function reserveAttempt(db: Kysely<Database>, limit: AttemptLimit): Promise<AttemptReservation> {
+  const run = async (trx: Kysely<Database>): Promise<AttemptReservation> => {
+    // Always the username's lock first, then the address's: one order, no deadlock.
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`attempt:user:${limit.username}`}, 0))`.execute(trx)
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`attempt:ip:${limit.ip}`}, 0))`.execute(trx)
+    const failures = await countRecentFailures(trx, limit)
+    if (failures.byUsername >= limit.maxPerUsername || failures.byIp >= limit.maxPerIp) return { ok: false }
+    const row = await trx
+      .insertInto('login_attempts')
+      .values({ username: limit.username, ip: limit.ip, succeeded: false })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return { ok: true, attemptId: String(row.id) }
+  }
+  return db.isTransaction ? run(db) : db.transaction().execute(run)
+}
+
+export async function markAttemptSucceeded(db: Kysely<Database>, attemptId: string): Promise<void> {
+  await db.updateTable('login_attempts').set({ succeeded: true }).where('id', '=', attemptId).execute()
 }

@@ -28,8 +28,9 @@ export interface NewUser {
   regionCode?: string | null
 }
 
+/** The user and its membership together: in the caller's transaction if there is one (Kysely cannot nest them), else in its own. */
 export async function insertUser(db: Kysely<Database>, user: NewUser): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+  const run = async (trx: Kysely<Database>) => {
     const { id } = await trx
       .insertInto('users')
       .values({ username: user.username.toLowerCase(), password_hash: user.passwordHash, display_name: user.displayName })
@@ -46,7 +47,8 @@ export async function insertUser(db: Kysely<Database>, user: NewUser): Promise<n
       })
       .execute()
     return id
-  })
+  }
+  return db.isTransaction ? run(db) : db.transaction().execute(run)
 }
 
 export interface UserListRow {

@@ -100,6 +100,17 @@ export interface CreditActionsTable {
   created_at: Generated<Date>
 }
 
+/** The one award a returned carton or box's waybill earns (migration 0011). */
+export interface CreditReturnWaybillsTable {
+  waybill_no: string
+  consumer_id: string
+  action: CreditAction
+  occurred_at: Timestamp
+  outlet_id: number | null
+  partner_id: number | null
+  created_at: Generated<Date>
+}
+
 export interface RewardsTable {
   id: GeneratedAlways<number>
   code: string
@@ -119,6 +130,12 @@ export interface RedemptionsTable {
   code: string
   redeemed_on: DateString
   created_at: Generated<Date>
+}
+
+/** Reward codes, unique across consumers (migration 0013). */
+export interface RedemptionCodesTable {
+  code: string
+  consumer_id: string
 }
 
 export interface CreditLedgerTable {
@@ -147,8 +164,10 @@ export interface CreditsTables {
   partner_requests: PartnerRequestsTable
   consumers: ConsumersTable
   credit_actions: CreditActionsTable
+  credit_return_waybills: CreditReturnWaybillsTable
   rewards: RewardsTable
   redemptions: RedemptionsTable
+  redemption_codes: RedemptionCodesTable
   credit_ledger: CreditLedgerTable
 }
 

@@ -75,6 +75,8 @@ export interface OutletMonthRollupsTable {
   packaging_co2e_kg: Numeric
   fleet_co2e_kg: Numeric
   facility_co2e_kg: Numeric
+  /** CO2e of the records costed with a fallback factor (migration 0016). */
+  fallback_co2e_kg: Numeric
   gross_avoided_co2e_kg: Numeric
   consumer_avoided_co2e_kg: Numeric
   avoided_co2e_kg: Numeric

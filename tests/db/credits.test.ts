@@ -135,15 +135,15 @@ describe('awards', () => {
     expect(await balanceRows(c.id)).toEqual([])
   })
 
-  it('awards once per waybill and action; the repeat gets the first award back', async () => {
+  it('awards a returned carton once per waybill; the repeat gets the first award back, the other return action nothing', async () => {
     const c = await newConsumer()
     const first = await award(t.db, { factorSet }, counterAward(c.id, 'carton_returned', 'SF4000000000001', 2))
     const again = await award(t.db, { factorSet }, counterAward(c.id, 'carton_returned', 'SF4000000000001', 2))
     const otherAction = await award(t.db, { factorSet }, counterAward(c.id, 'recyclable_box_returned', 'SF4000000000001', 1))
     expect(first.ok && again.ok && [first.status, again.status, again.award.actionId === first.award.actionId]).toEqual(['awarded', 'duplicate', true])
-    expect(otherAction.ok && otherAction.status).toBe('awarded')
-    // 74 + 364
-    expect((await balanceRows(c.id)).map((r) => r.balance_after)).toEqual(['74', '438'])
+    expect(otherAction).toMatchObject({ ok: false, code: 'return_already_awarded', holder: { consumerId: c.id, action: 'carton_returned' } })
+    // 2 cartons × 37 g, and nothing for the second return action
+    expect((await balanceRows(c.id)).map((r) => r.balance_after)).toEqual(['74'])
   })
 
   it('gives exactly one award for 50 identical requests at once', async () => {

@@ -156,7 +156,7 @@ async function loadFixture() {
   await shipment('SF-410104-01', '2025-03-03', { parcels: 300, e: 297 })
   await shipment('EMS-410611-01', '2025-03-03', { parcels: 500, e: 400 })
 
-  // Emission results (issue 3's table, when present): counted only when current.
+  // Emission results: counted only when current.
   if (hasEmissionResults) {
     const result = (recordId: number, category: string, co2e: string, avoided: string, status: string, version = '2026.1') =>
       sql`insert into emission_results (outlet_id, record_type, record_id, factor_set_version, month, category, co2e_kg, avoided_co2e_kg, method, data_quality, provenance, status)

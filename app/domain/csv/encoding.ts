@@ -14,17 +14,29 @@
  * replacement character.
  */
 
+import type { FileIssue } from './header.ts'
+
 export type CsvEncoding = 'utf-8' | 'gb18030' | 'utf-16le' | 'utf-16be'
 
-export type DecodeFailure = 'invalid_encoding' | 'excel_workbook'
+export type DecodeFailure = 'invalid_encoding' | 'excel_workbook' | 'utf16_without_bom' | 'nul_byte'
 
 /** Thrown by the decoder; `byteOffset` is where the chunk that failed began. */
 export class CsvDecodeError extends Error {
   constructor(
     readonly code: DecodeFailure,
     readonly byteOffset: number,
+    /** For utf16_without_bom: the byte order the zero bytes show. */
+    readonly encoding: 'UTF-16LE' | 'UTF-16BE' | null = null,
   ) {
-    super(code === 'excel_workbook' ? 'The file is an Excel workbook, not CSV' : `Invalid byte sequence near byte ${byteOffset}`)
+    super(
+      code === 'excel_workbook'
+        ? 'The file is an Excel workbook, not CSV'
+        : code === 'utf16_without_bom'
+          ? `The file looks like ${encoding} without a byte order mark`
+          : code === 'nul_byte'
+            ? `A NUL byte near byte ${byteOffset}`
+            : `Invalid byte sequence near byte ${byteOffset}`,
+    )
     this.name = 'CsvDecodeError'
   }
 }
@@ -85,11 +97,19 @@ export function createCsvDecoder(): CsvDecoder {
   }
 
   function decode(bytes: Uint8Array, final: boolean, at: number): string {
+    let text: string
     try {
-      return decoder!.decode(bytes, { stream: !final })
+      text = decoder!.decode(bytes, { stream: !final })
     } catch {
       throw new CsvDecodeError('invalid_encoding', at)
     }
+    return withoutNul(text, at)
+  }
+
+  // No spreadsheet writes NUL into a CSV, and PostgreSQL stores none in text or jsonb: refuse the file, naming where.
+  function withoutNul(text: string, at: number): string {
+    if (text.indexOf('\0') !== -1) throw new CsvDecodeError('nul_byte', at)
+    return text
   }
 
   function undecided(final: boolean): string {
@@ -113,14 +133,18 @@ export function createCsvDecoder(): CsvDecoder {
           return decode(rest, final, offset)
         }
       }
+      // "Unicode 文本" without its BOM: ASCII header letters with a zero byte after (or before) each.
+      const [b0, b1, b2, b3] = pending
+      if (pending.length >= 4 && b0 !== 0 && b1 === 0 && b2 !== 0 && b3 === 0) throw new CsvDecodeError('utf16_without_bom', 0, 'UTF-16LE')
+      if (pending.length >= 4 && b0 === 0 && b1 !== 0 && b2 === 0 && b3 !== 0) throw new CsvDecodeError('utf16_without_bom', 0, 'UTF-16BE')
     }
     const firstHigh = pending.findIndex((byte) => byte >= 0x80)
     if (firstHigh === -1) {
-      const text = ascii.decode(pending)
+      const text = withoutNul(ascii.decode(pending), offset - pending.length)
       pending = new Uint8Array(0)
       return text
     }
-    const head = ascii.decode(pending.subarray(0, firstHigh))
+    const head = withoutNul(ascii.decode(pending.subarray(0, firstHigh)), offset - pending.length)
     const evidence = pending.subarray(firstHigh)
     if (evidence.length < evidenceBytes && !final) {
       pending = evidence
@@ -152,7 +176,7 @@ export function createCsvDecoder(): CsvDecoder {
 
 export type DecodeResult =
   | { ok: true; text: string; encoding: CsvEncoding | null }
-  | { ok: false; code: DecodeFailure; byteOffset: number }
+  | { ok: false; code: DecodeFailure; byteOffset: number; encoding: 'UTF-16LE' | 'UTF-16BE' | null }
 
 /** Decode a whole file held in memory (small uploads, tests). */
 export function decodeCsvBytes(bytes: Uint8Array): DecodeResult {
@@ -161,7 +185,22 @@ export function decodeCsvBytes(bytes: Uint8Array): DecodeResult {
     const text = decoder.push(bytes) + decoder.end()
     return { ok: true, text, encoding: decoder.encoding }
   } catch (error) {
-    if (error instanceof CsvDecodeError) return { ok: false, code: error.code, byteOffset: error.byteOffset }
+    if (error instanceof CsvDecodeError) return { ok: false, code: error.code, byteOffset: error.byteOffset, encoding: error.encoding }
     throw error
+  }
+}
+
+/** The file issue a decoding failure is shown as, in the user's language. */
+export function decodeFailureIssue(failure: { code: DecodeFailure; byteOffset: number; encoding: 'UTF-16LE' | 'UTF-16BE' | null }): FileIssue {
+  const base = { severity: 'error' as const, column: null, field: null }
+  switch (failure.code) {
+    case 'excel_workbook':
+      return { ...base, code: 'excel_workbook' as const, key: 'csv.error.excelWorkbook' as const, params: {} as Record<string, never> }
+    case 'utf16_without_bom':
+      return { ...base, code: 'utf16_without_bom' as const, key: 'csv.error.utf16WithoutBom' as const, params: { encoding: failure.encoding ?? 'UTF-16' } }
+    case 'nul_byte':
+      return { ...base, code: 'nul_byte' as const, key: 'csv.error.nulByte' as const, params: { byte: failure.byteOffset } }
+    default:
+      return { ...base, code: 'invalid_encoding' as const, key: 'csv.error.invalidEncoding' as const, params: { byte: failure.byteOffset } }
   }
 }

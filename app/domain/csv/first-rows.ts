@@ -3,9 +3,9 @@
  *
  * Keys that are small non-negative integers (the packed keys of
  * validate-row.ts, below 2^30) are kept in two typed arrays, open addressing
- * with linear probing: a million of them take 16 MB outside the V8 heap, where
- * a Map of them took 29 MB inside it, traced by every full garbage collection
- * of a long import. Any other key (a string) goes to a Map.
+ * with linear probing: outside the V8 heap and smaller than a Map of them,
+ * which every full garbage collection of a long import would trace (decision
+ * 041 has the measurements). Any other key (a string) goes to a Map.
  */
 export class FirstRows {
   private keys = new Int32Array(1024).fill(-1)

@@ -2,7 +2,7 @@ import Papa from 'papaparse'
 import type { ActivityContext } from '#app/domain/activity/context.ts'
 import type { RecordDefinition, RecordOf } from '#app/domain/activity/definitions.ts'
 import { detectDelimiter, type CsvDelimiter } from './delimiter.ts'
-import { decodeCsvBytes, type CsvEncoding } from './encoding.ts'
+import { decodeCsvBytes, decodeFailureIssue, type CsvEncoding } from './encoding.ts'
 import type { FileIssue, HeaderMapping } from './header.ts'
 import { createCsvValidator, type RowIssue } from './validate-row.ts'
 
@@ -75,11 +75,7 @@ export function validateCsvBytes<D extends RecordDefinition>(
     return {
       encoding: null,
       delimiter: ',',
-      fileIssues: [
-        decoded.code === 'excel_workbook'
-          ? { severity: 'error', code: 'excel_workbook', key: 'csv.error.excelWorkbook', params: {}, column: null, field: null }
-          : { severity: 'error', code: 'invalid_encoding', key: 'csv.error.invalidEncoding', params: { byte: decoded.byteOffset }, column: null, field: null },
-      ],
+      fileIssues: [decodeFailureIssue(decoded)],
       header: null,
       headerCells: [],
       accepted: [],

@@ -38,6 +38,8 @@ export const rollupFields = [
   'nev_acquired',
   // Emissions engine output.
   'co2e_kg',
+  // The part of co2e_kg from records costed with a fallback factor (shown as a share, not a metric).
+  'fallback_co2e_kg',
   'avoided_co2e_kg',
 ] as const
 

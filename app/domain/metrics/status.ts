@@ -1,52 +1,66 @@
 import Decimal from 'decimal.js'
-import { addMonths, monthOf, monthsBetween, type Month } from '#app/domain/periods/period.ts'
+import { addMonths, yearMonthOf, monthsBetween, type Month } from '#app/domain/periods/period.ts'
 import { minOtherBrandOutlets } from './suppression.ts'
 import type { Comparison, Target } from './targets.ts'
 
 /**
- * Status of a scope against one target. The rules, in order (also written for
- * people under `metrics.methodology.*` in the catalog):
+ * Status of a scope against one target for one period, from the period's
+ * pooled figures (sum of numerators over sum of denominators of its complete
+ * months, never an average of monthly ratios nor its last month alone). The
+ * rules, in order (also written for people under `metrics.methodology.*`):
  *
- * 1. Coverage (share of the scope's outlets that reported) below
- *    `minCoverage` (50%) -> insufficient_data.
- * 2. No value for the period's last month -> insufficient_data.
- * 3. That latest value satisfies the comparison -> met.
- * 4. The period ends in or after the deadline's month -> missed.
- * 5. Otherwise a least-squares straight line through the monthly values of
- *    the last `trendMonths` (6) months up to the period end, needing at least
- *    `minTrendPoints` (3) of them, is extended to the deadline's month; if
- *    that projected value satisfies the comparison -> on_track, else at_risk.
- *    Fewer points -> insufficient_data.
+ * 1. No month of the period is complete yet -> provisional: the figures are
+ *    shown, never met or missed.
+ * 2. Coverage of the period (share of the scope's outlet-months that
+ *    reported the metric's data) below `minCoverage` (50%) -> insufficient_data.
+ * 3. No pooled value (nothing reported behind the numerator or the
+ *    denominator) -> insufficient_data.
+ * 4. The deadline has passed by the period's end: the target is a standing
+ *    requirement, and the pooled value satisfies it -> met, else missed.
+ * 5. Before the deadline: the pooled value satisfies it -> met.
+ * 6. Otherwise a least-squares straight line through the monthly values of
+ *    the last `trendMonths` (6) complete months up to the period end, leaving
+ *    out months whose own coverage is below `minCoverage` (they are listed),
+ *    needing at least `minTrendPoints` (3), is extended to the deadline's
+ *    month: satisfies the comparison -> on_track, else at_risk. Fewer points
+ *    -> insufficient_data.
  *
- * `relative_to_baseline` targets run the same rules on each month's relative
- * change against the baseline, (value - baseline) / baseline. A
- * `national_count` target gives the scope's contribution to the national
- * figure instead of a status.
+ * `relative_to_baseline` targets run the same rules on the relative change
+ * against the baseline, (value - baseline) / baseline. A `national_count`
+ * target gives the scope's contribution to the national figure instead.
  */
 
-export type TargetStatus = 'met' | 'on_track' | 'at_risk' | 'missed' | 'insufficient_data'
+export type TargetStatus = 'met' | 'on_track' | 'at_risk' | 'missed' | 'insufficient_data' | 'provisional'
 
 export type StatusReason =
+  | 'metrics.status.reason.provisional'
   | 'metrics.status.reason.lowCoverage'
-  | 'metrics.status.reason.noLatestValue'
+  | 'metrics.status.reason.noValue'
   | 'metrics.status.reason.noBaseline'
-  | 'metrics.status.reason.latestMeets'
-  | 'metrics.status.reason.deadlinePassed'
+  | 'metrics.status.reason.standingMet'
+  | 'metrics.status.reason.standingMissed'
+  | 'metrics.status.reason.pooledMeets'
   | 'metrics.status.reason.trendMeets'
   | 'metrics.status.reason.trendFalls'
   | 'metrics.status.reason.tooFewPoints'
 
-/** One month's metric value; null when the month had no data (denominator 0). */
+/** One complete month's metric value (null: nothing reported) and its coverage. */
 export interface SeriesPoint {
   month: Month
   value: Decimal | null
+  /** Share of the scope's outlets that reported the metric's data that month; null without outlets. */
+  coverage?: Decimal | null
 }
 
 export interface EvaluateOptions {
   /** Last day of the reported period, `YYYY-MM-DD` (or its month, `YYYY-MM`). */
   periodEnd: string
-  /** Share of outlets that reported, 0..1; null when the scope has no outlets. */
+  /** The period's pooled value over its complete months; null when nothing was reported behind it. */
+  pooled: Decimal | null
+  /** The period's coverage over its complete months, 0..1; null when the scope has no outlets. */
   coverage: Decimal | null
+  /** No month of the period is complete yet. */
+  provisional?: boolean
   /** The scope's own baseline value, needed by relative_to_baseline targets. */
   baseline?: Decimal | null
   rules?: Partial<StatusRules>
@@ -70,12 +84,14 @@ export interface StatusEvaluation {
   /** Catalog key explaining the status; fill it with `params`. */
   reason: StatusReason
   params: RuleParams
-  /** The value compared with the target (for relative targets, the relative change). */
-  latest: Decimal | null
+  /** The value compared with the target: the pooled value (for relative targets, its relative change). */
+  pooled: Decimal | null
   /** The trend's value at the deadline's month, when a trend was fitted. */
   projected: Decimal | null
   /** The trend's change per month, when a trend was fitted. */
   slopePerMonth: Decimal | null
+  /** Months of the trend window left out because their coverage was below the floor. */
+  lowCoverageMonths: Month[]
 }
 
 export interface ContributionEvaluation {
@@ -101,6 +117,7 @@ export interface RuleParams extends Record<string, string | number> {
 /** The methodology page's paragraphs, in reading order; fill each with `ruleParams()`. */
 export const methodologyKeys = [
   'metrics.methodology.intro',
+  'metrics.methodology.provisional',
   'metrics.methodology.coverage',
   'metrics.methodology.latest',
   'metrics.methodology.met',
@@ -129,7 +146,7 @@ export function evaluateTarget(
   options: EvaluateOptions,
 ): TargetEvaluation {
   const rules = { ...defaultStatusRules, ...options.rules }
-  const endMonth = monthOf(options.periodEnd)
+  const endMonth = yearMonthOf(options.periodEnd)
   const lowCoverage = options.coverage === null || options.coverage.lt(rules.minCoverage)
 
   if (target.kind === 'national_count') {
@@ -139,47 +156,53 @@ export function evaluateTarget(
   const status = (
     value: TargetStatus,
     reason: StatusReason,
-    extra: Partial<Pick<StatusEvaluation, 'latest' | 'projected' | 'slopePerMonth'>> = {},
+    extra: Partial<Pick<StatusEvaluation, 'pooled' | 'projected' | 'slopePerMonth' | 'lowCoverageMonths'>> = {},
   ): StatusEvaluation => ({
     kind: 'status',
     status: value,
     reason,
     params: ruleParams(rules),
-    latest: null,
+    pooled: null,
     projected: null,
     slopePerMonth: null,
+    lowCoverageMonths: [],
     ...extra,
   })
 
+  if (options.provisional) return status('provisional', 'metrics.status.reason.provisional')
   if (lowCoverage) return status('insufficient_data', 'metrics.status.reason.lowCoverage')
 
-  let points = series.filter(
-    (point): point is { month: Month; value: Decimal } =>
-      point.value !== null && monthsBetween(point.month, endMonth) >= 0,
-  )
+  let relative = (value: Decimal) => value
   if (target.kind === 'relative_to_baseline') {
     const baseline = options.baseline
     if (baseline === undefined || baseline === null || baseline.isZero()) {
       return status('insufficient_data', 'metrics.status.reason.noBaseline')
     }
-    points = points.map((point) => ({ month: point.month, value: point.value.minus(baseline).dividedBy(baseline) }))
+    relative = (value) => value.minus(baseline).dividedBy(baseline)
   }
+  if (options.pooled === null) return status('insufficient_data', 'metrics.status.reason.noValue')
+  const pooled = relative(options.pooled)
+  const meets = satisfies(pooled, target.comparison, target.value)
 
-  const latest = points.find((point) => point.month === endMonth)?.value ?? null
-  if (latest === null) return status('insufficient_data', 'metrics.status.reason.noLatestValue')
-  if (satisfies(latest, target.comparison, target.value)) {
-    return status('met', 'metrics.status.reason.latestMeets', { latest })
-  }
-
-  const deadlineMonth = monthOf(target.deadline)
+  const deadlineMonth = yearMonthOf(target.deadline)
   if (monthsBetween(endMonth, deadlineMonth) <= 0) {
-    return status('missed', 'metrics.status.reason.deadlinePassed', { latest })
+    return meets
+      ? status('met', 'metrics.status.reason.standingMet', { pooled })
+      : status('missed', 'metrics.status.reason.standingMissed', { pooled })
   }
+  if (meets) return status('met', 'metrics.status.reason.pooledMeets', { pooled })
 
   const windowStart = addMonths(endMonth, -(rules.trendMonths - 1))
-  const window = points.filter((point) => monthsBetween(windowStart, point.month) >= 0)
+  const inWindow = series.filter(
+    (point) => point.value !== null && monthsBetween(windowStart, point.month) >= 0 && monthsBetween(point.month, endMonth) >= 0,
+  )
+  const covered = (point: SeriesPoint) => point.coverage === undefined || (point.coverage !== null && point.coverage.gte(rules.minCoverage))
+  const lowCoverageMonths = inWindow.filter((point) => !covered(point)).map((point) => point.month)
+  const window = inWindow
+    .filter(covered)
+    .map((point) => ({ month: point.month, value: relative(point.value!) }))
   if (window.length < rules.minTrendPoints) {
-    return status('insufficient_data', 'metrics.status.reason.tooFewPoints', { latest })
+    return status('insufficient_data', 'metrics.status.reason.tooFewPoints', { pooled, lowCoverageMonths })
   }
   // x counts months from the period end (0 = its last month), so the
   // deadline sits at x = months until the deadline.
@@ -187,9 +210,10 @@ export function evaluateTarget(
   const projected = line.intercept.plus(line.slope.times(monthsBetween(endMonth, deadlineMonth)))
   const onTrack = satisfies(projected, target.comparison, target.value)
   return status(onTrack ? 'on_track' : 'at_risk', onTrack ? 'metrics.status.reason.trendMeets' : 'metrics.status.reason.trendFalls', {
-    latest,
+    pooled,
     projected,
     slopePerMonth: line.slope,
+    lowCoverageMonths,
   })
 }
 
@@ -230,7 +254,7 @@ function contributionOf(
 ): ContributionEvaluation {
   // National counts are yearly figures ("1 billion parcels in 2023"): the
   // scope's part is what it did in that year, up to the period end.
-  const deadlineMonth = monthOf(target.deadline)
+  const deadlineMonth = yearMonthOf(target.deadline)
   const yearStart = `${deadlineMonth.slice(0, 4)}-01`
   const lastMonth = monthsBetween(endMonth, deadlineMonth) < 0 ? deadlineMonth : endMonth
   const total = series

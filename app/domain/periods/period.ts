@@ -101,7 +101,7 @@ export function nextPeriod(period: Period): Period {
 
 /** The period of the given kind that contains an ISO date or month. */
 export function periodContaining(kind: PeriodKind, dateOrMonth: string): Period {
-  const month = monthOf(dateOrMonth)
+  const month = yearMonthOf(dateOrMonth)
   const year = Number(month.slice(0, 4))
   const m = Number(month.slice(5, 7))
   switch (kind) {
@@ -115,7 +115,7 @@ export function periodContaining(kind: PeriodKind, dateOrMonth: string): Period 
 }
 
 /** The month (`YYYY-MM`) of an ISO date `YYYY-MM-DD`, or a month itself. */
-export function monthOf(dateOrMonth: string): Month {
+export function yearMonthOf(dateOrMonth: string): Month {
   const match = isoDatePattern.exec(dateOrMonth) ?? monthPattern.exec(dateOrMonth)
   if (!match) throw new Error(`Not an ISO date or month: ${dateOrMonth}`)
   return dateOrMonth.slice(0, 7)
@@ -210,4 +210,51 @@ function formatMonth(year: number, month: number): Month {
 
 function pad2(value: number): string {
   return String(value).padStart(2, '0')
+}
+
+// --- complete and provisional periods ---------------------------------------
+
+/**
+ * Reports are read in China: a month is complete once its last day has
+ * passed in Asia/Shanghai, which is UTC+8 all year (no daylight saving), so
+ * a fixed offset is exact and no time zone database is needed.
+ */
+const shanghaiOffsetMs = 8 * 60 * 60 * 1000
+
+/** Today's date in Asia/Shanghai, `YYYY-MM-DD`. */
+export function shanghaiToday(now: Date): string {
+  return new Date(now.getTime() + shanghaiOffsetMs).toISOString().slice(0, 10)
+}
+
+/** The month in progress in Asia/Shanghai: every month before it is complete. */
+export function currentMonth(now: Date): Month {
+  return yearMonthOf(shanghaiToday(now))
+}
+
+/** The last month whose last day has passed in Asia/Shanghai. */
+export function lastCompleteMonth(now: Date): Month {
+  return addMonths(currentMonth(now), -1)
+}
+
+export function isMonthComplete(month: Month, now: Date): boolean {
+  return monthsBetween(month, currentMonth(now)) > 0
+}
+
+/**
+ * How much of a period has passed: `complete` (every month), `to_date` (some
+ * months complete, the rest in progress or ahead: a quarter or year to date)
+ * or `provisional` (no month complete yet).
+ */
+export type PeriodState = 'complete' | 'to_date' | 'provisional'
+
+export function periodState(period: Period, now: Date): PeriodState {
+  const months = monthsInPeriod(period)
+  const complete = months.filter((m) => isMonthComplete(m, now)).length
+  if (complete === months.length) return 'complete'
+  return complete === 0 ? 'provisional' : 'to_date'
+}
+
+/** The period's complete months, in order (none for a provisional period). */
+export function completeMonthsOf(period: Period, now: Date): Month[] {
+  return monthsInPeriod(period).filter((m) => isMonthComplete(m, now))
 }

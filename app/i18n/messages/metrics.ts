@@ -99,6 +99,7 @@ export const metrics = defineMessages(
     'metric.field.vehicles_acquired': '新购或更新车辆数',
     'metric.field.nev_acquired': '新购或更新的新能源车辆数',
     'metric.field.co2e_kg': '碳排放量（千克CO₂e）',
+    'metric.field.fallback_co2e_kg': '其中使用替代因子计算的排放量（千克CO₂e）',
     'metric.field.avoided_co2e_kg': '减少的碳排放（千克CO₂e）',
 
     // Targets
@@ -120,14 +121,17 @@ export const metrics = defineMessages(
     'metrics.status.at_risk': '存在风险',
     'metrics.status.missed': '未达标',
     'metrics.status.insufficient_data': '数据不足',
-    'metrics.status.reason.lowCoverage': '报送数据的网点不足 {minCoverage}，无法判断。请督促网点按时报送。',
-    'metrics.status.reason.noLatestValue': '统计期最后一个月没有数据，无法判断。',
+    'metrics.status.provisional': '暂定',
+    'metrics.status.reason.provisional': '统计期尚未结束，数值为暂定，不判定达标与否。',
+    'metrics.status.reason.lowCoverage': '报送该项数据的网点不足 {minCoverage}，无法判断。请督促网点按时报送。',
+    'metrics.status.reason.noValue': '统计期内没有报送该指标的分子或分母数据，无法判断（不按零计）。',
     'metrics.status.reason.noBaseline': '缺少基准年数据，无法计算相对变化。',
-    'metrics.status.reason.latestMeets': '最近一个月的数值已达到目标。',
-    'metrics.status.reason.deadlinePassed': '截止日期已到，最近一个月的数值仍未达到目标。',
-    'metrics.status.reason.trendMeets': '按最近{trendMonths}个月的趋势推算，截止时可达到目标。',
-    'metrics.status.reason.trendFalls': '按最近{trendMonths}个月的趋势推算，截止时达不到目标。',
-    'metrics.status.reason.tooFewPoints': '最近{trendMonths}个月中有数据的月份少于{minTrendPoints}个，无法推算趋势。',
+    'metrics.status.reason.standingMet': '截止日期已过，目标为常态要求：统计期合计值满足目标。',
+    'metrics.status.reason.standingMissed': '截止日期已过，目标为常态要求：统计期合计值未满足目标。',
+    'metrics.status.reason.pooledMeets': '统计期合计值已达到目标。',
+    'metrics.status.reason.trendMeets': '按最近{trendMonths}个完整月份的趋势推算，截止时可达到目标。',
+    'metrics.status.reason.trendFalls': '按最近{trendMonths}个完整月份的趋势推算，截止时达不到目标。',
+    'metrics.status.reason.tooFewPoints': '最近{trendMonths}个完整月份中，有数据且覆盖率达标的月份少于{minTrendPoints}个，无法推算趋势。',
 
     // Benchmark suppression
     'metrics.benchmark.suppressed': '其他品牌网点少于{minimum}个，为保护商业信息不予显示。',
@@ -135,22 +139,25 @@ export const metrics = defineMessages(
     // Methodology (shown on the methodology page)
     'metrics.methodology.title': '达标状态的判定方法',
     'metrics.methodology.intro':
-      '每项指标按月计算：比率指标为分子合计 ÷ 分母合计（季度、年度同样先合计再相除，不是月度比率的平均）；分母为零时记为“无数据”。状态按以下顺序判定，适用第一条即止。',
+      '每项指标按统计期合计计算：比率指标为统计期内完整月份的分子合计 ÷ 分母合计（不是月度比率的平均，也不是最后一个月的数值）。某月的最后一天在北京时间（Asia/Shanghai）过去后，该月才算完整。没有报送数据支撑分子或分母时为“数据不足”，不按零计。状态按以下顺序判定，适用第一条即止。',
+    'metrics.methodology.provisional':
+      '1. 暂定：统计期内还没有完整月份（如当月），数值标为暂定，不判定“已达标”或“未达标”。报表默认打开最近一个完整月份；年度报表为最近一个完整年度，或标明“年初至今”的本年度（只含完整月份）。',
     'metrics.methodology.coverage':
-      '1. 数据不足：统计期内报送数据的网点占比（网点·月）低于 {minCoverage}。',
-    'metrics.methodology.latest': '2. 数据不足：统计期最后一个月没有该指标的数值。',
-    'metrics.methodology.met': '3. 已达标：统计期最后一个月的数值满足目标（不低于、不高于或等于目标值）。',
-    'metrics.methodology.missed': '4. 未达标：统计期已到或超过目标截止月份，而最后一个月的数值仍不满足目标。',
+      '2. 数据不足：统计期内报送该指标数据的网点占比（网点·月）低于 {minCoverage}。',
+    'metrics.methodology.latest': '3. 数据不足：统计期内没有报送该指标分子或分母的数据。',
+    'metrics.methodology.met':
+      '4. 截止日期已过（不晚于统计期末）的目标是常态要求：统计期合计值满足目标为“已达标”，否则为“未达标”。',
+    'metrics.methodology.missed': '5. 截止日期之前：统计期合计值已满足目标为“已达标”。',
     'metrics.methodology.trend':
-      '5. 截止日期之前：取截至统计期末最近 {trendMonths} 个月的月度数值（至少 {minTrendPoints} 个月有数据，否则为“数据不足”），用最小二乘法拟合一条直线，延伸到截止月份。推算值满足目标为“有望达标”，否则为“存在风险”。',
+      '6. 否则取截至统计期末最近 {trendMonths} 个完整月份的月度数值，覆盖率低于 {minCoverage} 的月份不参与趋势（报表列出这些月份），至少 {minTrendPoints} 个月才推算；用最小二乘法拟合一条直线，延伸到截止月份。推算值满足目标为“有望达标”，否则为“存在风险”；月份不足为“数据不足”。',
     'metrics.methodology.relative':
-      '相对基准年的目标（如单件包装耗材减少10%）：先把每个月的数值换算为相对基准的变化（数值 − 基准）÷ 基准，再按上述规则判定；缺少基准时为“数据不足”。',
+      '相对基准年的目标（如单件包装耗材减少10%）：先把合计值（以及趋势中的每个月）换算为相对基准的变化（数值 − 基准）÷ 基准，再按上述规则判定；缺少基准时为“数据不足”。',
     'metrics.methodology.nationalCount':
       '全国总量目标（如全年10亿件使用可循环包装的快件）不对单个地区判定达标与否，只显示该地区在目标年度1月1日至统计期末（不晚于截止日）的合计及其占全国目标的比例。',
     'metrics.methodology.inheritance':
       '一个地区适用本地区、所在城市、所在省份和全国的目标。同一指标取截止日期最近的未到期目标；都已到期时取最近到期的一个。截止日期相同时，以更下级地区的目标为准。企业自身的目标只用于该企业的数据。',
     'metrics.methodology.suppression':
-      '网点和快递企业可以看到所在区县或城市的跨品牌基准值；如果基准值背后的其他品牌网点少于 {minimum} 个，该数值不予显示，以免推算出竞争对手的数据。监管部门和平台管理员不受此限制。',
+      '网点和快递企业可以看到所在区县或城市的跨品牌基准值：只含其他品牌、且只计当期报送了数据的网点。某一区县某一月份报送的其他品牌网点为 1 至 {minimum} 个以下时，该单元格隐藏；包含它的城市、省份，以及包含该月的季度、年度的基准值也一并隐藏，因此无法用可见的数值相减推算出被隐藏的数值。监管部门和平台管理员不受此限制。',
     'metrics.methodology.rounding': '所有计算使用精确的十进制运算，只在显示时四舍五入。',
 
     // Target set file errors
@@ -267,6 +274,7 @@ export const metrics = defineMessages(
     'metric.field.vehicles_acquired': 'Vehicles bought or replaced',
     'metric.field.nev_acquired': 'NEVs bought or replaced',
     'metric.field.co2e_kg': 'Emissions (kg CO₂e)',
+    'metric.field.fallback_co2e_kg': 'Of which computed with fallback factors (kg CO₂e)',
     'metric.field.avoided_co2e_kg': 'Avoided emissions (kg CO₂e)',
 
     'metrics.targetKind.rate': 'Pass/fail target',
@@ -286,34 +294,40 @@ export const metrics = defineMessages(
     'metrics.status.at_risk': 'At risk',
     'metrics.status.missed': 'Missed',
     'metrics.status.insufficient_data': 'Insufficient data',
-    'metrics.status.reason.lowCoverage': 'Fewer than {minCoverage} of outlets reported, so no status can be given. Ask outlets to submit their data.',
-    'metrics.status.reason.noLatestValue': 'The last month of the period has no data, so no status can be given.',
+    'metrics.status.provisional': 'Provisional',
+    'metrics.status.reason.provisional': 'The period has not ended: the figures are provisional and no verdict is given.',
+    'metrics.status.reason.lowCoverage': 'Fewer than {minCoverage} of outlets reported this data, so no status can be given. Ask outlets to submit their data.',
+    'metrics.status.reason.noValue': 'Nothing was reported behind the numerator or the denominator in this period, so no status can be given (missing is not zero).',
     'metrics.status.reason.noBaseline': 'There is no baseline-year figure to compare against.',
-    'metrics.status.reason.latestMeets': 'The latest month already meets the target.',
-    'metrics.status.reason.deadlinePassed': 'The deadline has come and the latest month still does not meet the target.',
-    'metrics.status.reason.trendMeets': 'The trend of the last {trendMonths} months reaches the target by the deadline.',
-    'metrics.status.reason.trendFalls': 'The trend of the last {trendMonths} months does not reach the target by the deadline.',
-    'metrics.status.reason.tooFewPoints': 'Fewer than {minTrendPoints} of the last {trendMonths} months have data, too few to read a trend.',
+    'metrics.status.reason.standingMet': 'The deadline has passed and the target is a standing requirement: the period’s pooled value meets it.',
+    'metrics.status.reason.standingMissed': 'The deadline has passed and the target is a standing requirement: the period’s pooled value does not meet it.',
+    'metrics.status.reason.pooledMeets': 'The period’s pooled value already meets the target.',
+    'metrics.status.reason.trendMeets': 'The trend of the last {trendMonths} complete months reaches the target by the deadline.',
+    'metrics.status.reason.trendFalls': 'The trend of the last {trendMonths} complete months does not reach the target by the deadline.',
+    'metrics.status.reason.tooFewPoints': 'Fewer than {minTrendPoints} of the last {trendMonths} complete months have data with enough coverage, too few to read a trend.',
 
     'metrics.benchmark.suppressed': 'Hidden: fewer than {minimum} outlets of other brands are behind this figure, and it could reveal a competitor’s data.',
 
     'metrics.methodology.title': 'How target status is decided',
     'metrics.methodology.intro':
-      'Each metric is computed per month. A ratio is the sum of its numerator ÷ the sum of its denominator (for a quarter or year too: sums first, then divide, never an average of monthly ratios); with a zero denominator it has no value. The status is decided by the first of these rules that applies.',
-    'metrics.methodology.coverage': '1. Insufficient data: fewer than {minCoverage} of the outlets (in outlet-months) reported in the period.',
-    'metrics.methodology.latest': '2. Insufficient data: the last month of the period has no value for the metric.',
-    'metrics.methodology.met': '3. Met: the value of the last month of the period satisfies the target (at least, at most or equal to its value).',
-    'metrics.methodology.missed': '4. Missed: the period reaches or passes the month of the deadline and the last month still does not satisfy the target.',
+      'Each metric is computed from the period’s pooled figures: a ratio is the sum of its numerator ÷ the sum of its denominator over the period’s complete months (never an average of monthly ratios, nor the last month alone). A month is complete once its last day has passed in Asia/Shanghai. With nothing reported behind the numerator or the denominator the metric has insufficient data, never zero. The status is decided by the first of these rules that applies.',
+    'metrics.methodology.provisional':
+      '1. Provisional: no month of the period is complete yet (such as the month in progress); the figures are labelled provisional and never met or missed. Reports open on the last complete month; yearly reports on the last complete year, or this year to date, labelled as such (complete months only).',
+    'metrics.methodology.coverage': '2. Insufficient data: fewer than {minCoverage} of the outlets (in outlet-months) reported the metric’s data in the period.',
+    'metrics.methodology.latest': '3. Insufficient data: nothing was reported behind the metric’s numerator or denominator in the period.',
+    'metrics.methodology.met':
+      '4. A target whose deadline has passed (on or before the end of the period) is a standing requirement: met if the period’s pooled value satisfies it, otherwise missed.',
+    'metrics.methodology.missed': '5. Before the deadline: met if the period’s pooled value already satisfies the target.',
     'metrics.methodology.trend':
-      '5. Before the deadline: a straight line is fitted by least squares through the monthly values of the last {trendMonths} months up to the end of the period (at least {minTrendPoints} of them must have data, otherwise insufficient data) and extended to the month of the deadline. If that projected value satisfies the target the status is on track, otherwise at risk.',
+      '6. Otherwise a straight line is fitted by least squares through the monthly values of the last {trendMonths} complete months up to the end of the period, leaving out months whose coverage is below {minCoverage} (the report lists them), and extended to the month of the deadline: on track if that projected value satisfies the target, otherwise at risk; with fewer than {minTrendPoints} months, insufficient data.',
     'metrics.methodology.relative':
-      'Targets against a baseline year (such as 10% less packaging per parcel): each month’s value is first turned into its change against the baseline, (value − baseline) ÷ baseline, then the rules above apply; without a baseline the status is insufficient data.',
+      'Targets against a baseline year (such as 10% less packaging per parcel): the pooled value (and each month of the trend) is first turned into its change against the baseline, (value − baseline) ÷ baseline, then the rules above apply; without a baseline the status is insufficient data.',
     'metrics.methodology.nationalCount':
       'National totals (such as 1 billion parcels in recyclable packaging in a year) are not passed or failed by one region: the report shows the region’s total from 1 January of the target year to the end of the period (or the deadline, if earlier) and its share of the national target.',
     'metrics.methodology.inheritance':
       'A region is held to its own targets and those of its city, its province and the nation. For each metric the target with the nearest deadline not yet passed applies; when all have passed, the most recently passed one. With equal deadlines the lower region’s target prevails. A company’s own targets apply only to that company’s figures.',
     'metrics.methodology.suppression':
-      'Outlets and brands see their district’s or city’s cross-brand benchmark beside their own figures; a benchmark with fewer than {minimum} outlets of other brands behind it is hidden so that no brand can work out a competitor’s figures. Bureau officers and platform admins see every figure.',
+      'Outlets and brands see their district’s or city’s cross-brand benchmark beside their own figures: other brands only, counting only outlets that reported in the period. A district-month with 1 to fewer than {minimum} reporting outlets of other brands is hidden, and so is every benchmark that contains it (its city and province, the quarter and year that contain the month), so that no hidden figure can be worked out by subtracting visible ones. Bureau officers and platform admins see every figure.',
     'metrics.methodology.rounding': 'All figures are computed in exact decimal arithmetic and rounded only when shown.',
 
     'targets.error.invalidJson': 'Target file {file} is not valid JSON: {detail}. Check its brackets and quotes with a JSON validator.',

@@ -52,7 +52,11 @@ export const reportPages = defineMessages(
     'reports.baseline': '基准：{from}起12个月为 {value}',
     'reports.contribution.total': '{year}年合计 {total}，占全国目标 {share}',
     'reports.contribution.noData': '报表数据不含目标年度（{year}年），无法计算贡献。',
-    'reports.status.latest': '最近一个月：{value}',
+    'reports.status.pooled': '统计期合计值：{value}',
+    'reports.status.lowCoverageMonths': '覆盖率不足、未参与趋势的月份：{months}。',
+    'reports.periodState.provisional': '暂定：{period}尚未结束，数值随报送变化，不判定达标与否。',
+    'reports.periodState.to_date': '年初（季初）至今：只含已结束的月份，截至 {month}。',
+    'reports.period.provisionalOption': '{period}（暂定）',
     'reports.status.projected': '截止时推算：{value}',
     'reports.avoided.gross': '核算的减排总量（含已计入消费者的部分）',
     'reports.avoided.consumer': '已计入消费者绿色积分的减排（单独列示，不计入网点自身减排）',
@@ -134,7 +138,7 @@ export const reportPages = defineMessages(
     'reports.methodology.consumerCredit':
       '消费者因绿色行为（如把纸箱交回网点回收箱）获得绿色积分时，对应的减排量已计入消费者。同一份报表中，这部分减排单独列一行，并从网点自身的减排量中扣除，不重复计算；扣除后不低于零。被撤销的积分不再计入消费者。',
     'reports.methodology.baseline': '相对基准年的目标（如单件包装耗材减少10%）以该范围最早有收寄数据的连续12个月为基准。',
-    'reports.methodology.runningPeriod': '尚未结束的统计期（如本年度）按已有数据的最后一个月判定状态。',
+    'reports.methodology.runningPeriod': '某月最后一天在北京时间过去后才算完整。尚未结束的季度或年度只合计已结束的月份（标为“至今”）；当月标为“暂定”，不判定达标与否。',
     'reports.methodology.coverageDef':
       '报送覆盖率 = 当月提交了收寄统计的网点数 ÷ 当月营业的网点数（分拨中心不计），季度和年度按网点·月累计。',
     'reports.methodology.sameCity': '同城快件尚未纳入收寄统计，相关指标暂显示“数据不足”。',
@@ -259,7 +263,11 @@ export const reportPages = defineMessages(
     'reports.baseline': 'Baseline: {value} in the 12 months from {from}',
     'reports.contribution.total': '{total} in {year}, {share} of the national target',
     'reports.contribution.noData': 'The report’s data do not reach the target year ({year}), so no contribution can be given.',
-    'reports.status.latest': 'Latest month: {value}',
+    'reports.status.pooled': 'Pooled value of the period: {value}',
+    'reports.status.lowCoverageMonths': 'Months left out of the trend for low coverage: {months}.',
+    'reports.periodState.provisional': 'Provisional: {period} has not ended; the figures change as outlets report and no verdict is given.',
+    'reports.periodState.to_date': 'To date: complete months only, through {month}.',
+    'reports.period.provisionalOption': '{period} (provisional)',
     'reports.status.projected': 'Projected at the deadline: {value}',
     'reports.avoided.gross': 'Avoided emissions computed (including the part credited to consumers)',
     'reports.avoided.consumer': 'Avoided emissions credited to consumers’ green credits (shown apart, not counted as the outlets’ own)',
@@ -341,7 +349,7 @@ export const reportPages = defineMessages(
     'reports.methodology.consumerCredit':
       'When consumers earn green credits for an action (such as handing a carton back to an outlet’s recovery bin), the avoided emissions of that action are theirs. In the same report they are shown on their own line and subtracted from the outlets’ own avoided emissions, never counted twice; the outlets’ figure does not go below zero. Credits that were reversed no longer count as the consumer’s.',
     'reports.methodology.baseline': 'Targets against a baseline year (such as 10% less packaging per parcel) use the scope’s first 12 months with shipment data as the baseline.',
-    'reports.methodology.runningPeriod': 'A period that has not ended yet (such as this year) is judged at the last month with data.',
+    'reports.methodology.runningPeriod': 'A month is complete once its last day has passed in Asia/Shanghai. A quarter or year not yet over pools its complete months only (labelled to date); the month in progress is labelled provisional and never met or missed.',
     'reports.methodology.coverageDef':
       'Reporting coverage = outlets that sent shipment statistics in the month ÷ outlets open in the month (sorting centres excluded), summed as outlet-months over a quarter or year.',
     'reports.methodology.sameCity': 'Same-city parcels are not part of the shipment statistics yet, so their metric shows insufficient data.',

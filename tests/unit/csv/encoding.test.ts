@@ -64,7 +64,7 @@ describe('encoding detection', () => {
   })
 
   it('refuses an Excel workbook by its signature', () => {
-    expect(decodeCsvBytes(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]))).toEqual({ ok: false, code: 'excel_workbook', byteOffset: 0 })
+    expect(decodeCsvBytes(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]))).toEqual({ ok: false, code: 'excel_workbook', byteOffset: 0, encoding: null })
   })
 
   it('refuses bytes that break the chosen encoding instead of replacing them, naming where', () => {
@@ -116,5 +116,34 @@ describe('incremental decoding across chunk boundaries', () => {
     const decoder = createCsvDecoder()
     decoder.push(new Uint8Array([...utf8('网点编码,日期,收寄件数,电子运单件数,纸质运单件数,数据质量\n'), 0xe7, 0xbd]))
     expect(() => decoder.end()).toThrow(CsvDecodeError)
+  })
+})
+
+describe('bytes no CSV holds', () => {
+  const utf16 = (text: string, order: 'le' | 'be') => {
+    const out = new Uint8Array(text.length * 2)
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i)
+      out[i * 2 + (order === 'le' ? 0 : 1)] = code & 0xff
+      out[i * 2 + (order === 'le' ? 1 : 0)] = code >> 8
+    }
+    return out
+  }
+
+  it('names UTF-16 without a BOM, either byte order, as such (PostgreSQL refused its zero bytes with a raw error)', () => {
+    expect(decodeCsvBytes(utf16('outletCode,date\n', 'le'))).toEqual({ ok: false, code: 'utf16_without_bom', byteOffset: 0, encoding: 'UTF-16LE' })
+    expect(decodeCsvBytes(utf16('outletCode,date\n', 'be'))).toEqual({ ok: false, code: 'utf16_without_bom', byteOffset: 0, encoding: 'UTF-16BE' })
+    // with its BOM the same text is read
+    expect(decodeCsvBytes(new Uint8Array([0xff, 0xfe, ...utf16('a,b\n', 'le')]))).toEqual({ ok: true, encoding: 'utf-16le', text: 'a,b\n' })
+  })
+
+  it('refuses a NUL byte anywhere, naming the chunk it came in', () => {
+    const bytes = utf8('outletCode,date\nSF-1,2024-03-01\n')
+    bytes[20] = 0
+    expect(decodeCsvBytes(bytes)).toEqual({ ok: false, code: 'nul_byte', byteOffset: 0, encoding: null })
+    const decoder = createCsvDecoder()
+    // 30 three-byte characters and a newline: enough to decide UTF-8
+    decoder.push(utf8(`${'网'.repeat(30)}\n`))
+    expect(() => decoder.push(new Uint8Array([0x41, 0x00, 0x42]))).toThrow(expect.objectContaining({ code: 'nul_byte', byteOffset: 91 }))
   })
 })

@@ -38,7 +38,9 @@ const noRepack90: Target = {
   kind: 'rate',
   note: null,
 }
-const june2023: EvaluateOptions = { periodEnd: '2023-06-30', coverage: d('0.8') }
+// June 2023, six complete months Jan..Jun; the pooled value is given per case
+// (the report pools numerators and denominators, see tests/db/reports-verdicts).
+const june2023: EvaluateOptions = { periodEnd: '2023-06-30', pooled: d('0.85'), coverage: d('0.8') }
 
 describe('evaluateTarget: rate targets', () => {
   it('on_track: the least-squares trend of the last 6 months reaches the target by the deadline', () => {
@@ -51,7 +53,7 @@ describe('evaluateTarget: rate targets', () => {
     const result = status(evaluateTarget(noRepack90, series('2023-01', ['0.80', '0.82', '0.83', '0.85', '0.86', '0.88']), june2023))
     expect(result.status).toBe('on_track')
     expect(result.reason).toBe('metrics.status.reason.trendMeets')
-    expect(result.latest?.toString()).toBe('0.88')
+    expect(result.pooled?.toString()).toBe('0.85')
     expect(result.slopePerMonth?.toDecimalPlaces(10).toString()).toBe('0.0154285714')
     expect(result.projected?.toDecimalPlaces(6).toString()).toBe('0.971143')
   })
@@ -66,50 +68,76 @@ describe('evaluateTarget: rate targets', () => {
     expect(result.projected?.toDecimalPlaces(6).toString()).toBe('0.848857')
   })
 
-  it('met: the latest month already satisfies the target, even before the deadline', () => {
-    const result = status(evaluateTarget(noRepack90, series('2023-01', ['0.80', '0.85', '0.90']), { ...june2023, periodEnd: '2023-03-31' }))
+  it('met before the deadline when the pooled value already satisfies the target, whatever the last month says', () => {
+    // Last month 0.80, but the quarter pooled is 0.90: met (0.9 itself counts as met).
+    const result = status(evaluateTarget(noRepack90, series('2023-01', ['0.95', '0.95', '0.80']), { ...june2023, periodEnd: '2023-03-31', pooled: d('0.9') }))
     expect(result.status).toBe('met')
-    expect(result.latest?.toString()).toBe('0.9') // 0.90 ≥ 0.9: the boundary counts as met
+    expect(result.reason).toBe('metrics.status.reason.pooledMeets')
+    expect(result.pooled?.toString()).toBe('0.9')
   })
 
-  it('missed: the period reaches the deadline month and the latest value falls short', () => {
-    const values = ['0.80', '0.82', '0.83', '0.85', '0.86', '0.88', '0.88', '0.89', '0.89', '0.89', '0.89', '0.89']
-    const december = status(evaluateTarget(noRepack90, series('2023-01', values), { ...june2023, periodEnd: '2023-12-31' }))
+  it('a passed deadline is a standing requirement: the pooled value decides met or missed', () => {
+    // Henan 2026, recyclable transit bags ≥ 90% (deadline long passed): the year pooled is
+    // 95.0% while its last month alone was 85.5%: met. The trend is not consulted.
+    const bags: Target = { ...noRepack90, metric: 'recyclable_transit_bag_rate', deadline: '2025-12-31' }
+    const year = series('2026-01', ['0.97', '0.96', '0.96', '0.95', '0.95', '0.96', '0.97', '0.95', '0.96', '0.855'])
+    const met = status(evaluateTarget(bags, year, { periodEnd: '2026-10-31', pooled: d('0.95'), coverage: d('0.9') }))
+    expect(met.status).toBe('met')
+    expect(met.reason).toBe('metrics.status.reason.standingMet')
+    const missed = status(evaluateTarget(bags, year, { periodEnd: '2026-10-31', pooled: d('0.899'), coverage: d('0.9') }))
+    expect(missed.status).toBe('missed')
+    expect(missed.reason).toBe('metrics.status.reason.standingMissed')
+    // The deadline's own month: the period reaches it, so it is standing too.
+    const december = status(evaluateTarget(noRepack90, series('2023-12', ['0.95']), { ...june2023, periodEnd: '2023-12-31', pooled: d('0.89') }))
     expect(december.status).toBe('missed')
-    expect(december.reason).toBe('metrics.status.reason.deadlinePassed')
-    const later = status(
-      evaluateTarget(noRepack90, series('2024-01', ['0.89', '0.89', '0.89']), { ...june2023, periodEnd: '2024-03-31' }),
-    )
-    expect(later.status).toBe('missed')
   })
 
-  it('met after the deadline once the latest value satisfies it', () => {
-    const result = status(evaluateTarget(noRepack90, series('2024-01', ['0.91']), { ...june2023, periodEnd: '2024-01-31' }))
-    expect(result.status).toBe('met')
+  it('provisional: a period with no complete month is never met or missed', () => {
+    const result = status(evaluateTarget(noRepack90, series('2023-06', ['0.99']), { ...june2023, pooled: d('0.99'), provisional: true }))
+    expect(result.status).toBe('provisional')
+    expect(result.reason).toBe('metrics.status.reason.provisional')
   })
 
   it('insufficient_data when under half of the outlets reported (50% itself is enough)', () => {
     const points = series('2023-01', ['0.91', '0.92', '0.93', '0.94', '0.95', '0.96'])
-    const low = status(evaluateTarget(noRepack90, points, { ...june2023, coverage: d('0.49') }))
+    const options = { ...june2023, pooled: d('0.935') }
+    const low = status(evaluateTarget(noRepack90, points, { ...options, coverage: d('0.49') }))
     expect(low.status).toBe('insufficient_data')
     expect(low.reason).toBe('metrics.status.reason.lowCoverage')
-    expect(status(evaluateTarget(noRepack90, points, { ...june2023, coverage: null })).status).toBe('insufficient_data')
-    expect(status(evaluateTarget(noRepack90, points, { ...june2023, coverage: d('0.5') })).status).toBe('met')
+    expect(status(evaluateTarget(noRepack90, points, { ...options, coverage: null })).status).toBe('insufficient_data')
+    expect(status(evaluateTarget(noRepack90, points, { ...options, coverage: d('0.5') })).status).toBe('met')
   })
 
-  it('insufficient_data when the period’s last month has no value', () => {
-    const result = status(evaluateTarget(noRepack90, series('2023-01', ['0.80', '0.82', '0.83', '0.85', '0.86', null]), june2023))
+  it('insufficient_data when nothing was reported behind the pooled value (missing is not zero)', () => {
+    const result = status(evaluateTarget(noRepack90, series('2023-01', [null, null]), { ...june2023, pooled: null }))
     expect(result.status).toBe('insufficient_data')
-    expect(result.reason).toBe('metrics.status.reason.noLatestValue')
+    expect(result.reason).toBe('metrics.status.reason.noValue')
   })
 
   it('insufficient_data when fewer than 3 of the last 6 months have values', () => {
     // Nov and Dec 2022 lie outside the window Jan..Jun 2023; only May and June count.
     const points = [...series('2022-11', ['0.70', '0.71']), ...series('2023-05', ['0.80', '0.82'])]
-    const result = status(evaluateTarget(noRepack90, points, june2023))
+    const result = status(evaluateTarget(noRepack90, points, { ...june2023, pooled: d('0.81') }))
     expect(result.status).toBe('insufficient_data')
     expect(result.reason).toBe('metrics.status.reason.tooFewPoints')
-    expect(result.latest?.toString()).toBe('0.82')
+    expect(result.pooled?.toString()).toBe('0.81')
+  })
+
+  it('leaves months below the coverage floor out of the trend and names them', () => {
+    // Jan..Jun: 0.80 0.80 [0.99 at 20% coverage] 0.81 0.82 0.82. Without March the
+    // points are x = -5 -4 -2 -1 0, y = 0.80 0.80 0.81 0.82 0.82: mean x = -2.4, mean y = 0.81;
+    // Σdx·dy = (-2.6)(-0.01) + (-1.6)(-0.01) + (0.4)(0) + (1.4)(0.01) + (2.4)(0.01) = 0.08
+    // Σdx² = 6.76 + 2.56 + 0.16 + 1.96 + 5.76 = 17.2; slope = 0.08 / 17.2 = 0.0046511627…
+    // December (x = 6): 0.81 + 8.4 × 0.0046511627… = 0.8490697674… < 0.9: at risk.
+    // With March counted the line would be pulled up by 0.99.
+    const points = series('2023-01', ['0.80', '0.80', '0.99', '0.81', '0.82', '0.82']).map((p) => ({
+      ...p,
+      coverage: p.month === '2023-03' ? d('0.2') : d('0.9'),
+    }))
+    const result = status(evaluateTarget(noRepack90, points, { ...june2023, pooled: d('0.82') }))
+    expect(result.lowCoverageMonths).toEqual(['2023-03'])
+    expect(result.status).toBe('at_risk')
+    expect(result.projected?.toDecimalPlaces(6).toString()).toBe('0.84907')
   })
 
   it('ignores months after the period end', () => {
@@ -132,6 +160,7 @@ describe('evaluateTarget: rate targets', () => {
     const falling = status(
       evaluateTarget(zeroPlastic, series('2025-01', ['600', '500', '400', '300', '200', '100']), {
         periodEnd: '2025-06-30',
+        pooled: d('2100'),
         coverage: d('1'),
       }),
     )
@@ -140,10 +169,10 @@ describe('evaluateTarget: rate targets', () => {
     expect(falling.projected?.toString()).toBe('-500')
     // Flat at 100 a month: projected 100 > 0
     const flat = status(
-      evaluateTarget(zeroPlastic, series('2025-01', ['100', '100', '100']), { periodEnd: '2025-03-31', coverage: d('1') }),
+      evaluateTarget(zeroPlastic, series('2025-01', ['100', '100', '100']), { periodEnd: '2025-03-31', pooled: d('300'), coverage: d('1') }),
     )
     expect(flat.status).toBe('at_risk')
-    expect(status(evaluateTarget(zeroPlastic, series('2025-01', ['0']), { periodEnd: '2025-01-31', coverage: d('1') })).status).toBe('met')
+    expect(status(evaluateTarget(zeroPlastic, series('2025-01', ['0']), { periodEnd: '2025-01-31', pooled: d('0'), coverage: d('1') })).status).toBe('met')
   })
 })
 
@@ -157,21 +186,22 @@ describe('evaluateTarget: relative to baseline', () => {
     kind: 'relative_to_baseline',
     note: null,
   }
-  const options: EvaluateOptions = { periodEnd: '2020-06-30', coverage: d('1'), baseline: d('200') }
+  const options: EvaluateOptions = { periodEnd: '2020-06-30', pooled: d('186'), coverage: d('1'), baseline: d('200') }
 
-  it('compares each month’s change against the baseline', () => {
+  it('compares the pooled value’s and each month’s change against the baseline', () => {
     // 196 … 186 g: (196-200)/200 = -0.02 … (186-200)/200 = -0.07, a straight line
     // falling 0.01 a month; December (x = 6): -0.07 - 0.06 = -0.13 ≤ -0.1
     const result = status(evaluateTarget(lessPackaging, series('2020-01', ['196', '194', '192', '190', '188', '186']), options))
     expect(result.status).toBe('on_track')
-    expect(result.latest?.toString()).toBe('-0.07')
+    // pooled 186 g: (186 - 200) / 200 = -0.07 > -0.1, so the trend decides
+    expect(result.pooled?.toString()).toBe('-0.07')
     expect(result.projected?.toString()).toBe('-0.13')
   })
 
   it('is met at 178 g: (178 - 200) / 200 = -0.11', () => {
-    const result = status(evaluateTarget(lessPackaging, series('2020-06', ['178']), options))
+    const result = status(evaluateTarget(lessPackaging, series('2020-06', ['178']), { ...options, pooled: d('178') }))
     expect(result.status).toBe('met')
-    expect(result.latest?.toString()).toBe('-0.11')
+    expect(result.pooled?.toString()).toBe('-0.11')
   })
 
   it('needs a baseline', () => {
@@ -202,12 +232,12 @@ describe('evaluateTarget: national counts give a contribution, not a status', ()
 
   it('sums the target year up to the period end and divides by the national figure', () => {
     // (2,000,000 + 3,000,000 + 3,000,000) / 800,000,000 = 8,000,000 / 800,000,000 = 0.01
-    const result = evaluateTarget(cartons, points, { periodEnd: '2023-03-31', coverage: d('0.9') })
+    const result = evaluateTarget(cartons, points, { periodEnd: '2023-03-31', pooled: null, coverage: d('0.9') })
     expect(result).toEqual({ kind: 'contribution', total: d('8000000'), contribution: d('0.01'), lowCoverage: false })
   })
 
   it('stops at the deadline and flags low coverage', () => {
-    const result = evaluateTarget(cartons, points, { periodEnd: '2024-06-30', coverage: d('0.3') })
+    const result = evaluateTarget(cartons, points, { periodEnd: '2024-06-30', pooled: null, coverage: d('0.3') })
     if (result.kind !== 'contribution') throw new Error('expected a contribution')
     expect(result.total.toString()).toBe('8000000')
     expect(result.lowCoverage).toBe(true)
@@ -230,11 +260,11 @@ describe('status reasons in words', () => {
   it('fill the rule numbers into the message', () => {
     const result = status(evaluateTarget(noRepack90, series('2023-01', ['0.80', '0.80', '0.81', '0.81', '0.82', '0.82']), june2023))
     expect(translate('en', result.reason, result.params)).toBe(
-      'The trend of the last 6 months does not reach the target by the deadline.',
+      'The trend of the last 6 complete months does not reach the target by the deadline.',
     )
-    expect(translate('zh-CN', result.reason, result.params)).toBe('按最近6个月的趋势推算，截止时达不到目标。')
+    expect(translate('zh-CN', result.reason, result.params)).toBe('按最近6个完整月份的趋势推算，截止时达不到目标。')
     const low = status(evaluateTarget(noRepack90, [], { ...june2023, coverage: d('0.2') }))
-    expect(translate('zh-CN', low.reason, low.params)).toBe('报送数据的网点不足 50%，无法判断。请督促网点按时报送。')
+    expect(translate('zh-CN', low.reason, low.params)).toBe('报送该项数据的网点不足 50%，无法判断。请督促网点按时报送。')
   })
 })
 
@@ -243,10 +273,12 @@ describe('methodology text', () => {
     const en = methodologyKeys.map((key) => translate('en', key, ruleParams())).join('\n')
     const zh = methodologyKeys.map((key) => translate('zh-CN', key, ruleParams())).join('\n')
     expect(en).toContain('fewer than 50% of the outlets')
-    expect(en).toContain('the last 6 months up to the end of the period (at least 3 of them')
-    expect(en).toContain('fewer than 3 outlets of other brands')
+    expect(en).toContain('the last 6 complete months up to the end of the period, leaving out months whose coverage is below 50%')
+    expect(en).toContain('with fewer than 3 months, insufficient data')
+    expect(en).toContain('fewer than 3 reporting outlets of other brands is hidden')
+    expect(en).toContain('complete once its last day has passed in Asia/Shanghai')
     expect(zh).toContain('低于 50%')
-    expect(zh).toContain('最近 6 个月的月度数值（至少 3 个月有数据')
+    expect(zh).toContain('最近 6 个完整月份的月度数值')
     expect(en).not.toMatch(/\{\w+\}/) // no placeholder left unfilled
     expect(zh).not.toMatch(/\{\w+\}/)
   })

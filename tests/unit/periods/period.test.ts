@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { periodLabel } from '#app/domain/periods/label.ts'
 import {
   addMonths,
+  completeMonthsOf,
+  currentMonth,
+  lastCompleteMonth,
+  periodState,
+  shanghaiToday,
   formatPeriod,
   monthsBetween,
   monthsInPeriod,
@@ -97,5 +102,33 @@ describe('periodLabel', () => {
     expect(periodLabel(parse('2024-Q1'), 'en')).toBe('Q1 2024')
     expect(periodLabel(parse('2024'), 'zh-CN')).toBe('2024年')
     expect(periodLabel(parse('2024'), 'en')).toBe('2024')
+  })
+})
+
+describe('complete and provisional periods (Asia/Shanghai)', () => {
+  it('a month is complete once its last day has passed in Shanghai, not in UTC', () => {
+    // 2026-11-30T15:59Z is 23:59 on 30 November in Shanghai: November still in progress.
+    expect(currentMonth(new Date('2026-11-30T15:59:00Z'))).toBe('2026-11')
+    expect(lastCompleteMonth(new Date('2026-11-30T15:59:00Z'))).toBe('2026-10')
+    // 16:00Z is midnight on 1 December in Shanghai: November is complete.
+    expect(currentMonth(new Date('2026-11-30T16:00:00Z'))).toBe('2026-12')
+    expect(lastCompleteMonth(new Date('2026-11-30T16:00:00Z'))).toBe('2026-11')
+    expect(shanghaiToday(new Date('2026-12-31T17:00:00Z'))).toBe('2027-01-01')
+  })
+
+  it('tells complete, to-date and provisional periods apart on 7 December 2026', () => {
+    const now = new Date('2026-12-07T02:00:00Z')
+    expect(periodState({ kind: 'month', year: 2026, month: 11 }, now)).toBe('complete')
+    expect(periodState({ kind: 'month', year: 2026, month: 12 }, now)).toBe('provisional')
+    expect(periodState({ kind: 'quarter', year: 2026, quarter: 4 }, now)).toBe('to_date')
+    expect(periodState({ kind: 'year', year: 2026 }, now)).toBe('to_date')
+    expect(periodState({ kind: 'year', year: 2025 }, now)).toBe('complete')
+    expect(periodState({ kind: 'year', year: 2027 }, now)).toBe('provisional')
+    // The year to date is January to November: eleven complete months.
+    expect(completeMonthsOf({ kind: 'year', year: 2026 }, now)).toEqual([
+      '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11',
+    ])
+    expect(completeMonthsOf({ kind: 'quarter', year: 2026, quarter: 4 }, now)).toEqual(['2026-10', '2026-11'])
+    expect(completeMonthsOf({ kind: 'month', year: 2026, month: 12 }, now)).toEqual([])
   })
 })

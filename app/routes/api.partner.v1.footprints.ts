@@ -1,0 +1,13 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { maxFootprintBodyBytes } from '#app/domain/footprints/request.ts'
+import { creditContext } from '#app/services/credit-data.server.ts'
+import { footprintError, handleFootprintBatch, partnerJsonResponse, servePartnerRequest } from '#app/services/footprints.server.ts'
+
+// POST /api/partner/v1/footprints: a signed batch of parcels; answers their footprints.
+export async function loader(_args: LoaderFunctionArgs) {
+  return partnerJsonResponse(footprintError('method_not_allowed', { Allow: 'POST' }))
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  return servePartnerRequest(request, maxFootprintBodyBytes, async (req) => handleFootprintBatch(await creditContext(), req, new Date()))
+}

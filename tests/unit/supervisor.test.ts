@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import { plannedWorkers } from '../../supervisor.ts'
+
+describe('how many app processes npm start runs', () => {
+  const pg = 'postgres://postgres@127.0.0.1:5432/greenparcel'
+
+  it('one per core on PostgreSQL, or WEB_CONCURRENCY', () => {
+    expect(plannedWorkers({ DATABASE_URL: pg, NODE_ENV: 'production' }, 8)).toEqual({ ok: true, workers: 8 })
+    expect(plannedWorkers({ DATABASE_URL: pg, NODE_ENV: 'production', WEB_CONCURRENCY: '3' }, 8)).toEqual({ ok: true, workers: 3 })
+  })
+
+  it('exactly one on the embedded database (single writer), whatever WEB_CONCURRENCY says', () => {
+    expect(plannedWorkers({ NODE_ENV: 'production' }, 8)).toEqual({ ok: true, workers: 1 })
+    expect(plannedWorkers({ NODE_ENV: 'production', WEB_CONCURRENCY: '4' }, 8)).toEqual({ ok: true, workers: 1 })
+  })
+
+  it('one in development (hot reload)', () => {
+    expect(plannedWorkers({ DATABASE_URL: pg, NODE_ENV: 'development' }, 8)).toEqual({ ok: true, workers: 1 })
+  })
+
+  it('refuses a WEB_CONCURRENCY that is not a whole number from 1 to 256, naming it in both languages', () => {
+    for (const bad of ['0', 'two', '-1', '1.5', '999']) {
+      const planned = plannedWorkers({ DATABASE_URL: pg, WEB_CONCURRENCY: bad }, 2)
+      expect(planned.ok).toBe(false)
+      if (!planned.ok) {
+        expect(planned.message).toContain('WEB_CONCURRENCY 应为 1 到 256 之间的整数')
+        expect(planned.message).toContain(`WEB_CONCURRENCY must be a whole number from 1 to 256 (got “${bad}”)`)
+      }
+    }
+  })
+})
