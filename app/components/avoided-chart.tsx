@@ -28,8 +28,9 @@ export function AvoidedChart({ points, title }: { points: readonly AvoidedChartP
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="month" tickFormatter={(month: string) => month.slice(5)} fontSize={12} />
-          <YAxis width={44} fontSize={12} allowDecimals={false} />
+          {/* The year stays on the axis: twelve months cross a new year. */}
+          <XAxis dataKey="month" fontSize={11} minTickGap={6} />
+          <YAxis width={52} fontSize={12} allowDecimals={false} unit=" g" />
           <Tooltip
             formatter={(_value, _name, item) => [(item.payload as (typeof rows)[number]).gramsText, title]}
             labelFormatter={(_label, payload) => (payload[0]?.payload as (typeof rows)[number] | undefined)?.label ?? ''}

@@ -133,11 +133,7 @@ function MetricCell({ metric, locale }: { metric: GlanceMetric | null; locale: L
   return (
     <>
       <span className="metric-value">{metricValueText(locale, t, metric.code, metric.value)}</span>{' '}
-      {metric.status === 'provisional' ? (
-        <span className="status status-provisional" data-status="provisional">{t('glance.status.provisional')}</span>
-      ) : metric.status ? (
-        <StatusBadge status={metric.status} />
-      ) : null}
+      {metric.status && <StatusBadge status={metric.status} />}
       {metric.meetsSoFar !== null && <span className="small muted status-reason">{t(metric.meetsSoFar ? 'glance.soFarMeets' : 'glance.soFarBelow')}</span>}
     </>
   )

@@ -118,6 +118,11 @@ export default function ConsumerHome() {
         <>
           <section className="card narrow">
             <h2>{t('creditPages.me.chart')}</h2>
+            {credits.monthly.length > 0 && (
+              <p className="small muted" data-testid="chart-span">
+                {t('consumer.chartSpan', { from: monthLabel(credits.monthly[0]!.month), to: monthLabel(credits.monthly[credits.monthly.length - 1]!.month) })}
+              </p>
+            )}
             <AvoidedChart
               title={t('creditPages.me.grams')}
               points={credits.monthly.map((m) => ({

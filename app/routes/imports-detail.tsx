@@ -155,7 +155,6 @@ export default function ImportDetail() {
                     <tr>
                       <th className="num">{t('importPages.row')}</th>
                       <th>{t('importPages.column')}</th>
-                      <th>{t('importPages.code')}</th>
                       <th>{t('importPages.message')}</th>
                     </tr>
                   </thead>
@@ -163,8 +162,7 @@ export default function ImportDetail() {
                     {report.errors.map((e, i) => (
                       <tr key={`${e.row}-${i}`}>
                         <td className="num">{e.row}</td>
-                        <td>{e.column ?? '—'}</td>
-                        <td className="mono">{e.code}</td>
+                        <td className="import-column">{e.column ?? '—'}</td>
                         <td>{issueMessage(e, locale)}</td>
                       </tr>
                     ))}
@@ -191,7 +189,19 @@ export default function ImportDetail() {
             <span>{t('importPages.reason')}</span>
             <textarea name="reason" rows={2} maxLength={500} defaultValue={batch.reason ?? ''} />
           </label>
-          {report && <p className="hint">{canCommit ? t('importPages.commitHint') : t('importPages.nothingToCommit')}</p>}
+          {report && (
+            <p className="hint" data-testid="commit-hint">
+              {canCommit
+                ? t('importPreview.willWrite', {
+                    accepted: formatDecimal(locale, report.accepted),
+                    created: formatDecimal(locale, report.created),
+                    replaced: formatDecimal(locale, report.replaced),
+                    rejected: formatDecimal(locale, report.rejected),
+                    duplicates: formatDecimal(locale, report.duplicates),
+                  })
+                : t('importPages.nothingToCommit')}
+            </p>
+          )}
           <div>
             {canCommit && (
               <button type="submit" name="intent" value="commit" className="primary" disabled={navigation.state !== 'idle'} data-testid="commit">

@@ -28,10 +28,11 @@ describe('CSV upload in a real browser', () => {
     expect(await errorRow.locator('td').allTextContents()).toEqual([
       '3',
       '电子运单件数',
-      'part_exceeds_whole',
       '“电子运单件数”（950）不能大于“收寄件数”（900），请核对这两个数。',
     ])
 
+    // The wording says exactly what the commit writes and what it leaves out; the error codes stay in the CSV.
+    expect(await page.getByTestId('commit-hint').textContent()).toContain('确认后写入 2 行（新增 2 行，替换 0 行）；有错误的 1 行不写入')
     await page.getByTestId('commit').click()
     await expect.poll(() => detail.getAttribute('data-status'), { timeout: 60_000 }).toBe('committed')
     expect(await page.getByTestId('import-committed').textContent()).toContain('已导入 2 行')

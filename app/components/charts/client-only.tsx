@@ -6,13 +6,16 @@ import { useT } from '#app/i18n/react.ts'
  * hydration. Until then (and without JavaScript) the frame says where the
  * figures are; every figure is also in the report's tables.
  */
-export function ChartFrame({ title, testId, children }: { title: string; testId: string; children: () => ReactNode }) {
+export function ChartFrame({ title, testId, span = null, children }: { title: string; testId: string; span?: string | null; children: () => ReactNode }) {
   const [hydrated, setHydrated] = useState(false)
   const t = useT()
   useEffect(() => setHydrated(true), [])
   return (
     <figure className="chart" data-testid={testId}>
-      <figcaption>{title}</figcaption>
+      <figcaption>
+        {title}
+        {span && <span className="small muted chart-span"> · {span}</span>}
+      </figcaption>
       <div className="chart-body">{hydrated ? children() : <p className="muted small">{t('reports.charts.noScript')}</p>}</div>
     </figure>
   )

@@ -2,6 +2,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { formatDecimal } from '#app/i18n/format.ts'
 import { useLocale, useT } from '#app/i18n/react.ts'
 import { ChartFrame, chartColours, plotNumber } from './client-only.tsx'
+import { fillMonths, monthSpan } from './months.ts'
 
 export interface StackedBarsProps {
   title: string
@@ -16,13 +17,17 @@ export interface StackedBarsProps {
 export function StackedBars({ title, testId, rows, series, fractionDigits }: StackedBarsProps) {
   const t = useT()
   const locale = useLocale()
-  const data = rows.map((row) => ({
-    month: row.month,
-    ...Object.fromEntries(series.map((s) => [s.key, plotNumber(row.values[s.key]) ?? 0])),
-  }))
+  // A month without a row is an empty slot on the axis, not a zero bar.
+  const data = fillMonths(
+    rows.map((row) => ({
+      month: row.month,
+      ...Object.fromEntries(series.map((s) => [s.key, plotNumber(row.values[s.key])])),
+    })),
+    (month) => ({ month }),
+  )
   const format = (v: number) => formatDecimal(locale, String(v), fractionDigits)
   return (
-    <ChartFrame title={title} testId={testId}>
+    <ChartFrame title={title} testId={testId} span={monthSpan(rows.map((r) => r.month))}>
       {() =>
         data.length === 0 || series.length === 0 ? (
           <p className="muted">{t('reports.charts.empty')}</p>
@@ -30,7 +35,7 @@ export function StackedBars({ title, testId, rows, series, fractionDigits }: Sta
           <ResponsiveContainer width="100%" height={260}>
             <BarChart data={data} margin={{ top: 10, right: 16, bottom: 0, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="month" tick={{ fontSize: 12 }} />
+              <XAxis dataKey="month" tick={{ fontSize: 12 }} minTickGap={8} />
               <YAxis tick={{ fontSize: 12 }} tickFormatter={format} width={64} />
               <Tooltip formatter={(v: number) => format(v)} />
               <Legend />

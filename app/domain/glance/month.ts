@@ -69,7 +69,7 @@ export function previousMonth(month: string): string {
  * the value stands against a plain target today (null when there is no value
  * or the target is not a plain comparison).
  */
-export type GlanceStatus = TargetStatus | 'provisional'
+export type GlanceStatus = TargetStatus
 
 export function glanceStatus(
   verdict: TargetStatus | null,
