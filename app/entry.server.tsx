@@ -4,7 +4,7 @@ import { createReadableStreamFromReadable, type EntryContext } from '@remix-run/
 import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
-import { readDemoSignIns } from '#db/seed.ts'
+import { readDemoSignIns } from '#seeds/load/demo.ts'
 import { checkCreditsEnv } from './utils/credits-env.server.ts'
 import { boot as bootDatabase, projectRoot } from './utils/db.server.ts'
 import { env } from './utils/env.server.ts'

@@ -1,3 +1,14 @@
+import {
+  facilityElectricity,
+  packagingConsumption,
+  recoveryBins,
+  recoveryCollections,
+  reusableAssets,
+  shipmentStats,
+  vehicleUse,
+  vehicles,
+} from '#app/domain/records/index.ts'
+
 /**
  * How each table of the schema would live on a Citus cluster. Read by
  * tests/db/citus-schema.test.ts (which fails for a table missing here, or for
@@ -21,14 +32,14 @@ export const citusTables: Record<string, CitusPlacement> = {
   // Activity: one outlet's records, its results and rollups on one shard, so that
   // an import (always one outlet or one brand's outlets) and the recompute of an
   // outlet touch one node per outlet, and a report aggregates per shard in parallel.
-  shipment_stats: outletFact('daily parcels per outlet: the largest fact table'),
-  packaging_consumption: outletFact('packaging per outlet and period'),
-  recovery_bins: outletFact('bin census per outlet'),
-  recovery_collections: outletFact('collections per outlet and day'),
-  reusable_assets: outletFact('reusable assets per outlet and month'),
-  vehicles: outletFact('an outlet’s fleet; vehicle_use joins it on (outlet_id, id)'),
-  vehicle_use: outletFact('vehicle use per outlet and month'),
-  facility_electricity: outletFact('electricity per outlet and month'),
+  [shipmentStats.table]: outletFact('daily parcels per outlet: the largest fact table'),
+  [packagingConsumption.table]: outletFact('packaging per outlet and period'),
+  [recoveryBins.table]: outletFact('bin census per outlet'),
+  [recoveryCollections.table]: outletFact('collections per outlet and day'),
+  [reusableAssets.table]: outletFact('reusable assets per outlet and month'),
+  [vehicles.table]: outletFact('an outlet’s fleet; its vehicles’ use joins it on (outlet_id, id)'),
+  [vehicleUse.table]: outletFact('vehicle use per outlet and month'),
+  [facilityElectricity.table]: outletFact('electricity per outlet and month'),
   emission_results: outletFact('one result per record and set version, keyed by outlet first (decision 031)'),
   outlet_month_rollups: outletFact('the reports’ rollup, per outlet and month'),
   outlet_month_mix: outletFact('the reports’ mix rollup, per outlet and month'),

@@ -1,6 +1,13 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
-import type { RecordCode } from '#app/domain/activity/definitions.ts'
-import { recordDescriptors } from '#app/domain/records/index.ts'
+import {
+  facilityElectricity,
+  packagingConsumption,
+  recoveryCollections,
+  shipmentStats,
+  vehicleUse,
+  vehicles,
+  type RecordDescriptor,
+} from '#app/domain/records/index.ts'
 import { packagingMassKgSql } from '#app/domain/records/packaging-consumption.ts'
 import type { Database } from '../schema.ts'
 import { inTransaction } from '../transaction.ts'
@@ -43,7 +50,8 @@ const nevEnergies = sql.raw(`('BEV', 'PHEV', 'FCEV')`)
 // its design life, as its production emissions are (spec, "Emissions").
 const itemMass = sql.raw(packagingMassKgSql('c', 'i'))
 /** The date column that gives a record type's rows their month. */
-const dateOf = (code: RecordCode): string => recordDescriptors[code].dateColumn!
+const dateOf = (record: RecordDescriptor): string => record.dateColumn!
+const tableOf = (record: RecordDescriptor): RawBuilder<unknown> => sql.table(record.table)
 
 /** Recompute the rollup rows of these outlet-months. Call it in the transaction that changed the raw rows. */
 export async function refreshOutletMonths(
@@ -227,7 +235,7 @@ function factCte(
 
 function factCtes(mode: Mode): RawBuilder<unknown>[] {
   return [
-    factCte(mode, 'ship', { from: sql`shipment_stats s`, alias: 's', dateColumn: dateOf('shipment_stats') }, sql`
+    factCte(mode, 'ship', { from: sql`${tableOf(shipmentStats)} s`, alias: 's', dateColumn: dateOf(shipmentStats) }, sql`
       sum(s.parcels) as parcels,
       sum(s.e_waybill_parcels) as e_waybill_parcels,
       sum(coalesce(s.box_parcels, 0)) as box_parcels,
@@ -244,7 +252,7 @@ function factCtes(mode: Mode): RawBuilder<unknown>[] {
     factCte(
       mode,
       'pack',
-      { from: sql`packaging_consumption c join packaging_items i on i.id = c.item_id`, alias: 'c', dateColumn: dateOf('packaging_consumption') },
+      { from: sql`${tableOf(packagingConsumption)} c join packaging_items i on i.id = c.item_id`, alias: 'c', dateColumn: dateOf(packagingConsumption) },
       sql`
       sum(${itemMass}) as packaging_mass_kg,
       sum(case when i.meets_gb_t_16606 and i.meets_gb_43352 then ${itemMass} else 0 end) as standard_packaging_mass_kg,
@@ -254,17 +262,21 @@ function factCtes(mode: Mode): RawBuilder<unknown>[] {
       sum(case when i.plastic and not i.degradable and (i.category in ('bag', 'tape') or (i.category = 'transit_bag' and not i.reusable))
                then c.item_count else 0 end) as non_degradable_plastic_items`,
     ),
-    factCte(mode, 'coll', { from: sql`recovery_collections rc`, alias: 'rc', dateColumn: dateOf('recovery_collections') }, sql`
+    factCte(mode, 'coll', { from: sql`${tableOf(recoveryCollections)} rc`, alias: 'rc', dateColumn: dateOf(recoveryCollections) }, sql`
       sum(rc.cartons_reused) as cartons_reused`),
     factCte(
       mode,
       'vuse',
-      { from: sql`vehicle_use vu join vehicles v on v.outlet_id = vu.outlet_id and v.id = vu.vehicle_id`, alias: 'vu', dateColumn: dateOf('vehicle_use') },
+      {
+        from: sql`${tableOf(vehicleUse)} vu join ${tableOf(vehicles)} v on v.outlet_id = vu.outlet_id and v.id = vu.vehicle_id`,
+        alias: 'vu',
+        dateColumn: dateOf(vehicleUse),
+      },
       sql`
       sum(vu.distance_km) as distance_km,
       sum(case when v.energy in ${nevEnergies} then vu.distance_km else 0 end) as nev_distance_km`,
     ),
-    factCte(mode, 'fac', { from: sql`facility_electricity fe`, alias: 'fe', dateColumn: dateOf('facility_electricity') }, sql`
+    factCte(mode, 'fac', { from: sql`${tableOf(facilityElectricity)} fe`, alias: 'fe', dateColumn: dateOf(facilityElectricity) }, sql`
       sum(fe.electricity_kwh) as electricity_kwh`),
     factCte(
       mode,
@@ -445,7 +457,7 @@ function mixStatement(mode: Mode): RawBuilder<unknown> {
   const material = factCte(
     mode,
     'material',
-    { from: sql`packaging_consumption c join packaging_items i on i.id = c.item_id`, alias: 'c', dateColumn: dateOf('packaging_consumption'), groupBy: 'i.material' },
+    { from: sql`${tableOf(packagingConsumption)} c join packaging_items i on i.id = c.item_id`, alias: 'c', dateColumn: dateOf(packagingConsumption), groupBy: 'i.material' },
     sql`i.material as category, sum(${itemMass}) as value`,
   )
   return sql`
@@ -483,9 +495,9 @@ async function missingOutletsOfMonths(db: Kysely<Database>, keys: readonly Outle
 
 async function dataMonthRange(db: Kysely<Database>): Promise<{ from: string; to: string } | null> {
   // The months of the activity the rollups aggregate, each table by its own date column.
-  const ranges = (['shipment_stats', 'packaging_consumption', 'recovery_collections', 'vehicle_use', 'facility_electricity'] as const).map((code) => {
-    const date = sql.raw(dateOf(code))
-    return sql`select date_trunc('month', min(${date}))::date as lo, date_trunc('month', max(${date}))::date as hi from ${sql.table(code)} where superseded_at is null`
+  const ranges = [shipmentStats, packagingConsumption, recoveryCollections, vehicleUse, facilityElectricity].map((record) => {
+    const date = sql.raw(dateOf(record))
+    return sql`select date_trunc('month', min(${date}))::date as lo, date_trunc('month', max(${date}))::date as hi from ${tableOf(record)} where superseded_at is null`
   })
   const { rows } = await sql<{ from: string | null; to: string | null }>`
     select min(lo)::text as "from", max(hi)::text as "to" from (${sql.join(ranges, sql` union all `)}) ranges`.execute(db)
