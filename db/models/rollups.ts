@@ -235,16 +235,22 @@ function factCte(
 
 function factCtes(mode: Mode): RawBuilder<unknown>[] {
   return [
+    // A blank optional field is "not reported" (issue 13.3): a day enters a
+    // ratio's numerator and denominator only when it carries both fields.
     factCte(mode, 'ship', { from: sql`${tableOf(shipmentStats)} s`, alias: 's', dateColumn: dateOf(shipmentStats) }, sql`
       sum(s.parcels) as parcels,
       sum(s.e_waybill_parcels) as e_waybill_parcels,
-      sum(coalesce(s.box_parcels, 0)) as box_parcels,
-      sum(coalesce(s.narrow_tape_box_parcels, 0)) as narrow_tape_box_parcels,
-      sum(coalesce(s.ecommerce_parcels, 0)) as ecommerce_parcels,
-      sum(coalesce(s.ecommerce_original_parcels, 0)) as ecommerce_original_parcels,
-      sum(coalesce(s.recyclable_packaging_parcels, 0)) as recyclable_packaging_parcels,
-      sum(coalesce(s.transit_bags, 0)) as transit_bags,
-      sum(coalesce(s.recyclable_transit_bags, 0)) as recyclable_transit_bags`),
+      sum(case when s.narrow_tape_box_parcels is not null then s.box_parcels end) as box_parcels,
+      sum(case when s.box_parcels is not null then s.narrow_tape_box_parcels end) as narrow_tape_box_parcels,
+      sum(case when s.ecommerce_original_parcels is not null then s.ecommerce_parcels end) as ecommerce_parcels,
+      sum(case when s.ecommerce_parcels is not null then s.ecommerce_original_parcels end) as ecommerce_original_parcels,
+      sum(s.recyclable_packaging_parcels) as recyclable_packaging_parcels,
+      sum(case when s.recyclable_transit_bags is not null then s.transit_bags end) as transit_bags,
+      sum(case when s.transit_bags is not null then s.recyclable_transit_bags end) as recyclable_transit_bags,
+      bool_or(s.box_parcels is not null and s.narrow_tape_box_parcels is not null) as narrow_tape_reported,
+      bool_or(s.ecommerce_parcels is not null and s.ecommerce_original_parcels is not null) as no_repack_reported,
+      bool_or(s.recyclable_packaging_parcels is not null) as recyclable_packaging_reported,
+      bool_or(s.transit_bags is not null and s.recyclable_transit_bags is not null) as transit_bag_reported`),
     // Standard-compliant: the mandatory GB 43352-2023 limits and the GB/T
     // 16606 series both met. Non-degradable plastic items are what the SPB
     // 2022 phase-out names: plastic bags, plastic tape and single-use woven
@@ -290,7 +296,8 @@ function factCtes(mode: Mode): RawBuilder<unknown>[] {
       sum(case when e.category = 'facility' then e.co2e_kg else 0 end) as facility_co2e_kg,
       sum(coalesce(e.avoided_co2e_kg, 0)) as avoided_co2e_kg,
       sum(case when e.category in ('packaging', 'fleet', 'facility') and e.provenance -> 'fallbacks' is not null then e.co2e_kg else 0 end) as fallback_co2e_kg,
-      array_agg(distinct e.factor_set_version) as factor_set_versions`,
+      array_agg(distinct e.factor_set_version) as factor_set_versions,
+      bool_or(e.category in ('packaging', 'fleet', 'facility')) as has_emissions`,
     ),
     factCte(
       mode,
@@ -328,6 +335,20 @@ function rollupColumns(): [string, RawBuilder<unknown>][] {
     // Reported: the outlet sent shipment statistics for at least one day of the month.
     ['reporting_outlets', sql`(${open} and ship.outlet_id is not null)::int`],
     ['outlets_with_bin', sql`(${open} and coalesce(bins.has_bin, false))::int`],
+    // Outlet-months that reported each metric's data (migration 0019): its coverage, and what tells a
+    // count reported by nobody (insufficient data) from a reported 0.
+    ['narrow_tape_reporting_outlets', sql`(${open} and coalesce(ship.narrow_tape_reported, false))::int`],
+    ['no_repack_reporting_outlets', sql`(${open} and coalesce(ship.no_repack_reported, false))::int`],
+    ['recyclable_packaging_reporting_outlets', sql`(${open} and coalesce(ship.recyclable_packaging_reported, false))::int`],
+    ['transit_bag_reporting_outlets', sql`(${open} and coalesce(ship.transit_bag_reported, false))::int`],
+    ['packaging_reporting_outlets', sql`(${open} and pack.outlet_id is not null)::int`],
+    ['collection_reporting_outlets', sql`(${open} and coll.outlet_id is not null)::int`],
+    ['emissions_reporting_outlets', sql`(${open} and coalesce(emis.has_emissions, false))::int`],
+    // Per-parcel intensities pool only outlet-months that reported both sides.
+    ['per_parcel_packaging_mass_kg', sql`case when ${open} and ship.outlet_id is not null then coalesce(pack.packaging_mass_kg, 0) else 0 end`],
+    ['packaging_parcels', sql`case when ${open} and pack.outlet_id is not null then coalesce(ship.parcels, 0) else 0 end`],
+    ['per_parcel_co2e_kg', sql`case when ${open} and ship.outlet_id is not null then coalesce(emis.co2e_kg, 0) else 0 end`],
+    ['emissions_parcels', sql`case when ${open} and coalesce(emis.has_emissions, false) then coalesce(ship.parcels, 0) else 0 end`],
     ['parcels', n('ship.parcels')],
     ['e_waybill_parcels', n('ship.e_waybill_parcels')],
     ['box_parcels', n('ship.box_parcels')],
