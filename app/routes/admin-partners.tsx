@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { int4Id } from '#app/domain/ids.ts'
@@ -11,7 +11,11 @@ import { requireRole } from '#app/utils/auth.server.ts'
 import { creditKeys } from '#app/utils/credits-env.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
-import { requireForm } from '#app/utils/forms.server.ts'
+import { issuesToFieldErrors, requireForm } from '#app/utils/forms.server.ts'
+
+// The page shows a partner's secret once, after an action: no browser or proxy may keep a copy.
+// Without this export Remix drops the action's own Cache-Control from the document.
+export const headers: HeadersFunction = () => ({ 'Cache-Control': 'no-store' })
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -47,8 +51,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)]))
     const parsed = createSchema.safeParse(form)
     if (!parsed.success) {
-      const errors: Partial<Record<Field, Message>> = {}
-      for (const issue of parsed.error.issues) errors[issue.path[0] as Field] ??= { key: issue.message as MessageKey }
+      const errors = issuesToFieldErrors<Field>(parsed.error.issues, ['name', 'ratePerSecond', 'burst'])
       return data<ActionResult>({ ok: false, errors, values }, { status: 400 })
     }
     const created = await createPartner(db, actor, creditKeys(), parsed.data)

@@ -5,6 +5,7 @@ import type { Viewer } from '#app/domain/access.ts'
 import { getMetric, isMetricCode, metricCodes } from '#app/domain/metrics/definitions.ts'
 import { isIsoDate } from '#app/domain/periods/period.ts'
 import type { Message, MessageKey } from '#app/i18n/index.ts'
+import { issueToMessage } from '#app/utils/forms.server.ts'
 import { appendAudit } from '#db/models/audit.ts'
 import {
   deleteTarget as deleteTargetRow,
@@ -89,7 +90,7 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
     const key = issue.message
     errors[field] = key.startsWith('adminTargets.field.')
       ? { key: 'adminTargets.error.required', params: { field: key } }
-      : { key: key as MessageKey }
+      : issueToMessage(issue)
   }
   return errors
 }
