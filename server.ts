@@ -1,4 +1,5 @@
 import cluster from 'node:cluster'
+import { randomBytes } from 'node:crypto'
 import { readdirSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
@@ -6,7 +7,7 @@ import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express, { type RequestHandler } from 'express'
-import { isAllowedMutation } from '#app/domain/security.ts'
+import { contentSecurityPolicy, isAllowedMutation, strictTransportSecurity } from '#app/domain/security.ts'
 import { plannedWorkers, supervise, type ListeningMessage } from '#app/utils/supervisor.server.ts'
 
 // The one server for development and production. In production it serves the
@@ -58,6 +59,13 @@ app.use((req, res, next) => {
   res.setHeader('X-Content-Type-Options', 'nosniff')
   res.setHeader('Referrer-Policy', 'same-origin')
   res.setHeader('X-Frame-Options', 'DENY')
+  // A fresh nonce per response for the inline scripts Remix renders (entry.server.tsx).
+  // Not under the development server: Vite's hot reload injects scripts and styles of its own.
+  const nonce = randomBytes(16).toString('base64')
+  res.locals.cspNonce = nonce
+  if (!vite) res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce))
+  // req.secure honours X-Forwarded-Proto only when TRUST_PROXY=1.
+  if (req.secure) res.setHeader('Strict-Transport-Security', strictTransportSecurity)
   const allowed = isAllowedMutation({
     method: req.method,
     path: req.path,
@@ -118,7 +126,14 @@ function precompressed(root: string): RequestHandler {
   }
 }
 
-app.all('*', createRequestHandler({ build: vite ? loadBuild : build, mode: development ? 'development' : 'production' }))
+app.all(
+  '*',
+  createRequestHandler({
+    build: vite ? loadBuild : build,
+    mode: development ? 'development' : 'production',
+    getLoadContext: (_req, res) => ({ cspNonce: String(res.locals.cspNonce) }),
+  }),
+)
 
 const server = app.listen(started.port, () => {
   const lines = [`GreenParcel 绿色快递协同平台 → http://localhost:${started.port}`, ...started.lines]

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream'
 import path from 'node:path'
-import { createReadableStreamFromReadable, type EntryContext } from '@remix-run/node'
+import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext } from '@remix-run/node'
 import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
@@ -8,6 +8,7 @@ import { readDemoSignIns } from '#seeds/load/demo.ts'
 import { checkCreditsEnv } from './utils/credits-env.server.ts'
 import { boot as bootDatabase, projectRoot } from './utils/db.server.ts'
 import { env } from './utils/env.server.ts'
+import { NonceContext } from './utils/nonce.ts'
 
 const ABORT_DELAY = 5_000
 
@@ -35,13 +36,18 @@ export default function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
+  loadContext: AppLoadContext,
 ) {
+  const nonce = loadContext.cspNonce ?? ''
   const callback = isbot(request.headers.get('user-agent') ?? '') ? 'onAllReady' : 'onShellReady'
   return new Promise((resolve, reject) => {
     let shellRendered = false
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
+      <NonceContext.Provider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </NonceContext.Provider>,
       {
+        nonce,
         [callback]() {
           shellRendered = true
           const body = new PassThrough()

@@ -22,6 +22,7 @@ import { useT } from '#app/i18n/react.ts'
 import stylesheet from '#app/styles/app.css?url'
 import { getSessionUser } from '#app/utils/auth.server.ts'
 import { getLocale } from '#app/utils/locale.server.ts'
+import { useNonce } from '#app/utils/nonce.ts'
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
@@ -92,6 +93,7 @@ function Header({ user }: { user: RootData['user'] }) {
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<RootData>('root')
   const locale: Locale = data?.locale ?? defaultLocale
+  const nonce = useNonce()
   return (
     <html lang={locale}>
       <head>
@@ -105,8 +107,8 @@ export function Layout({ children }: { children: ReactNode }) {
       <body>
         <Header user={data?.user ?? null} />
         <main className="page">{children}</main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   )
@@ -121,7 +123,15 @@ export function ErrorBoundary() {
   const t = useT()
   const status = isRouteErrorResponse(error) ? error.status : 500
   const message =
-    status === 403 ? t('error.forbidden') : status === 404 ? t('error.notFound') : t('error.unexpected')
+    status === 400
+      ? t('error.badRequest')
+      : status === 403
+        ? t('error.forbidden')
+        : status === 404
+          ? t('error.notFound')
+          : status === 413
+            ? t('error.tooLarge')
+            : t('error.unexpected')
   return (
     <section className="card error-page" data-testid="error-page" data-status={status}>
       <h1>{t('error.title')}</h1>

@@ -46,11 +46,12 @@ const versionSchema = z.object({ version: z.string().regex(/^\d{4}\.\d+$/) })
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, ['admin'])
-  if (Number(request.headers.get('content-length') ?? 0) > 3 * maxFileMb * 1024 * 1024 + 64 * 1024) {
+  const maxBodyBytes = 3 * maxFileMb * 1024 * 1024 + 64 * 1024
+  if (Number(request.headers.get('content-length') ?? 0) > maxBodyBytes) {
     return data<ActionResult>({ ok: false, errors: { form: { key: 'adminFactors.error.tooLarge', params: { max: maxFileMb } } } }, { status: 413 })
   }
   const db = await getDb()
-  const form = await requireForm(request)
+  const form = await requireForm(request, { maxBytes: maxBodyBytes })
   const intent = form.get('intent')
   const now = new Date()
 

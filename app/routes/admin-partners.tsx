@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { int4Id } from '#app/domain/ids.ts'
@@ -12,6 +12,10 @@ import { creditKeys } from '#app/utils/credits-env.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
 import { issuesToFieldErrors, requireForm } from '#app/utils/forms.server.ts'
+
+// The page shows a partner's secret once, after an action: no browser or proxy may keep a copy.
+// Without this export Remix drops the action's own Cache-Control from the document.
+export const headers: HeadersFunction = () => ({ 'Cache-Control': 'no-store' })
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { hasMessage, type Message } from '#app/i18n/index.ts'
+import { BodyTooLarge, readBoundedBody } from './body.server.ts'
 
 /**
  * One way to handle a form: read it, refuse what no field may hold (a NUL
@@ -16,6 +17,11 @@ export const formLimits = {
   maxValueLength: 20_000,
   /** What is sent back to refill the form. */
   maxEchoLength: 1_000,
+  /**
+   * The whole body of a form without files, counted as it is read: far more
+   * than any form of the app sends, far less than a process can hold many of.
+   */
+  maxBodyBytes: 1024 * 1024,
 } as const
 
 export type FieldErrors<F extends string = string> = Partial<Record<F | 'form', Message>>
@@ -31,10 +37,38 @@ export interface FormOptions {
   fields?: readonly string[]
 }
 
-/** The request's form, or null when the body is not a form that can be read. */
-export async function readForm(request: Request): Promise<FormData | null> {
+export interface ReadFormOptions {
+  /** The body's bound in bytes (forms with files set their own); `formLimits.maxBodyBytes` otherwise. */
+  maxBytes?: number
+}
+
+/** The 413 answer to a body past its bound, in both languages (the error page says it again in the reader's). */
+export function tooLargeResponse(maxBytes: number): Response {
+  const size = maxBytes >= 1024 * 1024 ? `${Math.floor(maxBytes / 1024 / 1024)} MB` : `${Math.floor(maxBytes / 1024)} KB`
+  return new Response(`提交的内容太大（最多 ${size}）。\nThe request is too large (at most ${size}).`, {
+    status: 413,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+  })
+}
+
+/**
+ * The request's form, or null when the body is not a form that can be read.
+ * The body is counted as it arrives and a body past its bound is answered
+ * with a 413 (thrown), whatever Content-Length said or did not say.
+ */
+export async function readForm(request: Request, options: ReadFormOptions = {}): Promise<FormData | null> {
+  const maxBytes = options.maxBytes ?? formLimits.maxBodyBytes
+  let body: Uint8Array<ArrayBuffer>
   try {
-    return await request.formData()
+    body = await readBoundedBody(request, maxBytes)
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw tooLargeResponse(maxBytes)
+    // The client went away mid-body: nothing to answer, and nothing to parse.
+    return null
+  }
+  const contentType = request.headers.get('Content-Type') ?? ''
+  try {
+    return await new Response(body, { headers: { 'Content-Type': contentType } }).formData()
   } catch {
     return null
   }
@@ -101,8 +135,8 @@ export async function parseForm<S extends z.ZodTypeAny, F extends string = strin
  * 400 answer (never a 500) when it cannot be read or holds what no field may
  * hold (a NUL byte, an overlong value, too many fields).
  */
-export async function requireForm(request: Request): Promise<FormData> {
-  const form = await readForm(request)
+export async function requireForm(request: Request, options: ReadFormOptions = {}): Promise<FormData> {
+  const form = await readForm(request, options)
   const refuse = (message: string) => new Response(message, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
   if (!form) throw refuse('表单无法读取，请刷新页面后重新提交。\nThe form could not be read: please reload the page and submit it again.')
   let count = 0

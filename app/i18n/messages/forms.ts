@@ -9,6 +9,8 @@ export const forms = defineMessages(
     'form.error.tooLong': '这一项太长，最多 {max} 个字符。',
     'form.error.unreadable': '表单无法读取，请刷新页面后重新提交。',
     'form.error.tooManyFields': '表单的字段太多，请刷新页面后重新提交。',
+    'error.badRequest': '提交的内容无法处理，请返回修改后重新提交。',
+    'error.tooLarge': '提交的内容太大，超过了这个页面能接收的上限。',
   },
   {
     'form.error.invalid': 'This field is not valid: please check it and fill it in again.',
@@ -17,5 +19,7 @@ export const forms = defineMessages(
     'form.error.tooLong': 'This field is too long: at most {max} characters.',
     'form.error.unreadable': 'The form could not be read: please reload the page and submit it again.',
     'form.error.tooManyFields': 'The form has too many fields: please reload the page and submit it again.',
+    'error.badRequest': 'What was sent could not be used: please go back, correct it and send it again.',
+    'error.tooLarge': 'What was sent is too large: it is over the most this page accepts.',
   },
 )
