@@ -78,7 +78,7 @@ export const citusTables: Record<string, CitusPlacement> = {
   partner_keys: { kind: 'reference', why: 'a few keys per partner' },
   partner_rate_buckets: { kind: 'reference', why: 'one row per partner' },
   // A consumer's profile is unique by phone hash, member code and user; Citus can
-  // enforce those only on a table it does not shard. docs/scale.md sizes it.
+  // enforce those only on a table it does not shard.
   consumers: { kind: 'reference', why: 'unique by phone hash and member code, which a sharded table cannot enforce' },
 
   // Operational, on the coordinator.
