@@ -7,7 +7,7 @@ import { issueMessage } from '#app/domain/activity/messages.ts'
 import type { Message } from '#app/i18n/index.ts'
 import { formatDate, formatDateTime, formatDecimal, formatPercent } from '#app/i18n/format.ts'
 import { useLocale, useT } from '#app/i18n/react.ts'
-import { batchPage, startCommit, startPreview, uploaderRoles } from '#app/services/imports.server.ts'
+import { batchPage, cancelJob, startCommit, startPreview, uploaderRoles } from '#app/services/imports.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
@@ -35,7 +35,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } else if (intent === 'recheck') {
     const reason = String(form.get('reason') ?? '').trim().slice(0, 500) || null
     await db.updateTable('import_batches').set({ replace_existing: form.get('replace') === 'on', reason }).where('id', '=', page.id).where('status', 'in', ['validated', 'failed']).execute()
-    if (!page.running) startPreview(db, viewer, id)
+    const result = await startPreview(db, viewer, id)
+    if (!result.ok) return data<{ error: Message }>({ error: result.error }, { status: 409 })
+  } else if (intent === 'cancel') {
+    const result = await cancelJob(db, viewer, id)
+    if (!result.ok) return data<{ error: Message }>({ error: result.error }, { status: 409 })
   } else {
     throw new Response('Unknown intent', { status: 400 })
   }
@@ -94,6 +98,11 @@ export default function ImportDetail() {
               {t('importPages.processingNoJs')} <Link to={`/imports/${batch.id}`}>{t('importPages.refresh')}</Link>
             </p>
           </noscript>
+          <Form method="post" className="inline-form">
+            <button type="submit" name="intent" value="cancel" className="secondary" data-testid="cancel-job" title={t('importJobs.cancelHint')}>
+              {t('importJobs.cancel')}
+            </button>
+          </Form>
         </div>
       )}
       {committed && report && (
