@@ -83,6 +83,7 @@ export const citusTables: Record<string, CitusPlacement> = {
 
   // Operational, on the coordinator.
   import_batches: { kind: 'local', why: 'one row per upload; a job table, not a fact' },
+  import_jobs: { kind: 'local', why: 'the queue of import previews and commits' },
   sessions: { kind: 'local', why: 'sign-in sessions' },
   login_attempts: { kind: 'local', why: 'sign-in rate limiting' },
   audit_log: { kind: 'local', why: 'admin actions' },

@@ -8,7 +8,7 @@ import { issueMessage } from '#app/domain/activity/messages.ts'
 import type { Message } from '#app/i18n/index.ts'
 import { formatDate, formatDateTime, formatDecimal, formatPercent } from '#app/i18n/format.ts'
 import { useLocale, useT } from '#app/i18n/react.ts'
-import { batchPage, startCommit, startPreview, uploaderRoles } from '#app/services/imports.server.ts'
+import { batchPage, cancelJob, startCommit, startPreview, uploaderRoles } from '#app/services/imports.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
@@ -25,7 +25,7 @@ type ActionResult = { errors: FieldErrors }
 
 // The reason is cut to what the batch stores, as before, rather than refused.
 const batchSchema = z.object({
-  intent: z.enum(['commit', 'recheck']),
+  intent: z.enum(['commit', 'recheck', 'cancel']),
   replace: z.string().optional(),
   reason: z.string().optional().transform((value) => (value ?? '').trim().slice(0, 500)),
 })
@@ -43,9 +43,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (parsed.data.intent === 'commit') {
     const result = await startCommit(db, viewer, id, { replace, reason })
     if (!result.ok) return data<ActionResult>({ errors: { form: result.error } }, { status: 409 })
-  } else {
+  } else if (parsed.data.intent === 'recheck') {
     await db.updateTable('import_batches').set({ replace_existing: replace, reason }).where('id', '=', page.id).where('status', 'in', ['validated', 'failed']).execute()
-    if (!page.running) startPreview(db, viewer, id)
+    const result = await startPreview(db, viewer, id)
+    if (!result.ok) return data<ActionResult>({ errors: { form: result.error } }, { status: 409 })
+  } else {
+    const result = await cancelJob(db, viewer, id)
+    if (!result.ok) return data<ActionResult>({ errors: { form: result.error } }, { status: 409 })
   }
   throw redirect(`/imports/${id}`)
 }
@@ -102,6 +106,11 @@ export default function ImportDetail() {
               {t('importPages.processingNoJs')} <Link to={`/imports/${batch.id}`}>{t('importPages.refresh')}</Link>
             </p>
           </noscript>
+          <Form method="post" className="inline-form">
+            <button type="submit" name="intent" value="cancel" className="secondary" data-testid="cancel-job" title={t('importJobs.cancelHint')}>
+              {t('importJobs.cancel')}
+            </button>
+          </Form>
         </div>
       )}
       {committed && report && (

@@ -8,7 +8,18 @@ import { utf8Bom } from '#app/domain/csv/template.ts'
 import { activityContext, scopeNeeds, vehicleRanges } from './activity.server.ts'
 
 export { commitImport, previewImport, type CommitResult } from './imports/commit.ts'
-export { batchPage, batchRejectedCsv, createUpload, isJobRunning, jobProgress, startCommit, startPreview, waitForJob, type NewUpload, type StartResult } from './imports/jobs.ts'
+export { batchPage, batchRejectedCsv } from './imports/batches.ts'
+export {
+  cancelJob,
+  createUpload,
+  recoverInterrupted,
+  startCommit,
+  startImportWorker,
+  startPreview,
+  waitForJob,
+  type NewUpload,
+  type StartResult,
+} from './imports/jobs.ts'
 export { receiveUpload, type UploadResult } from './imports/receive.ts'
 export { rejectedCsvChunks, writeRejectedCsv } from './imports/rejected.ts'
 export {

@@ -13,6 +13,7 @@ import { assertWriter, chinaToday, costInputMaker, isCosted, loadValidation } fr
 import { getFactorSetInForce } from '../emissions.server.ts'
 import { costChunk, newCostTotals, type CostRules, type CostTotals } from './cost.ts'
 import { bytesOf, decodeChunk, sha256Of } from './decode.ts'
+import { preferCause } from './failure.ts'
 import { dedupeChunk, type DedupeRules, type Refusal } from './dedupe.ts'
 import { CsvParseStage, type ParsedRows } from './parse.ts'
 import { RejectedRows } from './rejected.ts'
@@ -184,7 +185,7 @@ export async function runPipeline(lookupDb: Kysely<Database>, request: ImportReq
       }
     })()
     writing.catch((error: unknown) => {
-      failure ??= error
+      failure = preferCause(failure, error)
       stopped = true
     })
     // The next chunk may be prepared once this one is, and written once this one is.

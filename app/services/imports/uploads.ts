@@ -55,3 +55,8 @@ export async function storeUpload(data: AsyncIterable<Uint8Array>, fileName: str
   }
   return { storedName, fileName: path.basename(fileName).slice(0, 200) || 'upload.csv', bytes, sha256: hash.digest() }
 }
+
+/** Delete a stored upload (its rejected rows stay: they are still offered for download). */
+export async function removeStoredUpload(storedName: string): Promise<void> {
+  await rm(storedPath(storedName), { force: true })
+}
