@@ -13,6 +13,9 @@ export const verdicts = defineMessages(
     'verdicts.csv.benchmark': '{region}基准（与“数值”同单位）',
     'verdicts.csv.parcels': '收寄快件数（件）',
     'verdicts.csv.outletMonths': '网点·月（个）',
+    'verdicts.print.documentTitle': '{scope} {period} {title}',
+    'verdicts.print.pageNumber': '第 {page} 页，共 {pages} 页',
+    'verdicts.contribution.note': '全国数量目标：表中百分比为{year}年1月1日至本期末的合计占全国目标的比例。',
   },
   {
     'verdicts.csv.value': 'Value (unit in the Unit column; every share in percent: 98.4290 means 98.4290%)',
@@ -24,5 +27,8 @@ export const verdicts = defineMessages(
     'verdicts.csv.benchmark': '{region} benchmark (same unit as Value)',
     'verdicts.csv.parcels': 'Parcels handled (parcels)',
     'verdicts.csv.outletMonths': 'Outlet-months (count)',
+    'verdicts.print.documentTitle': '{title}: {scope}, {period}',
+    'verdicts.print.pageNumber': 'Page {page} of {pages}',
+    'verdicts.contribution.note': 'National count targets: each percentage is the total from 1 January {year} to the period end as a share of the national target.',
   },
 )
