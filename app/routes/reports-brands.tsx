@@ -7,7 +7,7 @@ import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import { loadBrandComparisonPage } from '#app/services/reports.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
-import { EvaluationCell, exportHref, metricValueText, PeriodPicker, periodText, scopeHref } from './reports-view.tsx'
+import { ContributionNote, EvaluationCell, exportHref, metricValueText, PeriodPicker, periodText, scopeHref } from './reports-view.tsx'
 import { StackTable } from '#app/components/stack-table.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -89,6 +89,7 @@ export default function BrandComparisonPage() {
             </tbody>
           </StackTable>
       )}
+      <ContributionNote rows={comparison.rows.flatMap((row) => row.metrics)} />
     </section>
   )
 }

@@ -1,14 +1,17 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { fallbackDetailsHref, FallbackShare } from '#app/components/fallback-notes.tsx'
 import { outletViewerRoles } from '#app/domain/access.ts'
 import { getMetric, metricLabelKeys } from '#app/domain/metrics/definitions.ts'
 import { formatDateTime, formatPercent } from '#app/i18n/format.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
-import { homeScope, loadReportPage, parseScopeParam } from '#app/services/reports.server.ts'
+import { homeScope, loadReportCharts, loadReportPage, parseScopeParam } from '#app/services/reports.server.ts'
+import { translator } from '#app/i18n/index.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
+import { getLocale } from '#app/utils/locale.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
-import { BenchmarkNotes, EvaluationCell, fieldValueText, Methodology, MetricsTable, metricValueText, periodText, scopeHref, scopeTitle } from './reports-view.tsx'
+import { ChartsView } from '#app/components/charts/report-charts.tsx'
+import { BenchmarkNotes, ContributionNote, EvaluationCell, fieldValueText, Methodology, MetricsTable, metricValueText, periodText, scopeHref, scopeTitle } from './reports-view.tsx'
 
 // /reports/print?scope=region:410100&period=2026-Q3: the report on A4, for the browser's "Save as PDF".
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -16,10 +19,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = new URL(request.url).searchParams
   const scope = query.has('scope') ? parseScopeParam(query.get('scope')) : homeScope(viewer)
   if (!scope) throw new Response('Not found', { status: 404 })
-  const result = await loadReportPage(await getDb(), viewer, scope, query, new Date())
+  const db = await getDb()
+  const now = new Date()
+  const result = await loadReportPage(db, viewer, scope, query, now)
   if (!result.ok) throw new Response(null, { status: result.status })
-  return result.data
+  // Paper cannot fetch: the charts' data comes with the page (issue 13.7).
+  const charts = result.data.report ? await loadReportCharts(db, viewer, scope, query, now) : null
+  const locale = getLocale(request)
+  const t = translator(locale)
+  const report = result.data.report
+  const documentTitle = report
+    ? t('verdicts.print.documentTitle', {
+        scope: scopeTitle(report, t, locale),
+        period: result.data.period ? periodText(result.data.period, locale) : '—',
+        title: t('reports.print.title'),
+      })
+    : t('reports.print.title')
+  return { ...result.data, charts: charts?.ok ? charts.charts : null, documentTitle }
 }
+
+// The document title names jurisdiction and period: it is the PDF's default file name and its title.
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.documentTitle ?? '' }]
 
 export default function PrintReport() {
   const data = useLoaderData<typeof loader>()
@@ -36,7 +56,7 @@ export default function PrintReport() {
         <span className="small muted">{t('reports.print.hint')}</span>
       </p>
       <header className="print-header" data-testid="print-header">
-        <h1>{t('reports.print.title')}</h1>
+        <h1 data-testid="print-title">{data.documentTitle}</h1>
         <dl className="facts">
           <dt>{t('reports.print.jurisdiction')}</dt>
           <dd data-testid="print-scope">{scopeTitle(report, t, locale)}</dd>
@@ -52,6 +72,7 @@ export default function PrintReport() {
           <dd>{formatPercent(locale, report.coverage, 1)}</dd>
         </dl>
       </header>
+      <PageNumbers />
       <FallbackShare t={t} locale={locale} fallback={report.fallback} detailsHref={fallbackDetailsHref(report.scope.param, data.period)} print />
       <h2>{t('reports.table.title')}</h2>
       <MetricsTable report={report} testId="print-metrics-table" />
@@ -85,9 +106,26 @@ export default function PrintReport() {
               ))}
             </tbody>
           </table>
+          <ContributionNote rows={report.children.map((child) => child.metric)} />
         </>
       )}
+      {data.charts && <ChartsView report={report} charts={data.charts} />}
       <Methodology open />
     </article>
   )
+}
+
+/**
+ * Page numbers in the printed page's bottom margin (CSS @page counters). The
+ * words come from the catalog; each {page}/{pages} becomes a counter.
+ */
+function PageNumbers() {
+  const t = useT()
+  const parts = t('verdicts.print.pageNumber').split(/(\{page\}|\{pages\})/).filter((part) => part !== '')
+  const content = parts
+    .map((part) => (part === '{page}' ? 'counter(page)' : part === '{pages}' ? 'counter(pages)' : JSON.stringify(part)))
+    .join(' ')
+  // Inner HTML: React would escape the quotes of the CSS strings as text; the words are the catalog's own, '<' escaped.
+  const css = `@media print { @page { @bottom-center { content: ${content}; font-size: 8pt; } } }`.replace(/</g, '\\3c ')
+  return <style dangerouslySetInnerHTML={{ __html: css }} />
 }

@@ -105,6 +105,28 @@ export function StatusBadge({ status }: { status: TargetStatus }) {
   )
 }
 
+/**
+ * What a compact contribution cell means, said once under its table: the
+ * share of the national count target of its year, or why there is none.
+ */
+export function ContributionNote({ rows }: { rows: readonly MetricRow[] }) {
+  const t = useT()
+  const years = new Map<number, boolean>()
+  for (const row of rows) {
+    if (row.evaluation?.kind !== 'contribution') continue
+    const year = row.evaluation.targetYear
+    years.set(year, (years.get(year) ?? true) && row.evaluation.noData)
+  }
+  if (years.size === 0) return null
+  return (
+    <p className="small muted" data-testid="contribution-note">
+      {[...years.entries()].map(([year, noData]) =>
+        noData ? t('reports.contribution.noData', { year }) : t('verdicts.contribution.note', { year }),
+      ).join(' ')}
+    </p>
+  )
+}
+
 /** The evaluation put in words: a badge and its reason, or a contribution. */
 export function EvaluationCell({ row, compact = false }: { row: MetricRow; compact?: boolean }) {
   const t = useT()
@@ -112,6 +134,10 @@ export function EvaluationCell({ row, compact = false }: { row: MetricRow; compa
   const evaluation = row.evaluation
   if (!evaluation || !row.target) return <span className="muted">—</span>
   if (evaluation.kind === 'contribution') {
+    // In a table of many cells the share alone; the sentence is stated once, under the table (ContributionNote).
+    if (compact) {
+      return <span className="contribution">{evaluation.noData ? '—' : formatPercent(locale, evaluation.contribution, 4)}</span>
+    }
     return (
       <span className="contribution">
         {evaluation.noData
@@ -379,6 +405,7 @@ export function DrillDown({ report, period }: { report: Report; period: string |
             </tbody>
         </StackTable>
       )}
+      <ContributionNote rows={report.children.map((child) => child.metric)} />
       <p className="no-print">
         <a href={exportHref('children', report.scope.param, period, report.metric)} download data-testid="export-children">
           {t('reports.export.csv')} · {t('reports.export.children')}

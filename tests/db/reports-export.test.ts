@@ -70,7 +70,7 @@ describe('CSV export through the route', () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const text = new TextDecoder().decode(bytes.slice(3))
     const lines = text.split('\r\n')
-    expect(lines[0]!.startsWith('名称,收寄快件数,')).toBe(true)
+    expect(lines[0]!.startsWith('名称,收寄快件数（件）,网点·月（个）,')).toBe(true)
     // The name starts with '=': an apostrophe keeps Excel from running it; the quotes are doubled, the comma kept inside.
     expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""点我""),1"`)
     expect(text).not.toMatch(/(^|,)=HYPERLINK/m)
@@ -78,6 +78,23 @@ describe('CSV export through the route', () => {
     const row = lines.find((l) => l.includes('HYPERLINK'))!
     expect(row).toContain(',100,1,e_waybill_rate,')
     expect(row).toContain(',98.0000,98,')
+  })
+
+  it('names unit and scale in every header and keeps one scale per column (issue 13.7)', async () => {
+    const response = await get('bureau.zhengzhou', 'table=children&scope=region:410104&period=2025-03&metric=e_waybill_rate')
+    const lines = new TextDecoder().decode(new Uint8Array(await response.arrayBuffer()).slice(3)).split('\r\n')
+    const header = lines[0]!.split(',')
+    const at = (name: string) => header.indexOf(name)
+    expect(at('数值（单位见“单位”列；比例一律以百分数表示，98.4290 即 98.4290%）')).toBeGreaterThan(0)
+    expect(at('覆盖率（%，报送该指标数据的网点·月占比）')).toBeGreaterThan(0)
+    expect(at('目标值（与“数值”同单位；比例以百分数表示）')).toBeGreaterThan(0)
+    expect(at('分子（原始合计，单位见“分子含义”列）')).toBeGreaterThan(0)
+    const row = lines.find((l) => l.includes(',e_waybill_rate,') && !l.includes('HYPERLINK'))!.split(',')
+    // The outlet reported its one day: 98 / 100 = 98 %, coverage 1 of 1 = 100 %, both in percent.
+    expect(row[at('数值（单位见“单位”列；比例一律以百分数表示，98.4290 即 98.4290%）')]).toBe('98.0000')
+    expect(row[at('覆盖率（%，报送该指标数据的网点·月占比）')]).toBe('100.00')
+    // The target in the same scale as the value: ">= 90", never ">= 0.9".
+    expect(row[at('目标值（与“数值”同单位；比例以百分数表示）')]).toMatch(/^>= (90|95)$/)
   })
 
   it('names the file in Chinese, safely, with an ASCII fallback', async () => {
@@ -93,7 +110,7 @@ describe('CSV export through the route', () => {
   it('the English header row and file name follow the reader’s language', async () => {
     const response = await get('bureau.zhengzhou', 'table=children&scope=region:410104&period=2025-03', 'en')
     const text = (await response.text()).replace(/^\uFEFF/, '')
-    expect(text.startsWith('Name,Parcels handled,')).toBe(true)
+    expect(text.startsWith('Name,Parcels handled (parcels),Outlet-months (count),')).toBe(true)
     expect(text).toContain(`'@SUM(1+1)`)
     expect(response.headers.get('Content-Disposition')).toContain(encodeURIComponent('breakdown_Guancheng Hui District_2025-03_'))
   })

@@ -90,7 +90,7 @@ describe('a bureau officer reads its jurisdiction', () => {
     await page.emulateMedia({ media: 'screen' })
 
     await switchLanguage(page)
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Express packaging and carbon compliance report')
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Express packaging and carbon compliance report: Jinshui District, 2026')
     expect(await page.getByTestId('print-scope').textContent()).toBe('Jinshui District')
     expect(await page.getByTestId('print-period').textContent()).toContain('2026 (Data through October 2026)')
   })

@@ -22,7 +22,6 @@ export function ReportCharts({ report, period }: { report: Report; period: strin
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [query])
   const charts = fetcher.data ?? emptyCharts
-  const metric = report.metric
   if (!fetcher.data) {
     return (
       <section className="charts" data-testid="report-charts">
@@ -31,6 +30,13 @@ export function ReportCharts({ report, period }: { report: Report; period: strin
       </section>
     )
   }
+  return <ChartsView report={report} charts={charts} />
+}
+
+/** The charts themselves, from data already loaded: the page fetches it once live, the printed report in its loader. */
+export function ChartsView({ report, charts }: { report: Report; charts: ChartData }) {
+  const t = useT()
+  const metric = report.metric
   const definition = getMetric(metric)
   const target = report.metrics.find((m) => m.code === metric)?.target ?? null
   const materialLabel = (material: string) => {

@@ -52,7 +52,7 @@ export async function exportReportCsv(
     }
     const columns: CsvColumn<CsvRow>[] = [
       { key: 'brand', header: { key: 'reports.csv.brand' }, type: 'text' },
-      { key: 'outletMonths', header: { key: 'reports.csv.outletMonths' }, type: 'number' },
+      { key: 'outletMonths', header: { key: 'verdicts.csv.outletMonths' }, type: 'number' },
       ...metricCsvColumns(),
     ]
     const scopeName = comparison ? name(comparison.scope.name) : ''
@@ -82,8 +82,8 @@ export async function exportReportCsv(
     }))
     const columns: CsvColumn<CsvRow>[] = [
       { key: 'name', header: { key: 'reports.drilldown.name' }, type: 'text' },
-      { key: 'parcels', header: { key: 'reports.drilldown.parcels' }, type: 'number' },
-      { key: 'outlets', header: { key: 'reports.csv.outletMonths' }, type: 'number' },
+      { key: 'parcels', header: { key: 'verdicts.csv.parcels' }, type: 'number' },
+      { key: 'outlets', header: { key: 'verdicts.csv.outletMonths' }, type: 'number' },
       ...metricCsvColumns(),
       { key: 'fallbackShare', header: { key: 'fallbacks.csvShare' }, type: 'number', fractionDigits: 2 },
     ]
@@ -115,7 +115,7 @@ export async function exportReportCsv(
     ...(report?.benchmarks ?? []).map(
       (b): CsvColumn<CsvRow> => ({
         key: `benchmark_${b.regionCode}`,
-        header: t('reports.table.benchmark', { region: name(b.name) }),
+        header: t('verdicts.csv.benchmark', { region: name(b.name) }),
         type: b.suppressed ? 'text' : 'number',
       }),
     ),
@@ -128,6 +128,15 @@ export async function exportReportCsv(
       text: toCsv(columns, rows, locale),
     },
   }
+}
+
+/** The target in the Value column's scale: a share or a change against the baseline in percent, a count in its unit. */
+function targetCsvCell(row: MetricRow, t: (key: MessageKey, params?: Record<string, string | number>) => string): string {
+  const target = row.target!
+  if (target.kind === 'relative_to_baseline') {
+    return t('verdicts.csv.relativeTarget', { comparison: target.comparison, value: new Decimal(target.value).times(100).toFixed() })
+  }
+  return `${target.comparison} ${displayValue(row.code, target.value)}`
 }
 
 /** The fallback share in percent on the rows of metrics computed from CO2e; empty elsewhere and without emissions. */
@@ -154,14 +163,14 @@ export function metricCsvColumns(): CsvColumn<CsvRow>[] {
     { key: 'metricCode', header: { key: 'reports.csv.metricCode' }, type: 'text' },
     { key: 'metric', header: { key: 'reports.table.metric' }, type: 'text' },
     { key: 'unit', header: { key: 'reports.csv.unit' }, type: 'text' },
-    { key: 'value', header: { key: 'reports.table.value' }, type: 'number', fractionDigits: 4 },
-    { key: 'numerator', header: { key: 'reports.table.numerator' }, type: 'number' },
+    { key: 'value', header: { key: 'verdicts.csv.value' }, type: 'number', fractionDigits: 4 },
+    { key: 'numerator', header: { key: 'verdicts.csv.numerator' }, type: 'number' },
     { key: 'numeratorField', header: { key: 'reports.csv.numeratorField' }, type: 'text' },
-    { key: 'denominator', header: { key: 'reports.table.denominator' }, type: 'number' },
+    { key: 'denominator', header: { key: 'verdicts.csv.denominator' }, type: 'number' },
     { key: 'denominatorField', header: { key: 'reports.csv.denominatorField' }, type: 'text' },
-    { key: 'coverage', header: { key: 'reports.table.coverage' }, type: 'number', fractionDigits: 4 },
+    { key: 'coverage', header: { key: 'verdicts.csv.coverage' }, type: 'number', fractionDigits: 2 },
     { key: 'targetSet', header: { key: 'reports.csv.targetSet' }, type: 'text' },
-    { key: 'targetValue', header: { key: 'reports.csv.targetValue' }, type: 'text' },
+    { key: 'targetValue', header: { key: 'verdicts.csv.targetValue' }, type: 'text' },
     { key: 'deadline', header: { key: 'reports.csv.deadline' }, type: 'text' },
     { key: 'status', header: { key: 'reports.table.status' }, type: 'text' },
     { key: 'statusReason', header: { key: 'reports.csv.statusReason' }, type: 'text' },
@@ -195,9 +204,10 @@ export function metricCsvCells(row: MetricRow, t: (key: MessageKey, params?: Rec
     numeratorField: t(`metric.field.${definition.numerator}` as MessageKey),
     denominator: row.denominator,
     denominatorField: definition.denominator ? t(`metric.field.${definition.denominator}` as MessageKey) : '',
-    coverage: row.coverage,
+    // One scale per column: coverage in percent like every share in the file.
+    coverage: row.coverage === null ? null : new Decimal(row.coverage).times(100).toFixed(),
     targetSet: row.target ? `${row.target.setId}` : '',
-    targetValue: row.target ? `${row.target.comparison} ${row.target.value}` : '',
+    targetValue: row.target ? targetCsvCell(row, t) : '',
     deadline: row.target?.deadline ?? '',
     status,
     statusReason: reason,
