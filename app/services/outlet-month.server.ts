@@ -62,7 +62,7 @@ export async function outletMonthGlance(
   const report = (month: string) => {
     const period = parsePeriod(month)
     if (!period.ok) throw new Error(`not a month: ${month}`)
-    return buildReport(db, viewer, { kind: 'outlet', outletId }, period.period, { now })
+    return buildReport(db, viewer, { kind: 'outlet', outletId }, period.period, { now, benchmarks: false })
   }
   // buildReport checks the viewer may read the outlet before anything else is read.
   const [current, previous] = await Promise.all([report(thisMonth), report(lastMonth)])

@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js'
 import type { MetricDefinition, RollupField } from './definitions.ts'
+import { sumExact } from './exact-sum.ts'
 
 /**
  * Rollup sums for one scope and period. Kysely returns `numeric` as a string,
@@ -40,14 +41,22 @@ export function computeCoverage(sums: RollupSums, definition?: Pick<MetricDefini
   return readField(sums, definition?.reportedBy ?? 'reporting_outlets').dividedBy(outlets)
 }
 
-/** Adds rollup sums field by field, e.g. the months of a quarter or the districts of a city. */
+/**
+ * Adds rollup sums field by field, e.g. the months of a quarter or the districts
+ * of a city. Each field's total is exact plain decimal text (sumExact); a field
+ * is in the result when any part has it.
+ */
 export function addSums(...parts: RollupSums[]): RollupSums {
-  const total: Partial<Record<RollupField, Decimal>> = {}
+  const terms: Partial<Record<RollupField, Decimal.Value[]>> = {}
   for (const part of parts) {
-    for (const [field, value] of Object.entries(part) as [RollupField, Decimal.Value][]) {
-      total[field] = (total[field] ?? new Decimal(0)).plus(value)
+    for (const field in part) {
+      const value = part[field as RollupField]
+      if (value === undefined) continue
+      ;(terms[field as RollupField] ??= []).push(value)
     }
   }
+  const total: RollupSums = {}
+  for (const field in terms) total[field as RollupField] = sumExact(terms[field as RollupField]!)
   return total
 }
 

@@ -52,7 +52,7 @@ export async function buildReport(
     local ? Promise.resolve(null) : baselineSums(db, viewer, filter),
     groupKey && !local ? baselineSums(db, viewer, filter, groupKey) : Promise.resolve(null),
     factorSetVersions(db, viewer, filter, periodRange),
-    benchmarksFor(db, viewer, scope, periodRange),
+    options.benchmarks === false ? Promise.resolve([]) : benchmarksFor(db, viewer, scope, periodRange),
   ])
   const monthly = groupKey ? totalsOfGroups(rows) : rows
 

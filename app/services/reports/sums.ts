@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js'
 import { addSums, type RollupSums } from '#app/domain/metrics/compute.ts'
+import { sumExact } from '#app/domain/metrics/exact-sum.ts'
 import { rollupFields } from '#app/domain/metrics/definitions.ts'
 import type { ApplicableTarget } from '#app/domain/metrics/inheritance.ts'
 import { addMonths, monthsBetween, type Month } from '#app/domain/periods/period.ts'
@@ -10,9 +11,12 @@ export const trendMonths = 24
 /** Each month's total over its groups (the groups partition the scope). */
 export function totalsOfGroups(rows: readonly KeyedScopeMonthlySums[]): ScopeMonthlySums[] {
   const byMonth = new Map<string, KeyedScopeMonthlySums[]>()
-  for (const row of rows) byMonth.set(row.month, [...(byMonth.get(row.month) ?? []), row])
-  const add = (parts: KeyedScopeMonthlySums[], pick: (p: KeyedScopeMonthlySums) => string) =>
-    parts.reduce((sum, p) => sum.plus(pick(p)), new Decimal(0)).toFixed()
+  for (const row of rows) {
+    const parts = byMonth.get(row.month)
+    if (parts) parts.push(row)
+    else byMonth.set(row.month, [row])
+  }
+  const add = (parts: KeyedScopeMonthlySums[], pick: (p: KeyedScopeMonthlySums) => string) => sumExact(parts.map(pick))
   return [...byMonth.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([month, parts]) => ({

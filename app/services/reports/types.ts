@@ -164,6 +164,12 @@ export interface ReportOptions {
   metric?: MetricCode
   /** Generation time shown on the printed report. */
   now: Date
+  /**
+   * Whether to compute the cross-brand benchmarks (default true). A caller that
+   * shows no benchmarks (the outlet home's glance) skips their queries, the
+   * heaviest of an outlet's report.
+   */
+  benchmarks?: boolean
 }
 
 export interface BrandComparisonRow {
