@@ -1,3 +1,8 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
@@ -38,12 +43,49 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
     const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: sql }) })
     return { db, kind: 'postgres', close: () => db.destroy() }
   }
+  if (config.dataDir !== undefined) createClusterApart(config.dataDir)
   // Options go in the one-argument form: PGlite(undefined, options) ignores them,
   // which would give in-memory databases other types than on-disk ones.
   const pglite = new PGlite({
     dataDir: config.dataDir,
+    startParams: [...PGlite.defaultStartParams, ...pgliteSettings.flatMap(([name, value]) => ['-c', `${name}=${value}`])],
     parsers: { [OID_INT8]: asText, [OID_NUMERIC]: asText, [OID_DATE]: asText },
   })
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
   return { db, kind: 'pglite', close: () => db.destroy() }
+}
+
+/**
+ * The embedded database lives inside this process's memory (docs/decisions/
+ * 082-embedded-memory.md), so its server settings are sized for a 300 MB
+ * process, not for a server of its own: PostgreSQL touches all of
+ * shared_buffers at start, and the default 128 MB alone was over a third of the
+ * budget. The demo data and a million-row import fit in a few thousand pages;
+ * the operating system's page cache holds the rest of the data folder.
+ */
+export const pgliteSettings: readonly (readonly [string, string])[] = [
+  ['shared_buffers', '16MB'],
+  ['wal_buffers', '1MB'],
+  // per sort or hash: the import's and the recompute's statements run one at a time
+  ['work_mem', '4MB'],
+  ['maintenance_work_mem', '16MB'],
+  // the recompute's and the import's temporary tables
+  ['temp_buffers', '8MB'],
+]
+
+/**
+ * A new data folder's cluster is made by PGlite's initdb, which runs two more
+ * WebAssembly instances beside the database's own and keeps their memory until
+ * the garbage collector returns it: a first start peaked near three times the
+ * budget. A short-lived process of its own makes the cluster instead; this one
+ * then opens an existing folder. Blocking is fine: it happens once, at boot.
+ */
+function createClusterApart(dataDir: string): void {
+  if (existsSync(path.join(dataDir, 'PG_VERSION'))) return
+  const pgliteUrl = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href
+  const script = `const { PGlite } = await import(${JSON.stringify(pgliteUrl)}); const pg = new PGlite(${JSON.stringify({ dataDir })}); await pg.waitReady; await pg.close()`
+  const made = spawnSync(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+  if (made.status !== 0) {
+    throw new Error(`无法创建内置数据库 ${dataDir} / Could not create the embedded database in ${dataDir}: ${made.stderr || made.error?.message || `exit ${made.status}`}`)
+  }
 }

@@ -369,6 +369,8 @@ export interface RecomputeOptions {
    * the engine, batch by batch (the reference the SQL path is tested against).
    */
   path?: 'sql' | 'engine'
+  /** No result of the set is stored yet (publishing a draft): the SQL path writes without comparing. */
+  newSet?: boolean
 }
 
 export interface RecomputeSummary {
@@ -504,7 +506,7 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
       summary.examined += refused.count
       addFailures(recordType, refused.error, refused.sampleIds, refused.count)
     }
-    const done = await costAndStoreInSql(trx, recordType, set.version, filter, { touched: !options.skipRollups, anyStored: withResults.has(recordType) })
+    const done = await costAndStoreInSql(trx, recordType, set.version, filter, { touched: !options.skipRollups, anyStored: withResults.has(recordType), newSet: options.newSet === true })
     summary.examined += done.costed
     summary.written += done.written
     summary.changed += done.changed

@@ -137,7 +137,8 @@ export async function publishFactorSet(
     await publishStoredSet(trx, version, `${JSON.stringify(setJson, null, 2)}\n`, actor?.userId ?? null, options.now)
     let s: RecomputeSummary | null = null
     if (!options.skipRecompute) {
-      const recomputed = await recomputeEmissions(trx, { version, skipRollups: options.skipRollups })
+      // a draft has never costed anything: no result of this version exists to compare with
+      const recomputed = await recomputeEmissions(trx, { version, skipRollups: options.skipRollups, newSet: true })
       if (!recomputed.ok) throw new Error(`Recompute after publishing ${version} failed: ${recomputed.error.key}`)
       s = recomputed.summary
     }

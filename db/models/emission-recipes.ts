@@ -4,7 +4,7 @@ import type { Message } from '#app/i18n/index.ts'
 import { FIGURES, type Recipe } from '#app/domain/emissions/recipes.ts'
 import type { Database } from '../schema.ts'
 import { costedRecordTypes, type CostedRecordType } from '../tables/emissions.ts'
-import { applyPlannedResults, insertComputedResults } from './emission-results.ts'
+import { applyPlannedResults, insertComputedResults, insertNewSetResults, supersedeForNewSet } from './emission-results.ts'
 import type { ActivityFilter } from './emissions.ts'
 import { jsonb } from './json.ts'
 
@@ -202,10 +202,21 @@ export async function costAndStoreInSql(
   recordType: CostedRecordType,
   version: string,
   filter: ActivityFilter,
-  options: { touched: boolean; anyStored: boolean },
+  /** newSet: no result of `version` is stored anywhere (the set is being published). */
+  options: { touched: boolean; anyStored: boolean; newSet?: boolean },
 ): Promise<SqlCostOutcome> {
   const costed = costedSelect(recordType, filter)
   const outcome: SqlCostOutcome = { costed: 0, written: 0, changed: 0, superseded: 0, restatements: 0, touched: [] }
+  if (options.anyStored && options.newSet) {
+    // Publishing: nothing of this set to compare with or keep, so no planned table
+    // of every costed row (decision 083); what is replaced is set aside, then written.
+    const spec = typeSql[recordType]
+    const ids = sql`select t.outlet_id, t.id from ${sql.raw(spec.from)} join gp_recipes r on r.key = ${sql.raw(spec.key)} and r.kind = 'linear' where ${where(spec, filter)}`
+    outcome.superseded = await supersedeForNewSet(trx, recordType, ids, resultScope(filter))
+    const done = await insertNewSetResults(trx, recordType, version, costed, { touched: options.touched })
+    Object.assign(outcome, { costed: done.written, written: done.written, changed: done.changed, restatements: done.restatements, touched: done.touched })
+    return outcome
+  }
   if (!options.anyStored) {
     // A first computation: nothing to supersede or compare with.
     const n = (await insertComputedResults(trx, recordType, version, costed, { totals: false })).written

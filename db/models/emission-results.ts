@@ -231,3 +231,91 @@ export async function applyPlannedResults(
     written: Number(rewritten.numAffectedRows ?? 0n) + Number(inserted.numAffectedRows ?? 0n),
   }
 }
+
+/**
+ * Publishing a set no result was ever stored with (a draft becoming the set
+ * in force) needs none of applyPlannedResults' comparisons: no result of the
+ * set stands anywhere to be kept or rewritten. The records `costedIds` selects
+ * (outlet_id, record_id) lose their live results of other sets that the new
+ * ones replace: in an open month the current result and any restatement, in a
+ * locked month the restatement (its current result stays and the new result
+ * stands beside it). What was set aside, with its figures, goes to the
+ * temporary table gp_before for the counts. Call inside the publishing
+ * transaction, then insertNewSetResults.
+ */
+export async function supersedeForNewSet(
+  trx: Kysely<Database>,
+  recordType: CostedRecordType,
+  costedIds: RawBuilder<unknown>,
+  scope: RawBuilder<unknown>,
+): Promise<number> {
+  await sql`drop table if exists gp_before`.execute(trx)
+  await sql`create temp table gp_before (outlet_id integer, record_id bigint, status text, co2e_kg numeric, avoided_co2e_kg numeric)`.execute(trx)
+  // In two passes, so that each result set aside keeps the status it had (RETURNING gives the new one).
+  let superseded = 0
+  for (const status of ['restatement', 'current'] as const) {
+    const result = await sql`
+      with set_aside as (
+        update emission_results e set status = 'superseded'
+        where e.record_type = ${recordType} and e.status = ${status} ${scope}
+          ${status === 'current' ? sql`and not exists (select 1 from period_submissions l where l.outlet_id = e.outlet_id and l.month = e.month)` : sql``}
+          and (e.outlet_id, e.record_id) in (${costedIds})
+        returning e.outlet_id, e.record_id, e.co2e_kg, e.avoided_co2e_kg
+      )
+      insert into gp_before select outlet_id, record_id, ${status}, co2e_kg, avoided_co2e_kg from set_aside`.execute(trx)
+    superseded += Number(result.numAffectedRows ?? 0n)
+  }
+  return superseded
+}
+
+/**
+ * The new set's results of the rows `computed` gives (costedSelect's
+ * columns), after supersedeForNewSet: a restatement where a locked month
+ * still has its current result, else current. Returns rows written, how many
+ * of them carry a figure other than the one that stood in their place
+ * before, the restatements, and (when asked) the outlet-months whose current
+ * results changed.
+ */
+export async function insertNewSetResults(
+  trx: Kysely<Database>,
+  recordType: CostedRecordType,
+  version: string,
+  computed: RawBuilder<unknown>,
+  options: { touched: boolean },
+): Promise<{ written: number; changed: number; restatements: number; touched: { outletId: number; month: string }[] }> {
+  await sql`drop table if exists gp_after`.execute(trx)
+  await sql`create temp table gp_after (outlet_id integer, record_id bigint, month date, status text, co2e_kg numeric, avoided_co2e_kg numeric)`.execute(trx)
+  const inserted = await sql`
+    with written as (
+      insert into emission_results (${sql.raw(resultColumns)})
+      select c.outlet_id, ${recordType}, c.record_id, ${version}, c.month, c.category, c.co2e_kg, c.avoided_co2e_kg,
+        c.ttw_kg, c.wtt_kg, c.electricity_kg, c.method, c.data_quality, c.provenance,
+        case when l.outlet_id is not null and exists (select 1 from emission_results cur where cur.outlet_id = c.outlet_id
+            and cur.record_type = ${recordType} and cur.record_id = c.record_id and cur.status = 'current')
+          then 'restatement' else 'current' end
+      from (${computed}) c
+      left join period_submissions l on l.outlet_id = c.outlet_id and l.month = c.month
+      returning outlet_id, record_id, month, status, co2e_kg, avoided_co2e_kg
+    )
+    insert into gp_after select * from written`.execute(trx)
+  const written = Number(inserted.numAffectedRows ?? 0n)
+  // What stood before in the new result's place: the figure set aside (current, or a
+  // locked month's restatement), else for a restatement the locked current result, which stays.
+  const { rows } = await sql<{ changed: string; restatements: string }>`
+    select count(*) filter (where
+        case when b.record_id is not null then (b.co2e_kg, b.avoided_co2e_kg) is distinct from (a.co2e_kg, a.avoided_co2e_kg)
+             when a.status = 'restatement' then (select (cur.co2e_kg, cur.avoided_co2e_kg) is distinct from (a.co2e_kg, a.avoided_co2e_kg)
+               from emission_results cur where cur.outlet_id = a.outlet_id and cur.record_type = ${recordType}
+                 and cur.record_id = a.record_id and cur.status = 'current')
+             else true end)::text as changed,
+      count(*) filter (where a.status = 'restatement')::text as restatements
+    from gp_after a left join gp_before b on b.outlet_id = a.outlet_id and b.record_id = a.record_id and b.status = a.status`.execute(trx)
+  let touched: { outletId: number; month: string }[] = []
+  if (options.touched) {
+    const t = await sql<{ outlet_id: number; month: string }>`
+      select distinct outlet_id, month::text as month from gp_after where status = 'current'`.execute(trx)
+    touched = t.rows.map((r) => ({ outletId: r.outlet_id, month: r.month }))
+  }
+  await sql`drop table gp_before, gp_after`.execute(trx)
+  return { written, changed: Number(rows[0]!.changed), restatements: Number(rows[0]!.restatements), touched }
+}

@@ -1,0 +1,214 @@
+// Peak memory of the embedded database (PGlite) against the 300 MB budget.
+//
+//   npx tsx scripts/bench-embedded.ts [--rows 1000000] [--outlets 5000] [--only idle,first-start,reseed,import] [--chunk N]
+//
+// Each case runs in a process of its own (node with tsx, as `npm start` runs
+// the server), and its peak resident set size (VmHWM: the JavaScript heap, the
+// WebAssembly memory of PostgreSQL and everything else of the process) is what
+// the case's process reports when it ends, as /usr/bin/time -v would:
+//   idle         an existing data folder opened, one query: the floor of every other case
+//   first-start  a new data folder: cluster made, migrated and loaded with the demo data, what
+//                `npm start` does on its first start (app/utils/db.server.ts boot)
+//   reseed       `npm run seed` (scripts/seed.ts) on the folder first-start left
+//   import       a generated shipment CSV of --rows rows imported through the service the web
+//                upload uses (commitImport: parse, validate, cost, write, rollups, one transaction)
+//                into a data folder with the demo reference data and --outlets outlets
+// The baseline printed beside each is the idle case of the same run; the
+// load average says how busy the machine was. Not a timed test.
+import { spawn } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { sql } from 'kysely'
+import type { Viewer } from '#app/domain/access.ts'
+import { commitImport } from '#app/services/imports.server.ts'
+import { mulberry32 } from '#app/utils/mulberry32.ts'
+import { openDatabase } from '#db/client.ts'
+import { migrateToLatest } from '#db/migrate.ts'
+import { seedDemoData } from '#db/seed.ts'
+import { runCli } from './lib/cli.ts'
+
+const projectRoot = path.resolve(import.meta.dirname, '..')
+const BUDGET_MB = 300
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`)
+  return i !== -1 && process.argv[i + 1] ? process.argv[i + 1]! : fallback
+}
+
+function whole(name: string, fallback: number): number {
+  const text = option(name, String(fallback))
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`错误 Error: --${name} 须为正整数 / --${name} must be a whole number above 0 (got "${text}")`)
+    process.exit(2)
+  }
+  return value
+}
+
+/** This process's peak and current resident set, in MB, from /proc (Linux). */
+async function memory(): Promise<{ peakMb: number; rssMb: number }> {
+  const status = await readFile('/proc/self/status', 'utf8')
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 'NaN')
+  return { peakMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 }
+}
+
+interface CaseResult {
+  peakMb: number
+  rssMb: number
+  seconds: number
+  note: string
+}
+
+// ---- the cases, each in its own process -------------------------------------------
+
+async function runCase(name: string, dataDir: string): Promise<void> {
+  const started = performance.now()
+  let note = ''
+  const handle = openDatabase({ kind: 'pglite', dataDir })
+  try {
+    if (name === 'idle') {
+      await sql`select 1`.execute(handle.db)
+    } else if (name === 'first-start' || name === 'reseed') {
+      await migrateToLatest(handle.db)
+      const summary = await seedDemoData(handle.db, path.join(projectRoot, 'seeds'))
+      note = `${summary.outlets} outlets, ${summary.users} users, 24 months of activity`
+    } else if (name === 'import') {
+      const viewer = JSON.parse(option('viewer', '{}')) as Viewer
+      const chunk = option('chunk', '')
+      const result = await commitImport(
+        handle.db,
+        { viewer, recordCode: 'shipment_stats', source: { path: option('file', '') }, fileName: 'shipment-stats.csv', today: '2026-11-22', rejectedPath: path.join(path.dirname(dataDir), 'rejected.ndjson') },
+        chunk ? { chunkRows: whole('chunk', 10_000) } : {},
+      )
+      if (!result.report.committed) throw new Error(`import not committed: ${JSON.stringify(result.report.errors.slice(0, 3))}`)
+      note = `${result.report.accepted.toLocaleString('en')} rows committed`
+    } else {
+      throw new Error(`unknown case ${name}`)
+    }
+  } finally {
+    await handle.close()
+  }
+  const { peakMb, rssMb } = await memory()
+  const out: CaseResult = { peakMb, rssMb, seconds: (performance.now() - started) / 1000, note }
+  process.stdout.write(`${JSON.stringify(out)}\n`)
+}
+
+function child(name: string, dataDir: string, extra: string[] = []): Promise<CaseResult> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--case', name, '--dir', dataDir, ...extra], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let output = ''
+    proc.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    proc.on('error', reject)
+    proc.on('exit', (code) => {
+      const line = output.trim().split('\n').pop() ?? ''
+      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`case ${name} exited with ${code}: ${output.slice(-2000)}`))
+      resolve(JSON.parse(line) as CaseResult)
+    })
+  })
+}
+
+// ---- the import's data folder and file --------------------------------------------------
+
+/** Demo reference data (no activity) and `outlets` outlets of SF; returns the importing viewer. */
+async function prepareImportFolder(dataDir: string, outlets: number): Promise<{ viewer: Viewer; codes: string[] }> {
+  const handle = openDatabase({ kind: 'pglite', dataDir })
+  try {
+    const db = handle.db
+    await migrateToLatest(db)
+    await seedDemoData(db, path.join(projectRoot, 'seeds'), { activity: false })
+    const brand = await db.selectFrom('brands').select('id').where('code', '=', 'sf').executeTakeFirstOrThrow()
+    const districts = (await db.selectFrom('regions').select('code').where('level', '=', 'district').orderBy('code').execute()).map((d) => d.code)
+    await sql`
+      insert into outlets (code, brand_id, region_code, name_zh, name_en, opened_on)
+      select 'SF-BENCH-' || lpad(n::text, 5, '0'), ${brand.id}, (${districts}::text[])[1 + n % ${districts.length}],
+        '顺丰基准测试网点 ' || n, 'SF bench outlet ' || n, date '2020-01-01'
+      from generate_series(1, ${outlets}) as n`.execute(db)
+    const user = await db
+      .selectFrom('users')
+      .innerJoin('memberships', 'memberships.user_id', 'users.id')
+      .select(['users.id', 'memberships.brand_id'])
+      .where('users.username', '=', 'carrier.sf')
+      .executeTakeFirstOrThrow()
+    const codes = Array.from({ length: outlets }, (_, i) => `SF-BENCH-${String(i + 1).padStart(5, '0')}`)
+    return { viewer: { userId: user.id, role: 'carrier_admin', outletId: null, brandId: user.brand_id, regionCode: null }, codes }
+  } finally {
+    await handle.close()
+  }
+}
+
+/** A shipment-statistics CSV as a brand's system exports it (Chinese headers, BOM, CRLF), streamed to disk. */
+async function writeShipmentCsv(file: string, codes: readonly string[], rows: number): Promise<void> {
+  const out = createWriteStream(file)
+  const write = (text: string) => (out.write(text) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())))
+  await write('\uFEFF网点编码,日期,收寄件数,电子运单件数,纸质运单件数,电商快件数,电商快件原包装直发件数,可循环快递包装件数,箱装快件数,瘦身胶带或免胶带封装件数,总包袋数,循环中转袋数,数据质量\r\n')
+  const rand = mulberry32(20_240_301)
+  const days = Math.ceil(rows / codes.length)
+  const start = Date.UTC(2025, 0, 1)
+  let buffer = ''
+  for (let n = 0; n < rows; n++) {
+    const code = codes[Math.floor(n / days)]!
+    const date = new Date(start + (n % days) * 86_400_000).toISOString().slice(0, 10)
+    const parcels = 150 + Math.floor(rand() * 2_850)
+    const eWaybill = Math.round(parcels * (0.96 + rand() * 0.04))
+    const ecommerce = Math.round(parcels * (0.55 + rand() * 0.25))
+    const box = Math.round(parcels * (0.5 + rand() * 0.2))
+    const bags = Math.max(1, Math.round(parcels / 30))
+    buffer += `${code},${date},${parcels},${eWaybill},${parcels - eWaybill},${ecommerce},${Math.round(ecommerce * 0.4)},${Math.round(parcels * 0.03)},${box},${Math.round(box * 0.9)},${bags},${Math.round(bags * 0.8)},实测\r\n`
+    if (buffer.length > 1 << 20) {
+      await write(buffer)
+      buffer = ''
+    }
+  }
+  await write(buffer)
+  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())))
+}
+
+// ---- the parent ------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const rows = whole('rows', 1_000_000)
+  const outlets = whole('outlets', 5_000)
+  const only = new Set(option('only', 'idle,first-start,reseed,import').split(','))
+  const chunk = option('chunk', '')
+  const work = await mkdtemp(path.join(os.tmpdir(), 'gp-bench-embedded-'))
+  const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ')
+  const results: [string, CaseResult][] = []
+  const show = (name: string, r: CaseResult, idle?: CaseResult) => {
+    const verdict = r.peakMb <= BUDGET_MB ? 'within' : 'OVER'
+    const beside = idle && idle !== r ? `; idle PGlite process ${idle.peakMb.toFixed(0)} MB, so +${(r.peakMb - idle.peakMb).toFixed(0)} MB for the work` : ''
+    console.log(`  ${name.padEnd(12)} peak RSS ${r.peakMb.toFixed(0)} MB (budget ${BUDGET_MB} MB: ${verdict}${beside}); ${r.seconds.toFixed(1)} s${r.note ? `; ${r.note}` : ''}; load average ${load()}`)
+  }
+  try {
+    console.log(`Node ${process.version}, ${os.cpus().length} cores, load average at start ${load()}`)
+    const demoDir = path.join(work, 'demo')
+    // the idle case needs an existing folder: first-start makes it
+    if (only.has('first-start') || only.has('idle') || only.has('reseed')) {
+      const first = await child('first-start', demoDir)
+      if (only.has('first-start')) results.push(['first-start', first])
+      if (only.has('idle')) results.unshift(['idle', await child('idle', demoDir)])
+      if (only.has('reseed')) results.push(['reseed', await child('reseed', demoDir)])
+    }
+    const idle = results.find(([n]) => n === 'idle')?.[1]
+    for (const [name, r] of results) show(name, r, idle)
+    if (only.has('import')) {
+      const importDir = path.join(work, 'import')
+      const prepared = await prepareImportFolder(importDir, outlets)
+      const file = path.join(work, 'shipment-stats.csv')
+      await writeShipmentCsv(file, prepared.codes, rows)
+      console.log(`  import file: ${rows.toLocaleString('en')} rows for ${outlets.toLocaleString('en')} outlets`)
+      const r = await child('import', importDir, ['--file', file, '--viewer', JSON.stringify(prepared.viewer), ...(chunk ? ['--chunk', chunk] : [])])
+      results.push(['import', r])
+      show('import', r, idle)
+      console.log(`    ${Math.round(rows / r.seconds).toLocaleString('en')} rows/s`)
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true })
+  }
+}
+
+if (process.argv.includes('--case')) runCli(() => runCase(option('case', ''), option('dir', '')))
+else runCli(main)
