@@ -13,6 +13,7 @@ import { costActivity, toResultRow, type CostInput, type ResultToWrite } from '#
 import { buildRecipe, groupOf, recipeSlots, templateOf, type Recipe } from '#app/domain/emissions/recipes.ts'
 import { isRecordCode, recordDefinitions, type RecordCode } from '#app/domain/activity/definitions.ts'
 import { detectDelimiter } from '#app/domain/csv/delimiter.ts'
+import { previewSampleRows, sampleAction, sampleValues, type PreviewSampleRow } from '#app/domain/csv/preview-sample.ts'
 import { CsvDecodeError, createCsvDecoder, decodeFailureIssue, type CsvEncoding } from '#app/domain/csv/encoding.ts'
 import { createFileFingerprint } from '#app/domain/csv/fingerprint.ts'
 import type { FileIssue, HeaderMapping } from '#app/domain/csv/header.ts'
@@ -115,6 +116,8 @@ export interface ImportReport {
   /** Rows already stored with the same figures: counted here, never twice in the data. */
   duplicates: number
   rejected: number
+  /** A preview's first rows to be written, as they will be stored; absent from a commit's report and from reports stored before. */
+  sample?: PreviewSampleRow[]
   /** The first errors, in file order (all of them are in the rejected rows file). */
   errors: ImportRowIssue[]
   errorsTruncated: boolean
@@ -217,6 +220,8 @@ interface PendingRow {
   row: number
   cells: readonly string[]
   record: DbRecord
+  /** The validated values, kept for a preview's sample only. */
+  values?: Readonly<Record<string, unknown>>
 }
 
 /** Rejected rows: the first few kept for the report, all written to a file as they come. */
@@ -354,6 +359,7 @@ async function runPipeline(
     restated: 0,
     duplicates: 0,
     rejected: 0,
+    ...(mode === 'preview' ? { sample: [] } : {}),
     errors: [],
     errorsTruncated: false,
     alreadyImported: already ? { batchId: String(already.id), committedAt: new Date(already.committed_at!).toISOString() } : null,
@@ -459,7 +465,8 @@ async function runPipeline(
             ])
             break
           }
-          pending.push({ row: outcome.row, cells, record })
+          const sampling = report.sample !== undefined && report.sample.length < previewSampleRows
+          pending.push(sampling ? { row: outcome.row, cells, record, values: outcome.record as Record<string, unknown> } : { row: outcome.row, cells, record })
           if (pending.length >= options.chunkRows) {
             // Hand the chunk over and keep parsing while it is prepared and written.
             if (preparing) await preparing
@@ -563,6 +570,9 @@ async function runPipeline(
     function keepRow(p: PendingRow, id: string, replaces: ExistingRow | null, locked: boolean, month: string | null) {
       keep.push({ row: { owner: p.record.owner, values: p.record.values, id, rowFingerprint: null }, replaces, locked })
       report.accepted++
+      if (p.values && report.sample && report.sample.length < previewSampleRows) {
+        report.sample.push({ row: p.row, action: sampleAction(replaces !== null, locked), values: sampleValues(p.values) })
+      }
       if (replaces) report.replaced++
       else report.created++
       if (locked) report.restated++
