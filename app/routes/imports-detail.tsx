@@ -155,7 +155,7 @@ export default function ImportDetail() {
               <StackTable data-testid="import-errors">
                   <thead>
                     <tr>
-                      <th className="num">{t('importPages.row')}</th>
+                      <th>{t('importPages.row')}</th>
                       <th>{t('importPages.column')}</th>
                       <th>{t('importPages.message')}</th>
                     </tr>
