@@ -26,7 +26,7 @@ import { commitImport } from '#app/services/imports.server.ts'
 import { mulberry32 } from '#app/utils/mulberry32.ts'
 import { openDatabase } from '#db/client.ts'
 import { migrateToLatest } from '#db/migrate.ts'
-import { seedDemoData } from '#db/seed.ts'
+import { seedDemoData } from '#seeds/load/demo.ts'
 import { runCli } from './lib/cli.ts'
 
 const projectRoot = path.resolve(import.meta.dirname, '..')

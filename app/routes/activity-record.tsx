@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData, useSearchParams } from '@remix-run/react'
 import { isRecordCode, recordDefinitions } from '#app/domain/activity/definitions.ts'
-import type { EnumName } from '#app/domain/activity/enums.ts'
 import type { FieldDefinition } from '#app/domain/activity/fields.ts'
 import { optionLabel } from '#app/domain/activity/messages.ts'
 import { activityWriterRoles, outletViewerRoles } from '#app/domain/access.ts'
 import { FallbackNotes } from '#app/components/fallback-notes.tsx'
+import { fieldValueText } from '#app/components/field-value.ts'
 import { hasMessage } from '#app/i18n/index.ts'
 import { formatDateTime, formatDecimal } from '#app/i18n/format.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
@@ -19,14 +19,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = await recordPage(await getDb(), viewer, params.recordType, params.id ?? '')
   if (!page) throw new Response('Not found', { status: 404 })
   return { recordCode: params.recordType, ...page, canEdit: activityWriterRoles.includes(viewer.role) }
-}
-
-function shown(field: FieldDefinition, value: string | undefined, locale: 'zh-CN' | 'en'): string {
-  if (value === undefined || value === '') return '—'
-  if (field.kind === 'enum') return optionLabel(field.enum.name as EnumName, value, locale)
-  if (field.kind === 'count') return formatDecimal(locale, value, 0)
-  if (field.kind === 'decimal') return formatDecimal(locale, value, value.includes('.') ? value.split('.')[1]!.length : 0)
-  return value
 }
 
 export default function ActivityRecord() {
@@ -76,8 +68,8 @@ export default function ActivityRecord() {
               </thead>
               <tbody>
                 {fields.map((field) => {
-                  const before = shown(field, original.values[field.code], locale)
-                  const after = shown(field, record.values[field.code], locale)
+                  const before = fieldValueText(field, original.values[field.code], locale)
+                  const after = fieldValueText(field, record.values[field.code], locale)
                   return (
                     <tr key={field.code} className={before !== after ? 'changed' : undefined}>
                       <td>{t(field.label)}</td>
@@ -95,7 +87,7 @@ export default function ActivityRecord() {
           {fields.map((field) => (
             <div key={field.code} style={{ display: 'contents' }}>
               <dt>{t(field.label)}</dt>
-              <dd className={field.kind === 'count' || field.kind === 'decimal' ? 'numeric' : undefined}>{shown(field, record.values[field.code], locale)}</dd>
+              <dd className={field.kind === 'count' || field.kind === 'decimal' ? 'numeric' : undefined}>{fieldValueText(field, record.values[field.code], locale)}</dd>
             </div>
           ))}
         </dl>

@@ -11,6 +11,7 @@ import { useLocale, useT } from '#app/i18n/react.ts'
 import { batchPage, cancelJob, startCommit, startPreview, uploaderRoles } from '#app/services/imports.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { ImportSample } from '#app/components/import-sample.tsx'
 import { StackTable } from '#app/components/stack-table.tsx'
 import { parseForm, type FieldErrors } from '#app/utils/forms.server.ts'
 
@@ -162,6 +163,7 @@ export default function ImportDetail() {
             )}
           </p>
           <ImportFallbacks t={t} locale={locale} fallbacks={report.fallbacks} />
+          {!committed && report.sample && <ImportSample sample={report.sample} definition={definition} accepted={report.accepted} />}
           <h2>{t('importPages.errors')}</h2>
           {report.errors.length === 0 ? (
             <p className="muted">{t('importPages.noErrors')}</p>
@@ -170,7 +172,7 @@ export default function ImportDetail() {
               <StackTable data-testid="import-errors">
                   <thead>
                     <tr>
-                      <th className="num">{t('importPages.row')}</th>
+                      <th>{t('importPages.row')}</th>
                       <th>{t('importPages.column')}</th>
                       <th>{t('importPages.message')}</th>
                     </tr>
@@ -178,7 +180,7 @@ export default function ImportDetail() {
                   <tbody>
                     {report.errors.map((e, i) => (
                       <tr key={`${e.row}-${i}`}>
-                        <td className="num">{e.row}</td>
+                        <td>{t('importPreview.sampleRow', { row: e.row })}</td>
                         <td className="import-column">{e.column ?? '—'}</td>
                         <td>{issueMessage(e, locale)}</td>
                       </tr>

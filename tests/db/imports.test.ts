@@ -59,11 +59,17 @@ describe('encodings and date forms', () => {
   it('UTF-8 without BOM, English headers: previewed, then committed with its emission results', async () => {
     const preview = await previewImport(t.db, request(operator, 'shipment_stats', fixture('shipment-utf8.csv')))
     expect([preview.encoding, preview.rows, preview.accepted, preview.rejected, preview.committed]).toEqual(['utf-8', 2, 2, 0, false])
+    // The preview's first rows as they will be stored: the file's lines 2 and 3, values exact, blanks empty.
+    expect(preview.sample?.map((r) => [r.row, r.action, r.values.date, r.values.parcels, r.values.dataQuality, r.values.ecommerceParcels])).toEqual([
+      [2, 'new', '2024-03-01', '1200', 'measured', ''],
+      [3, 'new', '2024-03-02', '980', 'estimated', ''],
+    ])
     expect(await countRows('shipment_stats')).toBe(0)
 
     const commit = await commitImport(t.db, request(operator, 'shipment_stats', fixture('shipment-utf8.csv'), { fileName: 'shipment-utf8.csv' }))
     expect(commit.ok).toBe(true)
     expect([commit.report.accepted, commit.report.created, commit.report.committed]).toEqual([2, 2, true])
+    expect(commit.report.sample).toBeUndefined()
     const rows = await t.db.selectFrom('shipment_stats').select([sql<string>`stat_date::text`.as('date'), 'parcels', 'data_quality', 'source']).orderBy('stat_date').execute()
     expect(rows).toEqual([
       { date: '2024-03-01', parcels: 1200, data_quality: 'measured', source: 'csv' },

@@ -26,10 +26,18 @@ describe('CSV upload in a real browser', () => {
     const errorRow = page.getByTestId('import-errors').locator('tbody tr')
     expect(await errorRow.count()).toBe(1)
     expect(await errorRow.locator('td').allTextContents()).toEqual([
-      '3',
+      '第 3 行',
       '电子运单件数',
       '“电子运单件数”（950）不能大于“收寄件数”（900），请核对这两个数。',
     ])
+
+    // The first rows as they will be stored: file rows 2 and 4, the dates as stored, the quality in words.
+    const sample = page.getByTestId('import-sample')
+    expect(await sample.locator('thead th').allTextContents()).toEqual(['项目', '第 2 行', '第 4 行'])
+    expect(await sample.locator('tr[data-field=action] td').allTextContents()).toEqual(['写入方式', '新增', '新增'])
+    expect(await sample.locator('tr[data-field=date] td').allTextContents()).toEqual(['日期', '2026-11-01', '2026-11-03'])
+    expect(await sample.locator('tr[data-field=parcels] td').allTextContents()).toEqual(['收寄件数', '1,200', '800'])
+    expect(await sample.locator('tr[data-field=dataQuality] td').allTextContents()).toEqual(['数据质量', '实测', '估算'])
 
     // The wording says exactly what the commit writes and what it leaves out; the error codes stay in the CSV.
     expect(await page.getByTestId('commit-hint').textContent()).toContain('确认后写入 2 行（新增 2 行，替换 0 行）；有错误的 1 行不写入')

@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import { recordCodes } from '#app/domain/activity/definitions.ts'
 import { signIn, useE2eSession } from './support/app.ts'
 
 // Each role's daily pages on a 390 px phone and a 1366 px desktop, in
@@ -89,6 +90,15 @@ describe('an outlet clerk’s day on a phone', () => {
     expect(await glance.getByTestId('glance-missing').textContent()).not.toContain(`${Number(today.slice(5, 7))}月${Number(today.slice(8, 10))}日`)
     expect(await glance.getByTestId('glance-this').locator('[data-figure=co2e]').textContent()).toMatch(/千克 CO₂e|尚无数据/)
 
+    // An import preview: two rows to be written, one refused; its page is one of the clerk's daily pages.
+    const csv = '网点编码,日期,收寄件数,电子运单件数,纸质运单件数,数据质量\r\nSF-410105-01,2024-06-01,1200,1150,50,实测\r\nSF-410105-01,2024-06-02,900,950,0,实测\r\nSF-410105-01,2024-06-03,800,780,20,估算\r\n'
+    await page.goto(`${e2e.app.url}/imports/new`)
+    await page.selectOption('[name=recordType]', 'shipment_stats')
+    await page.setInputFiles('[name=file]', { name: 'june.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') })
+    await Promise.all([page.waitForURL(/\/imports\/\d+$/), page.getByTestId('upload').click()])
+    const importPath = new URL(page.url()).pathname
+    await expect.poll(() => page.getByTestId('import-detail').getAttribute('data-status'), { timeout: 90_000 }).toBe('validated')
+
     await visitAll(page, e2e.context, [
       {
         path: '/outlet',
@@ -103,9 +113,18 @@ describe('an outlet clerk’s day on a phone', () => {
           expect(await p.inputValue('[name=date]')).toBe(today)
         },
       },
+      // Every record form, not only shipments.
+      ...recordCodes.filter((code) => code !== 'shipment_stats').map((code) => ({ path: `/activity/${code}/new`, key: visible('activity-form') })),
       { path: '/counter', key: visible('counter') },
       { path: '/imports/new', key: visible('template-links') },
       { path: '/imports', key: visible('imports') },
+      {
+        path: importPath,
+        key: async (p, lang) => {
+          expect(await p.getByTestId('import-sample').locator('tr[data-field=parcels] td').allTextContents()).toEqual([lang === 'en' ? 'Parcels handled' : '收寄件数', '1,200', '800'])
+          expect(await p.getByTestId('import-errors').locator('tbody tr').count()).toBe(1)
+        },
+      },
       {
         path: '/reports',
         key: async (p) => {
@@ -126,6 +145,12 @@ describe('brand and bureau pages', () => {
         path: '/reports',
         key: async (p) => {
           expect(await p.getByTestId('metrics-table').locator('tr[data-metric]').count()).toBeGreaterThan(10)
+        },
+      },
+      {
+        path: '/reports/brands',
+        key: async (p) => {
+          expect(await p.getByTestId('brand-table').locator('tr[data-metric=e_waybill_rate]').count()).toBe(1)
         },
       },
     ])
@@ -154,7 +179,23 @@ describe('brand and bureau pages', () => {
         },
       },
     ])
+    // The drill-down: Zhengzhou → its first district → that district's first outlet.
+    await page.goto(`${e2e.app.url}/reports`)
+    const district = (await page.getByTestId('drilldown-table').locator('tbody a').first().getAttribute('href'))!
+    await page.goto(`${e2e.app.url}${district}`)
+    const outlet = (await page.getByTestId('drilldown-table').locator('tbody a').first().getAttribute('href'))!
+    expect([district, outlet]).toEqual([expect.stringMatching(/^\/reports\/region\/4101\d\d/), expect.stringMatching(/^\/reports\/outlet\/\d+/)])
+    await visitAll(page, e2e.context, [
+      { path: district, key: visible('drilldown-table') },
+      {
+        path: outlet,
+        key: async (p) => {
+          expect(await p.getByTestId('metrics-table').locator('tr[data-metric=e_waybill_rate]').count()).toBe(1)
+        },
+      },
+    ])
     // On a phone a report row is a card: every value says which column it is.
+    await page.goto(`${e2e.app.url}/reports/brands`)
     await page.setViewportSize({ width: 390, height: 900 })
     const cell = page.getByTestId('brand-table').locator('tr[data-metric=e_waybill_rate] td').nth(1)
     expect(await cell.getAttribute('data-label')).toBeTruthy()
@@ -175,6 +216,7 @@ describe('a consumer on a phone, without JavaScript', () => {
     expect(await page.getByTestId('home-consumer').textContent()).not.toContain('CO2e')
 
     await Promise.all([page.waitForURL(/confirm=/), page.getByTestId('redeem-send_coupon_2').click()])
+    const confirmPath = new URL(page.url()).pathname + new URL(page.url()).search
     expect(await page.getByTestId('redeem-confirm').textContent()).toContain('500 积分')
     expect(await balance()).toBe(before)
     await Promise.all([page.waitForURL(`${e2e.app.url}/me#rewards`), page.getByTestId('cancel-redeem').click()])
@@ -196,6 +238,8 @@ describe('a consumer on a phone, without JavaScript', () => {
           expect(box.x + box.width).toBeLessThanOrEqual(390)
         },
       },
+      // The confirmation step, before anything is spent.
+      { path: confirmPath, key: visible('confirm-redeem') },
     ])
   }, 180_000)
 })
@@ -240,6 +284,7 @@ describe('admin and methodology', () => {
         },
       },
       { path: '/login', key: async (p) => expect(await p.getByLabel(/用户名|Username/).count()).toBe(1) },
+      { path: '/claim', key: async (p) => expect(await p.locator('input[name=phone]').count()).toBe(1) },
     ])
     const icon = await page.request.get(`${e2e.app.url}/favicon.ico`)
     expect(icon.status()).toBe(200)

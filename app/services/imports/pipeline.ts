@@ -3,6 +3,7 @@ import { recordDefinitions } from '#app/domain/activity/definitions.ts'
 import { createCsvDecoder } from '#app/domain/csv/encoding.ts'
 import type { FileIssue } from '#app/domain/csv/header.ts'
 import { createCsvValidator } from '#app/domain/csv/validate-row.ts'
+import { previewSampleRows, sampleAction, sampleValues } from '#app/domain/csv/preview-sample.ts'
 import { recipeSlots } from '#app/domain/emissions/recipes.ts'
 import type { FactorSet } from '#app/domain/factors/factor-set.ts'
 import { findExistingRows, reserveIds, tableSpecs } from '#db/models/activity.ts'
@@ -154,6 +155,9 @@ export async function runPipeline(lookupDb: Kysely<Database>, request: ImportReq
     refuse(costed.refused)
     for (const k of costed.keep) {
       report.accepted++
+      if (k.p.values && report.sample && report.sample.length < previewSampleRows) {
+        report.sample.push({ row: k.p.row, action: sampleAction(k.replaces !== null, k.locked), values: sampleValues(k.p.values) })
+      }
       if (k.replaces) report.replaced++
       else report.created++
       if (k.locked) report.restated++
@@ -221,7 +225,11 @@ export async function runPipeline(lookupDb: Kysely<Database>, request: ImportReq
           break
         case 'accepted':
           report.rows++
-          pending.push(outcome.pending)
+          {
+            // Values are kept only while a preview still needs rows for its sample.
+            const sampling = report.sample !== undefined && report.sample.length < previewSampleRows
+            pending.push(sampling ? outcome.pending : { ...outcome.pending, values: undefined })
+          }
           if (pending.length >= options.chunkRows) {
             // Hand the chunk over and keep parsing while it is prepared and written.
             if (preparing) await preparing
@@ -292,6 +300,7 @@ function emptyReport(request: ImportRequest, mode: 'preview' | 'commit', fileSha
     restated: 0,
     duplicates: 0,
     rejected: 0,
+    ...(mode === 'preview' ? { sample: [] } : {}),
     errors: [],
     errorsTruncated: false,
     alreadyImported: null,

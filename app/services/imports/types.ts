@@ -4,6 +4,7 @@ import type { CsvEncoding } from '#app/domain/csv/encoding.ts'
 import type { FileIssue } from '#app/domain/csv/header.ts'
 import type { RowIssueCode } from '#app/domain/csv/validate-row.ts'
 import type { FallbackSummaryRow } from '#app/domain/factors/fallbacks.ts'
+import type { PreviewSampleRow } from '#app/domain/csv/preview-sample.ts'
 import type { MessageKey, MessageParams } from '#app/i18n/index.ts'
 import { activityWriterRoles } from '../activity.server.ts'
 
@@ -57,6 +58,8 @@ export interface ImportReport {
   /** Rows already stored with the same figures: counted here, never twice in the data. */
   duplicates: number
   rejected: number
+  /** A preview's first rows to be written, as they will be stored; absent from a commit's report and from reports stored before. */
+  sample?: PreviewSampleRow[]
   /** The first errors, in file order (all of them are in the rejected rows file). */
   errors: ImportRowIssue[]
   errorsTruncated: boolean

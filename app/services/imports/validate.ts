@@ -14,6 +14,8 @@ export interface PendingRow {
   row: number
   cells: readonly string[]
   record: DbRecord
+  /** The validated values, kept for a preview's sample only. */
+  values?: Readonly<Record<string, unknown>>
 }
 
 export type Validated =
@@ -69,7 +71,7 @@ export class ValidateStage {
             ],
           }
         }
-        return { kind: 'accepted', pending: { row: outcome.row, cells, record } }
+        return { kind: 'accepted', pending: { row: outcome.row, cells, record, values: outcome.record as Record<string, unknown> } }
       }
     }
   }
