@@ -10,12 +10,9 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts'
 /** The demo activity: reproducible, shaped as its profile says, and rolled up for the reports. */
 
 let t: TestDatabase
-let seedMs = 0
 
 beforeAll(async () => {
-  const started = performance.now()
   t = await createTestDatabase({ seed: true, activity: true })
-  seedMs = performance.now() - started
 })
 afterAll(() => t?.close())
 
@@ -44,9 +41,8 @@ describe('demo activity', () => {
     expect(() => parseActivityProfile(broken, 'seeds/activity-profile.json')).toThrow(/activity-profile\.json/)
   })
 
-  it('loads 24 months for every demo outlet within the time budget, and the rollups hold them', async () => {
-    // the whole seed (regions to credits, activity and its costing) on the embedded or real database
-    expect(seedMs).toBeLessThan(60_000)
+  it('loads 24 months for every demo outlet, and the rollups hold them', async () => {
+    // the seed's duration is a benchmark figure (scripts/bench-embedded.ts), not a test
     const { rows } = await sql<{ outlets: string; months: string; first: string; last: string }>`
       select count(distinct outlet_id)::text as outlets, count(distinct stat_date)::text as months,
         min(stat_date)::text as first, max(stat_date)::text as last from shipment_stats`.execute(t.db)
