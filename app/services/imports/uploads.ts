@@ -3,7 +3,10 @@ import { createWriteStream } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { createFileFingerprint } from '#app/domain/csv/fingerprint.ts'
+import type { Kysely } from 'kysely'
 import { env } from '#app/utils/env.server.ts'
+import { batchesWithExpiredUploads, forgetStoredUpload } from '#db/models/imports.ts'
+import type { Database } from '#db/schema.ts'
 
 // Stored uploads: the file a user sent waits on disk between its preview and
 // its commit, beside its rejected rows.
@@ -59,4 +62,21 @@ export async function storeUpload(data: AsyncIterable<Uint8Array>, fileName: str
 /** Delete a stored upload (its rejected rows stay: they are still offered for download). */
 export async function removeStoredUpload(storedName: string): Promise<void> {
   await rm(storedPath(storedName), { force: true })
+}
+
+/**
+ * The retention rule: a stored upload and its rejected rows are deleted once
+ * its batch was last worked on `retentionHours` ago (a committed upload's file
+ * goes at once, after its commit). A batch not committed then says its file is
+ * gone. Batches a job is working on are never touched.
+ */
+export async function sweepExpiredUploads(db: Kysely<Database>, retentionHours = env().IMPORT_UPLOAD_RETENTION_HOURS, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - retentionHours * 3_600_000)
+  const expired = await batchesWithExpiredUploads(db, cutoff)
+  for (const batch of expired) {
+    const stored = batch.stored_name!
+    await Promise.all([storedPath(stored), rejectedPathOf(stored), `${rejectedPathOf(stored)}.commit`].map((file) => rm(file, { force: true })))
+    await forgetStoredUpload(db, String(batch.id), { key: 'importPages.error.uploadGone' })
+  }
+  return expired.length
 }
