@@ -9,5 +9,5 @@ export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireRole(request, uploaderRoles)
   const result = await receiveUpload(await getDb(), viewer, request)
   if (result.ok) return Response.json({ redirectTo: `/imports/${result.batchId}` })
-  return Response.json({ field: result.field, error: result.error }, { status: 400 })
+  return Response.json({ field: result.field, error: result.error }, { status: result.status })
 }
