@@ -14,8 +14,18 @@ export interface CopyChannel {
 export function copyChannel(conn: Pick<postgres.Sql, 'unsafe'>): CopyChannel {
   return {
     async copyIn(statement, chunks) {
-      const stream = await conn.unsafe(statement).writable()
       let failed: Error | null = null
+      const query = conn.unsafe(statement)
+      // A COPY the server refuses after its data (a duplicate key, a trigger) is reported to the
+      // query, whose promise has long resolved to the stream: postgres.js would drop that error,
+      // and the next statement would only say "current transaction is aborted". Keep it.
+      const asQuery = query as unknown as { reject: (error: Error) => void }
+      const reject = asQuery.reject
+      asQuery.reject = (error: Error) => {
+        failed ??= error
+        reject(error)
+      }
+      const stream = await query.writable()
       stream.on('error', (error: Error) => {
         failed = error
       })

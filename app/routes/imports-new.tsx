@@ -28,7 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireRole(request, uploaderRoles)
   const result = await receiveUpload(await getDb(), viewer, request)
   if (result.ok) throw redirect(`/imports/${result.batchId}`)
-  return data<UploadResult>({ errors: { [result.field]: result.error }, recordType: result.recordType }, { status: 400 })
+  return data<UploadResult>({ errors: { [result.field]: result.error }, recordType: result.recordType }, { status: result.status })
 }
 
 export default function ImportsNew() {

@@ -10,5 +10,5 @@ export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireRole(request, uploaderRoles)
   const result = await receiveUpload(await getDb(), viewer, request)
   if (result.ok) return Response.json({ redirectTo: `/imports/${result.batchId}` })
-  return Response.json({ errors: { [result.field]: result.error }, recordType: result.recordType } satisfies UploadResult, { status: 400 })
+  return Response.json({ errors: { [result.field]: result.error }, recordType: result.recordType } satisfies UploadResult, { status: result.status })
 }

@@ -33,7 +33,7 @@ export {
   type ImportRowIssue,
   type ImportTimings,
 } from './imports/types.ts'
-export { maxUploadBytes, rejectedPathOf, storedPath, storeUpload, uploadsDir, UploadTooLarge, type StoredUpload } from './imports/uploads.ts'
+export { maxUploadBytes, rejectedPathOf, storedPath, storeUpload, sweepExpiredUploads, uploadsDir, UploadTooLarge, type StoredUpload } from './imports/uploads.ts'
 
 export function parseRecordType(value: unknown): RecordCode | null {
   return isRecordCode(value) ? value : null

@@ -23,6 +23,12 @@ const schema = z.object({
     .min(1, '至少 1 小时 / at least 1 hour')
     .max(24 * 30, '至多 720 小时 / at most 720 hours')
     .default(12),
+  IMPORT_UPLOAD_RETENTION_HOURS: z.coerce
+    .number({ invalid_type_error: '必须是小时数 / must be a number of hours' })
+    .int('必须是整数 / must be a whole number')
+    .min(1, '至少 1 小时 / at least 1 hour')
+    .max(24 * 365, '至多 8760 小时 / at most 8760 hours')
+    .default(72),
 })
 
 export type Env = z.infer<typeof schema>

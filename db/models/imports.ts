@@ -173,6 +173,33 @@ export async function reopenBatch(db: Kysely<Database>, id: string, from: Import
     .execute()
 }
 
+/** Batches whose stored upload was last worked on before `cutoff` and that no job is working on. */
+export async function batchesWithExpiredUploads(db: Kysely<Database>, cutoff: Date) {
+  return db
+    .selectFrom('import_batches')
+    .select(['id', 'stored_name', 'status'])
+    .where('stored_name', 'is not', null)
+    .where('status', 'in', ['validated', 'failed', 'committed'])
+    .where('updated_at', '<', cutoff)
+    .orderBy('id')
+    .limit(1000)
+    .execute()
+}
+
+/** The batch's upload is deleted: forget its file; one not committed can no longer be, and says why. */
+export async function forgetStoredUpload(db: Kysely<Database>, id: string, failure: unknown): Promise<void> {
+  await db
+    .updateTable('import_batches')
+    .set((eb) => ({
+      stored_name: null,
+      status: eb.case().when('status', '=', 'committed').then('committed' as const).else('failed' as const).end(),
+      failure: eb.case().when('status', '=', 'committed').then(eb.ref('failure')).else(jsonb(failure)).end(),
+    }))
+    .where('id', '=', id)
+    .where('status', 'in', ['validated', 'failed', 'committed'])
+    .execute()
+}
+
 /** The committed batch that already brought in this exact file (same record type and bytes), if any. */
 export async function findCommittedFile(db: Kysely<Database>, recordType: string, fileSha256: string, exceptId?: string) {
   let query = db

@@ -18,15 +18,15 @@ import type { FileIssue } from './header.ts'
 
 export type CsvEncoding = 'utf-8' | 'gb18030' | 'utf-16le' | 'utf-16be'
 
-export type DecodeFailure = 'invalid_encoding' | 'excel_workbook' | 'utf16_without_bom' | 'nul_byte'
+export type DecodeFailure = 'invalid_encoding' | 'excel_workbook' | 'utf16_without_bom' | 'nul_byte' | 'unsupported_encoding'
 
 /** Thrown by the decoder; `byteOffset` is where the chunk that failed began. */
 export class CsvDecodeError extends Error {
   constructor(
     readonly code: DecodeFailure,
     readonly byteOffset: number,
-    /** For utf16_without_bom: the byte order the zero bytes show. */
-    readonly encoding: 'UTF-16LE' | 'UTF-16BE' | null = null,
+    /** For utf16_without_bom: the byte order the zero bytes show; for unsupported_encoding: the encoding's name. */
+    readonly encoding: string | null = null,
   ) {
     super(
       code === 'excel_workbook'
@@ -35,6 +35,8 @@ export class CsvDecodeError extends Error {
           ? `The file looks like ${encoding} without a byte order mark`
           : code === 'nul_byte'
             ? `A NUL byte near byte ${byteOffset}`
+            : code === 'unsupported_encoding'
+              ? `The file is in ${encoding}, which is not supported`
             : `Invalid byte sequence near byte ${byteOffset}`,
     )
     this.name = 'CsvDecodeError'
@@ -120,6 +122,22 @@ export function createCsvDecoder(): CsvDecoder {
       if (startsWith(pending, [0x50, 0x4b, 0x03, 0x04]) || startsWith(pending, [0xd0, 0xcf, 0x11, 0xe0])) {
         throw new CsvDecodeError('excel_workbook', 0)
       }
+      // Encodings a spreadsheet rarely writes and this decoder does not read, named by their BOM
+      // (UTF-32LE's begins like UTF-16LE's, so these are looked for first) or by their zero bytes.
+      const unsupported: [readonly number[], string][] = [
+        [[0xff, 0xfe, 0x00, 0x00], 'UTF-32LE'],
+        [[0x00, 0x00, 0xfe, 0xff], 'UTF-32BE'],
+        [[0x2b, 0x2f, 0x76], 'UTF-7'],
+        [[0xdd, 0x73, 0x66, 0x73], 'UTF-EBCDIC'],
+        [[0x0e, 0xfe, 0xff], 'SCSU'],
+        [[0xfb, 0xee, 0x28], 'BOCU-1'],
+      ]
+      for (const [bom, name] of unsupported) if (startsWith(pending, bom)) throw new CsvDecodeError('unsupported_encoding', 0, name)
+      {
+        const [z0, z1, z2, z3] = pending
+        if (pending.length >= 4 && z0 !== 0 && z1 === 0 && z2 === 0 && z3 === 0) throw new CsvDecodeError('unsupported_encoding', 0, 'UTF-32LE')
+        if (pending.length >= 4 && z0 === 0 && z1 === 0 && z2 === 0 && z3 !== 0) throw new CsvDecodeError('unsupported_encoding', 0, 'UTF-32BE')
+      }
       const boms: [readonly number[], CsvEncoding][] = [
         [[0xef, 0xbb, 0xbf], 'utf-8'],
         [[0xff, 0xfe], 'utf-16le'],
@@ -176,7 +194,7 @@ export function createCsvDecoder(): CsvDecoder {
 
 export type DecodeResult =
   | { ok: true; text: string; encoding: CsvEncoding | null }
-  | { ok: false; code: DecodeFailure; byteOffset: number; encoding: 'UTF-16LE' | 'UTF-16BE' | null }
+  | { ok: false; code: DecodeFailure; byteOffset: number; encoding: string | null }
 
 /** Decode a whole file held in memory (small uploads, tests). */
 export function decodeCsvBytes(bytes: Uint8Array): DecodeResult {
@@ -191,7 +209,7 @@ export function decodeCsvBytes(bytes: Uint8Array): DecodeResult {
 }
 
 /** The file issue a decoding failure is shown as, in the user's language. */
-export function decodeFailureIssue(failure: { code: DecodeFailure; byteOffset: number; encoding: 'UTF-16LE' | 'UTF-16BE' | null }): FileIssue {
+export function decodeFailureIssue(failure: { code: DecodeFailure; byteOffset: number; encoding: string | null }): FileIssue {
   const base = { severity: 'error' as const, column: null, field: null }
   switch (failure.code) {
     case 'excel_workbook':
@@ -200,6 +218,8 @@ export function decodeFailureIssue(failure: { code: DecodeFailure; byteOffset: n
       return { ...base, code: 'utf16_without_bom' as const, key: 'csv.error.utf16WithoutBom' as const, params: { encoding: failure.encoding ?? 'UTF-16' } }
     case 'nul_byte':
       return { ...base, code: 'nul_byte' as const, key: 'csv.error.nulByte' as const, params: { byte: failure.byteOffset } }
+    case 'unsupported_encoding':
+      return { ...base, code: 'unsupported_encoding' as const, key: 'csv.error.unsupportedEncoding' as const, params: { encoding: failure.encoding ?? '?' } }
     default:
       return { ...base, code: 'invalid_encoding' as const, key: 'csv.error.invalidEncoding' as const, params: { byte: failure.byteOffset } }
   }

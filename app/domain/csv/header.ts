@@ -2,7 +2,7 @@ import { translate, type MessageKey, type MessageParams } from '#app/i18n/index.
 import type { RecordCode, RecordDefinition } from '#app/domain/activity/definitions.ts'
 import { matchKey, stripUnitSuffix } from './normalize.ts'
 
-export type FileIssueCode = 'empty_file' | 'invalid_encoding' | 'excel_workbook' | 'utf16_without_bom' | 'nul_byte' | 'missing_column' | 'duplicate_column' | 'unknown_column'
+export type FileIssueCode = 'empty_file' | 'invalid_encoding' | 'excel_workbook' | 'utf16_without_bom' | 'nul_byte' | 'unsupported_encoding' | 'missing_column' | 'duplicate_column' | 'unknown_column'
 
 /** A problem with the file as a whole. Errors stop the import; warnings are shown with the preview. */
 export interface FileIssue {

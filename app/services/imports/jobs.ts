@@ -14,7 +14,7 @@ import { batchBrand, commitImport, previewImport } from './commit.ts'
 import { ImportStopped } from './pipeline.ts'
 import { firstCause } from './failure.ts'
 import type { ImportProgress, ImportRequest } from './types.ts'
-import { rejectedPathOf, removeStoredUpload, storedPath, type StoredUpload } from './uploads.ts'
+import { rejectedPathOf, removeStoredUpload, storedPath, sweepExpiredUploads, type StoredUpload } from './uploads.ts'
 
 /**
  * A web upload's preview and commit run as jobs. A job is a row of
@@ -39,6 +39,8 @@ const tickMs = 1_000
 const pollMs = 1_000
 /** Jobs one process runs at a time. */
 const jobsPerProcess = 2
+/** How often a process deletes expired uploads (the retention rule, uploads.ts). */
+const sweepEveryMs = 10 * 60_000
 
 const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
 
@@ -171,11 +173,16 @@ export function startImportWorker(db: Kysely<Database>): Worker {
   let wake: () => void = () => {}
   let running = 0
   let lastReap = 0
+  let lastSweep = 0
   const loop = (async () => {
     while (!stopped) {
       try {
         if (Date.now() - lastReap > staleJobSeconds * 1000) {
           await recoverInterrupted(db, { atBoot: lastReap === 0 })
+          if (Date.now() - lastSweep > sweepEveryMs) {
+            await sweepExpiredUploads(db)
+            lastSweep = Date.now()
+          }
           lastReap = Date.now()
         }
         while (!stopped && running < jobsPerProcess) {

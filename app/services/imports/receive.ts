@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises'
 import type { Kysely } from 'kysely'
 import type { Viewer } from '#app/domain/access.ts'
 import { isRecordCode } from '#app/domain/activity/definitions.ts'
@@ -6,48 +5,70 @@ import type { Message } from '#app/i18n/index.ts'
 import type { Database } from '#db/schema.ts'
 import { assertWriter } from '../activity.server.ts'
 import { createUpload } from './jobs.ts'
-import { maxUploadBytes, storedPath, storeUpload, UploadTooLarge, type StoredUpload } from './uploads.ts'
+import { MultipartError, readMultipart } from './multipart.ts'
+import { maxUploadBytes, removeStoredUpload, UploadFile, UploadTooLarge } from './uploads.ts'
 
-export type UploadResult = { ok: true; batchId: string } | { ok: false; field: 'file' | 'recordType'; error: Message; recordType: string }
+export type UploadResult =
+  | { ok: true; batchId: string }
+  | { ok: false; status: 400 | 413; field: 'file' | 'recordType'; error: Message; recordType: string }
+
+// The form's small fields, each at most this long; the whole body at most the file's limit plus these.
+const maxFieldBytes = 64 * 1024
+const maxParts = 10
 
 /**
- * The multipart upload form: the file part streams to the uploads folder
- * (hashed on the way), the small fields are read into memory. On success the
- * batch exists and its preview has started.
+ * The multipart upload form, read as it arrives (multipart.ts): the file part
+ * streams to the uploads folder, hashed on the way; the small fields are kept.
+ * Every byte is counted: a body over the limit is refused with 413 as soon as
+ * the limit is passed (at once when its Content-Length says so), whatever has
+ * been written is deleted, and nothing of it stays in memory. On success the
+ * batch exists and its preview is queued.
  */
 export async function receiveUpload(db: Kysely<Database>, viewer: Viewer, request: Request): Promise<UploadResult> {
   assertWriter(viewer)
-  let stored: StoredUpload | null = null
-  let tooLarge = false
-  const fileHandler = async ({ name, filename, data }: { name: string; filename?: string; data: AsyncIterable<Uint8Array> }) => {
-    if (name !== 'file' || !filename) return undefined
-    try {
-      stored = await storeUpload(data, filename)
-    } catch (error) {
-      if (!(error instanceof UploadTooLarge)) throw error
-      tooLarge = true
-      // Drain the rest of the part so the parser can go on to the other fields.
-      for await (const _ of data) void _
+  const fields = new Map<string, string>()
+  let file: UploadFile | null = null
+  const tooLarge = (): UploadResult => ({
+    ok: false,
+    status: 413,
+    field: 'file',
+    error: { key: 'importPages.error.tooLarge', params: { max: maxUploadBytes / 1024 / 1024 } },
+    recordType: fields.get('recordType') ?? '',
+  })
+  const maxBodyBytes = maxUploadBytes + maxParts * maxFieldBytes
+  if (Number(request.headers.get('content-length') ?? 0) > maxBodyBytes) return tooLarge()
+  try {
+    await readMultipart(request.body as AsyncIterable<Uint8Array> | null, request.headers.get('content-type'), { maxBodyBytes, maxFieldBytes, maxParts }, {
+      onField: (name, value) => void fields.set(name, value),
+      onFile: async (name, fileName) => {
+        // One file, in the field named file; any other file part is dropped unread.
+        if (name !== 'file' || file || !fileName) return null
+        file = await new UploadFile(fileName).open()
+        return file
+      },
+    })
+  } catch (error) {
+    const written = file as UploadFile | null
+    if (written) await written.abort()
+    if (error instanceof UploadTooLarge || (error instanceof MultipartError && error.status === 413)) return tooLarge()
+    if (error instanceof MultipartError) {
+      return { ok: false, status: 400, field: 'file', error: { key: 'importPages.error.badUpload' }, recordType: fields.get('recordType') ?? '' }
     }
-    return stored?.storedName ?? ''
+    throw error
   }
-  // Loaded here, not at the top: the command line and the benchmark use this module without Remix.
-  const { unstable_composeUploadHandlers, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } = await import('@remix-run/node')
-  const form = await unstable_parseMultipartFormData(request, unstable_composeUploadHandlers(fileHandler, unstable_createMemoryUploadHandler({ maxPartSize: 64 * 1024 })))
-  const recordType = String(form.get('recordType') ?? '')
-  const upload = stored as StoredUpload | null
-  const discard = async () => upload && (await rm(storedPath(upload.storedName), { force: true }))
+  const recordType = fields.get('recordType') ?? ''
+  const upload = (file as UploadFile | null)?.stored() ?? null
+  const discard = async () => upload && (await removeStoredUpload(upload.storedName))
   if (!isRecordCode(recordType)) {
     await discard()
-    return { ok: false, field: 'recordType', error: { key: 'importPages.error.recordType' }, recordType }
+    return { ok: false, status: 400, field: 'recordType', error: { key: 'importPages.error.recordType' }, recordType }
   }
-  if (tooLarge) return { ok: false, field: 'file', error: { key: 'importPages.error.tooLarge', params: { max: maxUploadBytes / 1024 / 1024 } }, recordType }
-  if (!upload) return { ok: false, field: 'file', error: { key: 'importPages.error.noFile' }, recordType }
+  if (!upload) return { ok: false, status: 400, field: 'file', error: { key: 'importPages.error.noFile' }, recordType }
   if (upload.bytes === 0) {
     await discard()
-    return { ok: false, field: 'file', error: { key: 'importPages.error.emptyFile' }, recordType }
+    return { ok: false, status: 400, field: 'file', error: { key: 'importPages.error.emptyFile' }, recordType }
   }
-  const reason = String(form.get('reason') ?? '').trim().slice(0, 500) || null
-  const batchId = await createUpload(db, viewer, { recordCode: recordType, upload, replace: form.get('replace') === 'on', reason })
+  const reason = (fields.get('reason') ?? '').trim().slice(0, 500) || null
+  const batchId = await createUpload(db, viewer, { recordCode: recordType, upload, replace: fields.get('replace') === 'on', reason })
   return { ok: true, batchId }
 }

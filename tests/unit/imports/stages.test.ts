@@ -2,10 +2,50 @@ import { describe, expect, it } from 'vitest'
 import { tableSpecs, type DbValue, type ExistingRow } from '#db/models/activity.ts'
 import { dedupeChunk, type DedupeRules } from '#app/services/imports/dedupe.ts'
 import { CsvParseStage } from '#app/services/imports/parse.ts'
+import { decodeChunk } from '#app/services/imports/decode.ts'
+import { createCsvDecoder } from '#app/domain/csv/encoding.ts'
+import { translate } from '#app/i18n/index.ts'
 import type { PendingRow } from '#app/services/imports/validate.ts'
 import { idRange } from '#app/services/imports/write.ts'
 
 // Stages of the import pipeline tested alone, without a database.
+
+describe('the decode stage', () => {
+  const utf32 = (text: string, order: 'le' | 'be', bom: boolean) => {
+    const out: number[] = bom ? (order === 'le' ? [0xff, 0xfe, 0, 0] : [0, 0, 0xfe, 0xff]) : []
+    for (const ch of text) {
+      const c = ch.codePointAt(0)!
+      const bytes = [c & 0xff, (c >> 8) & 0xff, (c >> 16) & 0xff, 0]
+      out.push(...(order === 'le' ? bytes : bytes.reverse()))
+    }
+    return new Uint8Array(out)
+  }
+
+  it('names an encoding it does not read, with or without its BOM, in the user\'s language', () => {
+    const cases: [Uint8Array, string][] = [
+      [utf32('outletCode,date\n', 'le', true), 'UTF-32LE'],
+      [utf32('outletCode,date\n', 'be', true), 'UTF-32BE'],
+      [utf32('outletCode,date\n', 'le', false), 'UTF-32LE'],
+      [utf32('outletCode,date\n', 'be', false), 'UTF-32BE'],
+      [new TextEncoder().encode('+/v8-outletCode,date\n'), 'UTF-7'],
+    ]
+    for (const [bytes, name] of cases) {
+      const decoder = createCsvDecoder()
+      const first = decodeChunk(decoder, bytes)
+      const outcome = first.ok ? decodeChunk(decoder, null) : first
+      expect(outcome).toEqual({ ok: false, issue: { severity: 'error', code: 'unsupported_encoding', key: 'csv.error.unsupportedEncoding', params: { encoding: name }, column: null, field: null } })
+    }
+    expect(translate('zh-CN', 'csv.error.unsupportedEncoding', { encoding: 'UTF-32LE' })).toContain('文件的编码是 UTF-32LE')
+    expect(translate('en', 'csv.error.unsupportedEncoding', { encoding: 'UTF-32LE' })).toContain('encoded in UTF-32LE')
+  })
+
+  it('still reads UTF-16 with its BOM', () => {
+    const decoder = createCsvDecoder()
+    const text = 'a,b\n'
+    const bytes = new Uint8Array([0xff, 0xfe, ...[...text].flatMap((c) => [c.charCodeAt(0), 0])])
+    expect(decodeChunk(decoder, bytes)).toEqual({ ok: true, text })
+  })
+})
 
 describe('the parse stage', () => {
   it('gives the same rows whatever the text chunks, finds the delimiter and keeps a quoted newline in its cell', () => {
