@@ -9,7 +9,7 @@ import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { countVisibleOutletsByCityAndBrand, listVisibleOutlets } from '#db/models/outlets.ts'
 import { findRegion } from '#db/models/reference.ts'
-import { EvaluationCell, metricValueText, PeriodPicker, PeriodStateNote, periodText, scopeHref, targetText } from './reports-view.tsx'
+import { ContributionNote, EvaluationCell, metricValueText, PeriodPicker, PeriodStateNote, periodText, scopeHref, targetText } from './reports-view.tsx'
 import { StackTable } from '#app/components/stack-table.tsx'
 
 // The bureau's jurisdiction at a glance: each target in force with its
@@ -71,6 +71,7 @@ export default function BureauHome() {
                 </tbody>
               </StackTable>
           )}
+          <ContributionNote rows={withTargets} />
           <p>
             <Link to={scopeHref(report.scope.param, { period: page.period })} data-testid="full-report-link">{t('bureauHome.fullReport')} →</Link>
           </p>

@@ -6,6 +6,7 @@ import type { Locale } from '#app/i18n/locales.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import { FootprintMethod } from '#app/components/footprint-method.tsx'
 import { methodologyData, type MethodologyData, type WorkedExample } from '#app/services/factor-sets.server.ts'
+import { VerdictRules } from '#app/components/verdict-example.tsx'
 import { footprintMethodology } from '#app/services/footprints.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
@@ -90,6 +91,8 @@ export default function Methodology() {
         <p>{t('methodology.stored')}</p>
         <p>{t('methodology.howToCheck')}</p>
       </section>
+
+      <VerdictRules />
 
       {data && (
         <>

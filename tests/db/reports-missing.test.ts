@@ -44,8 +44,8 @@ async function shipment(code: string, date: string, f: Day) {
     .execute()
 }
 
-async function report(scope: Parameters<typeof buildReport>[2]): Promise<Report> {
-  const parsed = parsePeriod('2030-01')
+async function report(scope: Parameters<typeof buildReport>[2], period = '2030-01'): Promise<Report> {
+  const parsed = parsePeriod(period)
   if (!parsed.ok) throw new Error('period')
   const result = await buildReport(t.db, await viewerOf(t.db, 'admin'), scope, parsed.period, { now })
   if (!result.ok) throw new Error(`refused ${result.status}`)
@@ -143,5 +143,32 @@ describe('missing versus zero', () => {
     const district = await report({ kind: 'region', regionCode: '410105' })
     expect(metric(district, 'packaging_per_parcel_g').value).toBe('20')
     expect([metric(district, 'packaging_per_parcel_g').numerator, metric(district, 'packaging_per_parcel_g').denominator]).toEqual(['4', '200'])
+  })
+})
+
+describe('a partial month and a partial year (now: 1 March 2030, 16:00 in Shanghai)', () => {
+  it('the month in progress is provisional: figures, never met or missed; the year to date pools complete months only', async () => {
+    // X logs the first day of March: 10 of 100 e-commerce parcels not re-packed.
+    await shipment('SF-410105-01', '2030-03-01', { parcels: 100, e: 100, ecom: 100, orig: 10 })
+    await refreshOutletMonths(t.db, [{ outletId: x, month: '2030-03' }])
+
+    const march = await report({ kind: 'outlet', outletId: x }, '2030-03')
+    expect(march.periodState).toBe('provisional')
+    expect(metric(march, 'no_repack_rate').value).toBe('0.1') // 10 / 100, shown as it stands
+    const statuses = march.metrics.map(statusOf).filter((status) => status !== null)
+    expect(statuses.length).toBeGreaterThan(0)
+    expect(new Set(statuses)).toEqual(new Set(['provisional']))
+
+    // 2030 to date: January and February are complete, March is not. Pooled over Jan–Feb = January's 60 / 80,
+    // not (60 + 10) / (80 + 100); judged at the end of February, against the standing 100 %: missed.
+    for (const period of ['2030', '2030-Q1']) {
+      const toDate = await report({ kind: 'outlet', outletId: x }, period)
+      expect([period, toDate.periodState]).toEqual([period, 'to_date'])
+      expect(toDate.months).toEqual(['2030-01', '2030-02'])
+      expect(toDate.periodEnd).toBe('2030-02-28')
+      const row = metric(toDate, 'no_repack_rate')
+      expect([row.value, row.numerator, row.denominator]).toEqual(['0.75', '60', '80'])
+      expect(statusOf(row)).toBe('missed')
+    }
   })
 })

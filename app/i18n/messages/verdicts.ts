@@ -15,6 +15,16 @@ export const verdicts = defineMessages(
     'verdicts.csv.outletMonths': '网点·月（个）',
     'verdicts.print.documentTitle': '{scope} {period} {title}',
     'verdicts.print.pageNumber': '第 {page} 页，共 {pages} 页',
+    'verdicts.rules.missing':
+      '缺失不是零：选填字段留空表示“未报送”，不是 0。使用该字段的指标只计当日两项均已填报的记录（如“原包装直发件数”留空的当日，不计入不再二次包装率的分子和分母），该网点当月若一日都未填报，则不计入该指标的覆盖率。当月没有包装耗材、回收或排放记录的网点，不计入相应指标；单件包装耗材和单件碳排放只计同月两方面都有报送的网点。没有任何报送支撑的数量指标显示“数据不足”，而不是 0。',
+    'verdicts.example.title': '示例：一个区县的不再二次包装率',
+    'verdicts.example.setting': '区县共有 {outlets} 个网点；目标：{metric} ≥ {value}，截止日期 {deadline}。判定 2026年第3季度（7—9月，均为完整月份）。',
+    'verdicts.example.month': '月份',
+    'verdicts.example.pooled': '合计值：第3季度分子合计 ÷ 分母合计 = {numerator} ÷ {denominator} = {value}（不是三个月比率的平均，也不是9月一个月的数值）。',
+    'verdicts.example.coverage': '覆盖率：报送的网点·月 {reported} ÷ {outletMonths} = {value}，不低于 {minCoverage}，可以判定。',
+    'verdicts.example.notYet': '截止日期未到，合计值 {value} 尚未达到 {target}，因此看趋势。',
+    'verdicts.example.trend': '趋势：取截至9月最近6个完整月份；{leftOut}覆盖率低于下限，不参与趋势。其余5个月的最小二乘直线每月变化 {slope}，延伸到截止月份（2027年12月）为 {projected}，判定为“{status}”。',
+    'verdicts.example.after': '同样的数字若在截止日期之后判定（如 2028年第1季度），目标已成为常态要求：合计值 {value}，判定为“{status}”。',
     'verdicts.contribution.note': '全国数量目标：表中百分比为{year}年1月1日至本期末的合计占全国目标的比例。',
   },
   {
@@ -29,6 +39,16 @@ export const verdicts = defineMessages(
     'verdicts.csv.outletMonths': 'Outlet-months (count)',
     'verdicts.print.documentTitle': '{title}: {scope}, {period}',
     'verdicts.print.pageNumber': 'Page {page} of {pages}',
+    'verdicts.rules.missing':
+      'Missing is not zero: a blank optional field means “not reported”, not 0. A metric that uses the field counts only the days on which both of its fields were filled in (a day with “parcels in original packaging” blank leaves both the numerator and the denominator of the no-repack rate), and an outlet that filled them in on no day of the month is left out of that metric’s coverage. An outlet with no packaging, recovery or emission record in a month is left out of the metrics made of them; packaging and CO₂e per parcel count only outlets that reported both sides that month. A count with nothing reported behind it shows insufficient data, never 0.',
+    'verdicts.example.title': 'Worked example: a district’s no-repack rate',
+    'verdicts.example.setting': 'The district has {outlets} outlets; target: {metric} ≥ {value} by {deadline}. Judged for the third quarter of 2026 (July to September, all complete months).',
+    'verdicts.example.month': 'Month',
+    'verdicts.example.pooled': 'Pooled value: the quarter’s numerators ÷ its denominators = {numerator} ÷ {denominator} = {value} (not the average of the three monthly ratios, nor September alone).',
+    'verdicts.example.coverage': 'Coverage: {reported} of {outletMonths} outlet-months reported = {value}, not below {minCoverage}, so a verdict can be given.',
+    'verdicts.example.notYet': 'The deadline has not passed and the pooled {value} does not yet reach {target}, so the trend decides.',
+    'verdicts.example.trend': 'Trend: the last 6 complete months up to September; {leftOut} is left out, its coverage being below the floor. The least-squares line through the other 5 months changes by {slope} a month and reaches {projected} at the deadline’s month (December 2027): {status}.',
+    'verdicts.example.after': 'The same figures judged after the deadline (say for the first quarter of 2028): the target is a standing requirement, the pooled value is {value}: {status}.',
     'verdicts.contribution.note': 'National count targets: each percentage is the total from 1 January {year} to the period end as a share of the national target.',
   },
 )
