@@ -8,13 +8,13 @@ import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express, { type RequestHandler } from 'express'
 import { contentSecurityPolicy, isAllowedMutation, strictTransportSecurity } from '#app/domain/security.ts'
-import { plannedWorkers, supervise, type ListeningMessage } from './supervisor.ts'
+import { plannedWorkers, supervise, type ListeningMessage } from '#app/utils/supervisor.server.ts'
 
 // The one server for development and production. In production it serves the
 // Vite build; in development it mounts Vite's middleware for hot reload.
 const development = process.env.NODE_ENV === 'development'
 
-// One process per core on PostgreSQL (supervisor.ts); the primary only supervises,
+// One process per core on PostgreSQL (app/utils/supervisor.server.ts); the primary only supervises,
 // and every worker runs the rest of this file.
 const planned = plannedWorkers(process.env, availableParallelism())
 if (!planned.ok) {

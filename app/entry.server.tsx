@@ -4,9 +4,10 @@ import { createReadableStreamFromReadable, type AppLoadContext, type EntryContex
 import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
-import { readDemoSignIns } from '#db/seed.ts'
+import { readDemoSignIns } from '#seeds/load/demo.ts'
 import { checkCreditsEnv } from './utils/credits-env.server.ts'
-import { boot as bootDatabase, projectRoot } from './utils/db.server.ts'
+import { startImportWorker } from './services/imports.server.ts'
+import { boot as bootDatabase, getDb, projectRoot } from './utils/db.server.ts'
 import { env } from './utils/env.server.ts'
 import { NonceContext } from './utils/nonce.ts'
 
@@ -17,6 +18,8 @@ export async function boot(): Promise<{ port: number; lines: string[] }> {
   const { PORT } = env()
   const info = await bootDatabase()
   checkCreditsEnv()
+  // Every app process claims queued import jobs; it first recovers those a stopped process left.
+  startImportWorker(await getDb())
   const lines = [
     `数据库 Database: ${info.kind === 'pglite' ? '内置 embedded PGlite' : 'PostgreSQL'} (${info.location})`,
   ]

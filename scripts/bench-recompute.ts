@@ -19,7 +19,8 @@ import postgres from 'postgres'
 import { openDatabase } from '#db/client.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import type { Database } from '#db/schema.ts'
-import { seedEmissions } from '#db/seed-emissions.ts'
+import { vehicleUse } from '#app/domain/records/index.ts'
+import { seedEmissions } from '#seeds/load/emissions.ts'
 import { copyResults } from '#db/models/emission-results.ts'
 import { recomputeEmissions, refreshRollupsAfterRecompute, type RecomputeSummary } from '#app/services/emissions.server.ts'
 import { importFactorSet, publishFactorSet } from '#app/services/factor-sets.server.ts'
@@ -223,7 +224,7 @@ async function generateActivity(db: Kysely<Database>, months: number): Promise<n
       (array['guo6', 'none', 'none', 'guo5'])[k], date '2020-01-01', 'existing', 'measured', 'seed'
     from outlets o cross join generate_series(1, 4) k`.execute(db)
   await sql`
-    insert into vehicle_use (outlet_id, brand_id, region_code, vehicle_id, month, distance_km, fuel_litres, electricity_kwh, data_quality, source)
+    insert into ${sql.table(vehicleUse.table)} (outlet_id, brand_id, region_code, vehicle_id, month, distance_km, fuel_litres, electricity_kwh, data_quality, source)
     select v.outlet_id, v.brand_id, v.region_code, v.id, m::date,
       900 + (v.id * 53 + extract(month from m)::int * 7) % 1800,
       case when v.plate like '%-1' then 80 + (v.id * 13 + extract(month from m)::int) % 140 + 0.5 end,
@@ -244,6 +245,6 @@ async function generateActivity(db: Kysely<Database>, months: number): Promise<n
     where o.id % 10 = 0`.execute(db)
 
   const { rows } = await sql<{ n: string }>`
-    select (select count(*) from facility_electricity) + (select count(*) from vehicle_use) + (select count(*) from packaging_consumption) as n`.execute(db)
+    select (select count(*) from facility_electricity) + (select count(*) from ${sql.table(vehicleUse.table)}) + (select count(*) from packaging_consumption) as n`.execute(db)
   return Number(rows[0]!.n)
 }

@@ -16,6 +16,7 @@ import type { Viewer } from '#app/domain/access.ts'
 import { loadReportCharts, loadReportPage, type Report } from '#app/services/reports.server.ts'
 import { openDatabase } from '#db/client.ts'
 import type { Database } from '#db/schema.ts'
+import { vehicleUse } from '#app/domain/records/index.ts'
 import { runCli } from './lib/cli.ts'
 
 function option(name: string, fallback: string): string {
@@ -161,7 +162,7 @@ async function rawMonthlySums(db: Kysely<Database>, scope: { province?: string; 
       select sum(rc.cartons_reused) as reused from recovery_collections rc join scope_outlets o on o.id = rc.outlet_id
       where rc.superseded_at is null and rc.collection_date >= ${from}::date and rc.collection_date < (${`${last}-01`}::date + interval '1 month')),
     vuse as (
-      select sum(vu.distance_km) as km from vehicle_use vu join scope_outlets o on o.id = vu.outlet_id
+      select sum(vu.distance_km) as km from ${sql.table(vehicleUse.table)} vu join scope_outlets o on o.id = vu.outlet_id
       where vu.superseded_at is null and vu.month >= ${from}::date and vu.month <= ${`${last}-01`}::date),
     fleet as (
       select count(*) as vehicle_months from vehicles v join scope_outlets o on o.id = v.outlet_id

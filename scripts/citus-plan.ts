@@ -1,5 +1,5 @@
 // Prints the Citus statements that distribute GreenParcel's schema
-// (docs/scale.md): reference tables, coordinator-local tables, and each
+// (the plan in scripts/citus-tables.ts): reference tables, coordinator-local tables, and each
 // co-location group's distributed tables. The schema is the migrations' own:
 // an in-memory embedded database is migrated and its catalog read, and the
 // script refuses to print a plan the catalog check (scripts/citus-tables.ts) rejects.

@@ -1,3 +1,14 @@
+import {
+  facilityElectricity,
+  packagingConsumption,
+  recoveryBins,
+  recoveryCollections,
+  reusableAssets,
+  shipmentStats,
+  vehicleUse,
+  vehicles,
+} from '#app/domain/records/index.ts'
+
 /**
  * How each table of the schema would live on a Citus cluster. Read by
  * tests/db/citus-schema.test.ts (which fails for a table missing here, or for
@@ -21,14 +32,14 @@ export const citusTables: Record<string, CitusPlacement> = {
   // Activity: one outlet's records, its results and rollups on one shard, so that
   // an import (always one outlet or one brand's outlets) and the recompute of an
   // outlet touch one node per outlet, and a report aggregates per shard in parallel.
-  shipment_stats: outletFact('daily parcels per outlet: the largest fact table'),
-  packaging_consumption: outletFact('packaging per outlet and period'),
-  recovery_bins: outletFact('bin census per outlet'),
-  recovery_collections: outletFact('collections per outlet and day'),
-  reusable_assets: outletFact('reusable assets per outlet and month'),
-  vehicles: outletFact('an outlet’s fleet; vehicle_use joins it on (outlet_id, id)'),
-  vehicle_use: outletFact('vehicle use per outlet and month'),
-  facility_electricity: outletFact('electricity per outlet and month'),
+  [shipmentStats.table]: outletFact('daily parcels per outlet: the largest fact table'),
+  [packagingConsumption.table]: outletFact('packaging per outlet and period'),
+  [recoveryBins.table]: outletFact('bin census per outlet'),
+  [recoveryCollections.table]: outletFact('collections per outlet and day'),
+  [reusableAssets.table]: outletFact('reusable assets per outlet and month'),
+  [vehicles.table]: outletFact('an outlet’s fleet; its vehicles’ use joins it on (outlet_id, id)'),
+  [vehicleUse.table]: outletFact('vehicle use per outlet and month'),
+  [facilityElectricity.table]: outletFact('electricity per outlet and month'),
   emission_results: outletFact('one result per record and set version, keyed by outlet first (decision 031)'),
   outlet_month_rollups: outletFact('the reports’ rollup, per outlet and month'),
   outlet_month_mix: outletFact('the reports’ mix rollup, per outlet and month'),
@@ -67,11 +78,12 @@ export const citusTables: Record<string, CitusPlacement> = {
   partner_keys: { kind: 'reference', why: 'a few keys per partner' },
   partner_rate_buckets: { kind: 'reference', why: 'one row per partner' },
   // A consumer's profile is unique by phone hash, member code and user; Citus can
-  // enforce those only on a table it does not shard. docs/scale.md sizes it.
+  // enforce those only on a table it does not shard.
   consumers: { kind: 'reference', why: 'unique by phone hash and member code, which a sharded table cannot enforce' },
 
   // Operational, on the coordinator.
   import_batches: { kind: 'local', why: 'one row per upload; a job table, not a fact' },
+  import_jobs: { kind: 'local', why: 'the queue of import previews and commits' },
   sessions: { kind: 'local', why: 'sign-in sessions' },
   login_attempts: { kind: 'local', why: 'sign-in rate limiting' },
   audit_log: { kind: 'local', why: 'admin actions' },

@@ -3,7 +3,7 @@
 // Usage: npx tsx scripts/expire-points.ts [--as-of YYYY-MM-DD]   (default: today in China)
 // Run it daily shortly after midnight China time, e.g. from cron.
 import { chinaDay, isIsoDate } from '#app/domain/credits/actions.ts'
-import { expirePoints } from '#app/services/credits.server.ts'
+import { expirePoints } from '#app/services/credit-ledger.server.ts'
 import { describeLocation, openFromEnv } from '#app/utils/db.server.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { runCli } from './lib/cli.ts'

@@ -20,6 +20,7 @@ import { openDatabase } from '#db/client.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { rebuildRollups } from '#db/models/rollups.ts'
 import type { Database } from '#db/schema.ts'
+import { vehicleUse } from '#app/domain/records/index.ts'
 import { runCli } from './lib/cli.ts'
 
 // GB/T 2260 province prefixes of mainland China.
@@ -220,7 +221,7 @@ async function monthlyRecords(db: Kysely<Database>, days: number): Promise<numbe
             case when v = 1 or random() < 0.45 then 'BEV' else 'diesel' end as energy, random() < 0.12 as late, random() as r
           from outlets o cross join generate_series(1, 3) v) x`)
   await count(sql`
-    insert into vehicle_use (outlet_id, brand_id, region_code, vehicle_id, month, distance_km, fuel_litres, electricity_kwh, data_quality, source)
+    insert into ${sql.table(vehicleUse.table)} (outlet_id, brand_id, region_code, vehicle_id, month, distance_km, fuel_litres, electricity_kwh, data_quality, source)
     select outlet_id, brand_id, region_code, id, month, km, case when energy = 'diesel' then round(km * 0.095, 3) end,
       case when energy = 'BEV' then round(km * 0.06, 3) end, 'measured', 'csv'
     from (select v.outlet_id, v.brand_id, v.region_code, v.id, v.energy, m.month::date as month, round((900 + random() * 2100)::numeric, 2) as km

@@ -4,8 +4,7 @@
 //
 //   npx tsx scripts/import-csv.ts --type shipment_stats --brand sf [--as username] [--replace] [--reason "…"] [--dry-run] [--lang zh-CN|en] file.csv
 //
-// --type     record type: shipment_stats, packaging_consumption, recovery_bins, recovery_collections,
-//            reusable_assets, vehicles, vehicle_use, facility_electricity
+// --type     record type: one of recordCodes (app/domain/activity/definitions.ts); a wrong one lists them
 // --brand    brand code; rows for outlets of other brands are rejected
 // --as       the user the import is recorded under (a brand admin of the brand, one of its outlet
 //            operators, or an admin); default: the brand's first brand admin

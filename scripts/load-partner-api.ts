@@ -29,7 +29,7 @@ import { parseServerKey, signRequest } from '#app/domain/credits/signing.server.
 import { createPartnerWithKey } from '#app/services/partners.server.ts'
 import { openDatabase, type DatabaseHandle } from '#db/client.ts'
 import { migrateToLatest } from '#db/migrate.ts'
-import { seedDemoData } from '#db/seed.ts'
+import { seedDemoData } from '#seeds/load/demo.ts'
 import { runCli } from './lib/cli.ts'
 import { mulberry32 } from '#app/utils/mulberry32.ts'
 

@@ -2,7 +2,7 @@
 // database, replacing everything in it. Usage: npm run seed [-- --yes]
 import path from 'node:path'
 import { migrateToLatest } from '#db/migrate.ts'
-import { seedDemoData } from '#db/seed.ts'
+import { seedDemoData } from '#seeds/load/demo.ts'
 import { describeLocation, openFromEnv, projectRoot } from '#app/utils/db.server.ts'
 import { runCli } from './lib/cli.ts'
 

@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react'
+import { formatDecimal } from '#app/i18n/format.ts'
+import { useLocale } from '#app/i18n/react.ts'
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 
 export interface AvoidedChartPoint {
@@ -19,6 +21,7 @@ export interface AvoidedChartPoint {
  * here for drawing only; the figures people read come formatted from Decimal.
  */
 export function AvoidedChart({ points, title }: { points: readonly AvoidedChartPoint[]; title: string }) {
+  const locale = useLocale()
   const [mounted, setMounted] = useState(false)
   useEffect(() => setMounted(true), [])
   if (!mounted) return <div className="chart-box" aria-hidden />
@@ -30,7 +33,8 @@ export function AvoidedChart({ points, title }: { points: readonly AvoidedChartP
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           {/* The year stays on the axis: twelve months cross a new year. */}
           <XAxis dataKey="month" fontSize={11} minTickGap={6} />
-          <YAxis width={52} fontSize={12} allowDecimals={false} unit=" g" />
+          {/* Wide enough for "12,500 g" on one line: a narrow axis broke the unit onto a second line. */}
+          <YAxis width={64} fontSize={12} allowDecimals={false} tickFormatter={(value: number) => `${formatDecimal(locale, String(value), 0)} g`} />
           <Tooltip
             formatter={(_value, _name, item) => [(item.payload as (typeof rows)[number]).gramsText, title]}
             labelFormatter={(_label, payload) => (payload[0]?.payload as (typeof rows)[number] | undefined)?.label ?? ''}

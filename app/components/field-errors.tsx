@@ -1,4 +1,4 @@
-import type { Message } from '#app/i18n/index.ts'
+import { hasMessage, type Message } from '#app/i18n/index.ts'
 import { useT } from '#app/i18n/react.ts'
 
 /**
@@ -7,14 +7,20 @@ import { useT } from '#app/i18n/react.ts'
  */
 export function useFieldErrors<F extends string>(errors: Partial<Record<F, Message>>) {
   const t = useT()
+  const say = (message: Message) => {
+    const params = { ...message.params }
+    // "Fill in {field}": a field named in a message travels as its label's key.
+    if (typeof params.field === 'string' && hasMessage(params.field)) params.field = t(params.field)
+    return t(message.key, params)
+  }
   const fieldError = (field: F) => {
     const error = errors[field]
     return error ? (
       <span className="field-error" id={`${field}-error`}>
-        {t(error.key, error.params)}
+        {say(error)}
       </span>
     ) : null
   }
   const invalid = (field: F) => (errors[field] ? { 'aria-invalid': true as const, 'aria-describedby': `${field}-error` } : {})
-  return { fieldError, invalid }
+  return { fieldError, invalid, say }
 }

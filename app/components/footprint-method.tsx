@@ -1,3 +1,5 @@
+import { Fragment } from 'react'
+import { StackTable } from '#app/components/stack-table.tsx'
 import { formatDecimal } from '#app/i18n/format.ts'
 import type { MessageKey } from '#app/i18n/index.ts'
 import type { Locale } from '#app/i18n/locales.ts'
@@ -44,8 +46,7 @@ export function FootprintMethod({ example }: { example: FootprintExample | null 
         <div className="worked-example" data-testid="footprint-example">
           <h3>{t('footprints.method.example')}</h3>
           <p>{t('footprints.method.example.intro')}</p>
-          <div className="table-wrap">
-            <table>
+          <StackTable data-testid="footprint-example-lines">
               <thead>
                 <tr>
                   <th>{t('footprints.method.col.item')}</th>
@@ -68,13 +69,12 @@ export function FootprintMethod({ example }: { example: FootprintExample | null 
                     <td>{t(`footprints.method.quality.${line.quality}`)}</td>
                     <td className="num">
                       {exact(locale, line.co2eKg)}
-                      {line.ttwKg && <div className="muted small">TTW {exact(locale, line.ttwKg)}</div>}
+                      {line.ttwKg && <div className="muted small">{t('footprints.method.col.ttw')} {exact(locale, line.ttwKg)}</div>}
                     </td>
                   </tr>
                 ))}
               </tbody>
-            </table>
-          </div>
+          </StackTable>
           <h4>{t('footprints.method.result')}</h4>
           <dl className="facts" data-testid="footprint-example-result">
             {(
@@ -87,15 +87,13 @@ export function FootprintMethod({ example }: { example: FootprintExample | null 
                 ['footprints.method.result.total', example.total],
               ] as const
             ).map(([label, value]) => (
-              <div key={label}>
+              <Fragment key={label}>
                 <dt>{t(label)}</dt>
-                <dd className="num">{value === null ? '—' : `${exact(locale, value)} ${t('footprints.method.col.perParcel')}`}</dd>
-              </div>
+                <dd className="numeric">{value === null ? '—' : `${exact(locale, value)} ${t('footprints.method.col.perParcel')}`}</dd>
+              </Fragment>
             ))}
-            <div>
-              <dt>{t('footprints.method.result.primary')}</dt>
-              <dd className="num">{example.primaryDataShare === null ? '—' : `${example.primaryDataShare} %`}</dd>
-            </div>
+            <dt>{t('footprints.method.result.primary')}</dt>
+            <dd className="numeric">{example.primaryDataShare === null ? '—' : `${example.primaryDataShare} %`}</dd>
           </dl>
           {example.perTonneFor25Kg && <p>{t('footprints.method.result.perTonne', { value: exact(locale, example.perTonneFor25Kg) })}</p>}
         </div>

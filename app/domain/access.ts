@@ -32,6 +32,18 @@ export const homePath: Record<Role, string> = {
 /** Roles that may look at outlet records at all (each within its own scope). */
 export const outletViewerRoles: readonly Role[] = ['outlet_operator', 'carrier_admin', 'bureau_officer', 'admin']
 
+/** Roles that write activity records, by form or upload (each within its scope); bureaus only read. */
+export const activityWriterRoles: readonly Role[] = ['outlet_operator', 'carrier_admin', 'admin']
+
+/** Roles that read the report of a whole region (a bureau's jurisdiction, a brand's outlets in it). */
+export const regionReportRoles: readonly Role[] = ['bureau_officer', 'carrier_admin', 'admin']
+
+/** Roles that compare brands side by side: regulators, not the brands themselves. */
+export const brandComparisonRoles: readonly Role[] = ['bureau_officer', 'admin']
+
+/** Roles that download the parcel-footprint intensities of their reach as CSV. */
+export const intensityCsvRoles: readonly Role[] = ['carrier_admin', 'bureau_officer', 'admin']
+
 export function userHasRole(viewer: Pick<Viewer, 'role'> | null | undefined, allowed: readonly Role[]): boolean {
   return !!viewer && allowed.includes(viewer.role)
 }

@@ -14,10 +14,11 @@ import { activityPages } from './messages/activity-pages.ts'
 import { forms } from './messages/forms.ts'
 import { phone } from './messages/phone.ts'
 import { footprints } from './messages/footprints.ts'
+import { imports } from './messages/imports.ts'
 import { defaultLocale, type Locale } from './locales.ts'
 
 // Each area of the product keeps its own catalog file; they are merged here.
-const areas = [common, auth, home, admin, activity, csv, credits, creditPages, metrics, emissions, emissionPages, reportPages, activityPages, phone, footprints, forms] as const
+const areas = [common, auth, home, admin, activity, csv, credits, creditPages, metrics, emissions, emissionPages, reportPages, activityPages, phone, footprints, forms, imports] as const
 
 type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
   ? (H extends Record<Locale, infer M> ? M : never) & Merge<R>

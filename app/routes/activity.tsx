@@ -6,14 +6,14 @@ import { recordCodes, recordDefinitions } from '#app/domain/activity/definitions
 import type { EnumName } from '#app/domain/activity/enums.ts'
 import type { FieldDefinition } from '#app/domain/activity/fields.ts'
 import { optionLabel } from '#app/domain/activity/messages.ts'
-import type { Message } from '#app/i18n/index.ts'
 import { formatDateTime, formatDecimal } from '#app/i18n/format.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
-import { activityWriterRoles, chinaToday, monthOverview, submitOutletMonth } from '#app/services/activity.server.ts'
+import { activityWriterRoles } from '#app/domain/access.ts'
+import { chinaToday, monthOverview, submitOutletMonth } from '#app/services/activity.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { listVisibleOutlets } from '#db/models/outlets.ts'
-import { requireForm } from '#app/utils/forms.server.ts'
+import { parseForm, type FieldErrors } from '#app/utils/forms.server.ts'
 
 const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/
 const querySchema = z.object({
@@ -36,14 +36,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { month, today, outlets: viewer.role === 'outlet_operator' ? [] : outlets, ...overview }
 }
 
+type ActionResult = { errors: FieldErrors }
+
 const submitSchema = z.object({ intent: z.literal('submit'), outletId: int4Id, month: z.string().regex(monthPattern) })
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireRole(request, activityWriterRoles)
-  const parsed = submitSchema.safeParse(Object.fromEntries(await requireForm(request)))
-  if (!parsed.success) return data<{ error: Message }>({ error: { key: 'activityPages.error.badMonth' } }, { status: 400 })
+  const parsed = await parseForm(request, submitSchema)
+  // The form's fields are hidden: whatever is wrong with them, the month could not be submitted.
+  if (!parsed.ok) return data<ActionResult>({ errors: { form: parsed.errors.form ?? { key: 'activityPages.error.badMonth' } } }, { status: 400 })
   const result = await submitOutletMonth(await getDb(), viewer, parsed.data.outletId, parsed.data.month)
-  if (!result.ok) return data<{ error: Message }>({ error: result.error }, { status: 400 })
+  if (!result.ok) return data<ActionResult>({ errors: { form: result.error } }, { status: 400 })
   throw redirect(`/activity?month=${parsed.data.month}&outlet=${parsed.data.outletId}&submitted=1`)
 }
 
@@ -89,7 +92,7 @@ export default function ActivityPage() {
         <strong>{localName(locale, outlet)}</strong> <span className="mono">{outlet.code}</span>
       </p>
       {search.get('submitted') && <p className="notice" role="status">{t('activityPages.submittedNotice', { month })}</p>}
-      {result?.error && <p className="error-banner" role="alert">{t(result.error.key, result.error.params)}</p>}
+      {result?.errors.form && <p className="error-banner" role="alert">{t(result.errors.form.key, result.errors.form.params)}</p>}
       {submitted ? (
         <p className="notice" data-testid="month-locked">
           {t('activityPages.submitted', { month, at: formatDateTime(locale, submitted.at), by: submitted.by ?? '—' })}

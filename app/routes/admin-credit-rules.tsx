@@ -5,11 +5,11 @@ import { formatDate, formatDecimal } from '#app/i18n/format.ts'
 import type { Message } from '#app/i18n/index.ts'
 import { useLocale, useT } from '#app/i18n/react.ts'
 import { creditContext } from '#app/services/credit-data.server.ts'
-import { changeRuleSetStatus, ruleSetsForAdmin } from '#app/services/credits.server.ts'
+import { changeRuleSetStatus, ruleSetsForAdmin } from '#app/services/credit-rules.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
 import { SourceNote } from '#app/components/source-note.tsx'
-import { requireForm } from '#app/utils/forms.server.ts'
+import { parseForm, type FieldErrors } from '#app/utils/forms.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -23,16 +23,16 @@ const changeSchema = z.object({
   version: z.string().regex(/^\d{4}\.\d{1,3}$/),
 })
 
-type ActionResult = { ok: true; notice: Message } | { ok: false; error: Message }
+type ActionResult = { ok: true; notice: Message } | { ok: false; errors: FieldErrors }
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, ['admin'])
-  const parsed = changeSchema.safeParse(Object.fromEntries(await requireForm(request)))
-  if (!parsed.success) throw new Response('Bad request', { status: 400 })
+  const parsed = await parseForm(request, changeSchema, { fields: [] })
+  if (!parsed.ok) return data<ActionResult>({ ok: false, errors: parsed.errors }, { status: 400 })
   const { db } = await creditContext()
   const { intent, version } = parsed.data
   const changed = await changeRuleSetStatus(db, actor, { version, to: intent === 'publish' ? 'published' : 'retired' }, new Date())
-  if (!changed.ok) return data<ActionResult>({ ok: false, error: changed.error }, { status: 400 })
+  if (!changed.ok) return data<ActionResult>({ ok: false, errors: { form: changed.error } }, { status: 400 })
   return data<ActionResult>({ ok: true, notice: { key: intent === 'publish' ? 'creditPages.rules.published' : 'creditPages.rules.retired', params: { version } } })
 }
 
@@ -47,7 +47,7 @@ export default function AdminCreditRules() {
       <p className="muted">{t('creditPages.rules.intro')}</p>
       <p className="muted" data-testid="which-earns-what">{t('creditPages.rules.whichEarnsWhat')}</p>
       {result?.ok && <p className="notice" role="status">{t(result.notice.key, result.notice.params)}</p>}
-      {result && !result.ok && <p className="error-banner" role="alert">{t(result.error.key, result.error.params)}</p>}
+      {result && !result.ok && result.errors.form && <p className="error-banner" role="alert">{t(result.errors.form.key, result.errors.form.params)}</p>}
       {ruleSets.map((set) => (
         <article key={set.version} className="rule-set">
           <h2>

@@ -11,7 +11,8 @@ import { getDb } from '#app/utils/db.server.ts'
 import { findVersionInForce, listFactorRows, listFactorSets } from '#db/models/factor-sets.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
 import { unitText } from '#app/components/source-note.tsx'
-import { requireForm } from '#app/utils/forms.server.ts'
+import { parseFormData, requireForm, type FieldErrors } from '#app/utils/forms.server.ts'
+import { useFieldErrors } from '#app/components/field-errors.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -39,15 +40,15 @@ interface LoadErrorView {
 
 type ActionResult =
   | { ok: true; notice: Message }
-  | { ok: false; form?: Message; fields?: Partial<Record<FileField, Message>>; loadErrors?: LoadErrorView[] }
+  | { ok: false; errors: FieldErrors<FileField>; loadErrors?: LoadErrorView[] }
 
-const versionSchema = z.string().regex(/^\d{4}\.\d+$/)
+const versionSchema = z.object({ version: z.string().regex(/^\d{4}\.\d+$/) })
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, ['admin'])
   const maxBodyBytes = 3 * maxFileMb * 1024 * 1024 + 64 * 1024
   if (Number(request.headers.get('content-length') ?? 0) > maxBodyBytes) {
-    return data<ActionResult>({ ok: false, form: { key: 'adminFactors.error.tooLarge', params: { max: maxFileMb } } }, { status: 413 })
+    return data<ActionResult>({ ok: false, errors: { form: { key: 'adminFactors.error.tooLarge', params: { max: maxFileMb } } } }, { status: 413 })
   }
   const db = await getDb()
   const form = await requireForm(request, { maxBytes: maxBodyBytes })
@@ -55,7 +56,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const now = new Date()
 
   if (intent === 'upload') {
-    const fields: Partial<Record<FileField, Message>> = {}
+    const fields: FieldErrors<FileField> = {}
     const files: Partial<FactorSetFiles> = {}
     for (const field of fileFields) {
       const file = form.get(field)
@@ -77,12 +78,12 @@ export async function action({ request }: ActionFunctionArgs) {
       // errors name the file as the admin chose it, so it is the one to open
       files[field] = { name: file.name || standardNames[field], text }
     }
-    if (Object.keys(fields).length > 0) return data<ActionResult>({ ok: false, fields }, { status: 400 })
+    if (Object.keys(fields).length > 0) return data<ActionResult>({ ok: false, errors: fields }, { status: 400 })
     const result = await importFactorSet(db, files as FactorSetFiles, { actor, as: 'draft', now })
     if (!result.ok) {
       const loadErrors = result.errors.map((e) => ({ file: e.file, row: e.row, field: e.field, key: e.key, params: e.params }))
       return data<ActionResult>(
-        { ok: false, form: { key: 'adminFactors.refused', params: { count: loadErrors.length } }, loadErrors },
+        { ok: false, errors: { form: { key: 'adminFactors.refused', params: { count: loadErrors.length } } }, loadErrors },
         { status: 400 },
       )
     }
@@ -94,18 +95,19 @@ export async function action({ request }: ActionFunctionArgs) {
     })
   }
 
-  const version = versionSchema.safeParse(form.get('version'))
-  if (!version.success) throw new Response('Bad request', { status: 400 })
+  const parsed = parseFormData(form, versionSchema, { fields: [] })
+  if (!parsed.ok) return data<ActionResult>({ ok: false, errors: parsed.errors }, { status: 400 })
+  const version = parsed.data.version
   if (intent === 'publish') {
-    const result = await publishFactorSet(db, actor, version.data, { now })
-    if (!result.ok) return data<ActionResult>({ ok: false, form: result.error }, { status: 400 })
+    const result = await publishFactorSet(db, actor, version, { now })
+    if (!result.ok) return data<ActionResult>({ ok: false, errors: { form: result.error } }, { status: 400 })
     const s = result.summary
     return data<ActionResult>({
       ok: true,
       notice: {
         key: 'adminFactors.published',
         params: {
-          version: version.data,
+          version,
           examined: s?.examined ?? 0,
           changed: s?.changed ?? 0,
           superseded: s?.superseded ?? 0,
@@ -117,9 +119,9 @@ export async function action({ request }: ActionFunctionArgs) {
     })
   }
   if (intent === 'retire') {
-    const result = await retireFactorSet(db, actor, version.data, { now })
-    if (!result.ok) return data<ActionResult>({ ok: false, form: result.error }, { status: 400 })
-    return data<ActionResult>({ ok: true, notice: { key: 'adminFactors.retired', params: { version: version.data } } })
+    const result = await retireFactorSet(db, actor, version, { now })
+    if (!result.ok) return data<ActionResult>({ ok: false, errors: { form: result.error } }, { status: 400 })
+    return data<ActionResult>({ ok: true, notice: { key: 'adminFactors.retired', params: { version } } })
   }
   throw new Response('Unknown intent', { status: 400 })
 }
@@ -141,12 +143,7 @@ export default function AdminFactors() {
         ),
       }
     : null
-  const fieldError = (field: FileField) =>
-    failed?.fields?.[field] ? (
-      <span className="field-error" id={`${field}-error`}>
-        {t(failed.fields[field]!.key, failed.fields[field]!.params)}
-      </span>
-    ) : null
+  const { fieldError, invalid } = useFieldErrors<FileField | 'form'>(failed?.errors ?? {})
 
   return (
     <section className="card" data-testid="admin-factors">
@@ -157,9 +154,9 @@ export default function AdminFactors() {
           {t(notice.key, notice.params)}
         </p>
       )}
-      {failed?.form && (
+      {failed?.errors.form && (
         <p className="error-banner" role="alert" data-testid="factor-error">
-          {t(failed.form.key, failed.form.params)}
+          {t(failed.errors.form.key, failed.errors.form.params)}
         </p>
       )}
       {failed?.loadErrors && (
@@ -301,8 +298,7 @@ export default function AdminFactors() {
               type="file"
               name={field}
               accept={field === 'setJson' ? '.json,application/json' : '.csv,text/csv'}
-              aria-invalid={failed?.fields?.[field] ? true : undefined}
-              aria-describedby={failed?.fields?.[field] ? `${field}-error` : undefined}
+              {...invalid(field)}
             />
             {fieldError(field)}
           </label>

@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { int4Id } from '#app/domain/ids.ts'
 import { formatDate, formatDateTime } from '#app/i18n/format.ts'
-import type { Message, MessageKey } from '#app/i18n/index.ts'
+import type { Message } from '#app/i18n/index.ts'
 import { useFieldErrors } from '#app/components/field-errors.tsx'
 import { useLocale, useT } from '#app/i18n/react.ts'
 import { createPartner, createPartnerKey, partnersForAdmin, revokePartnerKey } from '#app/services/partners.server.ts'
@@ -37,6 +37,7 @@ const createSchema = z.object({
 })
 
 type Field = 'name' | 'ratePerSecond' | 'burst' | 'form'
+const createFields: readonly Field[] = ['name', 'ratePerSecond', 'burst']
 type ActionResult =
   | { ok: true; issued?: { name: string; keyId: string; secret: string; fingerprint: string }; notice?: Message }
   | { ok: false; errors: Partial<Record<Field, Message>>; values?: Record<string, string> }
@@ -50,10 +51,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent === 'create') {
     const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)]))
     const parsed = createSchema.safeParse(form)
-    if (!parsed.success) {
-      const errors = issuesToFieldErrors<Field>(parsed.error.issues, ['name', 'ratePerSecond', 'burst'])
-      return data<ActionResult>({ ok: false, errors, values }, { status: 400 })
-    }
+    if (!parsed.success) return data<ActionResult>({ ok: false, errors: issuesToFieldErrors<Field>(parsed.error.issues, createFields), values }, { status: 400 })
     const created = await createPartner(db, actor, creditKeys(), parsed.data)
     if (!created.ok) return data<ActionResult>({ ok: false, errors: { name: created.error }, values }, { status: 400 })
     const { keyId, secret, fingerprint } = created.issued

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remi
 import { z } from 'zod'
 import { int4Id } from '#app/domain/ids.ts'
 import { metricLabelKeys, type MetricCode } from '#app/domain/metrics/definitions.ts'
-import { hasMessage, type Message, type MessageKey } from '#app/i18n/index.ts'
+import type { MessageKey } from '#app/i18n/index.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import {
   addTarget,
@@ -24,6 +24,7 @@ import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
 import { requireForm } from '#app/utils/forms.server.ts'
+import { useFieldErrors } from '#app/components/field-errors.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
@@ -71,23 +72,13 @@ export async function action({ request }: ActionFunctionArgs) {
   throw new Response('Unknown intent', { status: 400 })
 }
 
-function useMessage() {
-  const t = useT()
-  return (message: Message) => {
-    const params = { ...message.params }
-    // "Fill in {field}": the field travels as its label's key.
-    if (typeof params.field === 'string' && hasMessage(params.field)) params.field = t(params.field)
-    return t(message.key, params)
-  }
-}
-
 export default function AdminTargets() {
   const { sets, brands, metrics } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const [search] = useSearchParams()
   const t = useT()
   const locale = useLocale()
-  const say = useMessage()
+  const { say } = useFieldErrors({})
   const selected = sets.find((s) => s.id === search.get('set')) ?? null
   const errorsFor = (formName: string): FieldErrors => (result && !result.ok && result.form === formName ? result.errors : {})
   const valuesFor = (formName: string) => (result && !result.ok && result.form === formName ? (result.values ?? {}) : {})
@@ -161,11 +152,6 @@ export default function AdminTargets() {
   )
 }
 
-function FieldError({ error, id }: { error: Message | undefined; id: string }) {
-  const say = useMessage()
-  return error ? <span className="field-error" id={id}>{say(error)}</span> : null
-}
-
 function SetForm({
   set,
   errors,
@@ -179,6 +165,7 @@ function SetForm({
 }) {
   const t = useT()
   const locale = useLocale()
+  const { fieldError, invalid } = useFieldErrors(errors)
   const initial: Record<string, string> = set
     ? {
         id: set.id,
@@ -199,12 +186,12 @@ function SetForm({
     <label className="field" key={name}>
       <span>{t(label)}</span>
       {multiline ? (
-        <textarea name={name} defaultValue={value(name)} rows={3} aria-invalid={errors[name] ? true : undefined} />
+        <textarea name={name} defaultValue={value(name)} rows={3} {...invalid(name)} />
       ) : (
-        <input name={name} defaultValue={value(name)} aria-invalid={errors[name] ? true : undefined} readOnly={name === 'id' && set !== null} />
+        <input name={name} defaultValue={value(name)} {...invalid(name)} readOnly={name === 'id' && set !== null} />
       )}
       {hint && <span className="hint">{t(hint)}</span>}
-      <FieldError error={errors[name]} id={`${name}-error`} />
+      {fieldError(name)}
     </label>
   )
   return (
@@ -222,12 +209,12 @@ function SetForm({
       {field('sourceUrl', 'adminTargets.field.sourceUrl')}
       <label className="field">
         <span>{t('adminTargets.field.brand')}</span>
-        <select name="brandCode" defaultValue={value('brandCode')} aria-invalid={errors.brandCode ? true : undefined}>
+        <select name="brandCode" defaultValue={value('brandCode')} {...invalid('brandCode')}>
           <option value="">—</option>
           {brands.map((b) => <option key={b.code} value={b.code}>{localName(locale, b)} ({b.code})</option>)}
         </select>
         <span className="hint">{t('adminTargets.field.brandHint')}</span>
-        <FieldError error={errors.brandCode} id="brandCode-error" />
+        {fieldError('brandCode')}
       </label>
       {field('sourceVerification', 'adminTargets.field.sourceVerification', 'adminTargets.field.sourceVerificationHint', true)}
       <div><button type="submit" className="primary">{t('adminTargets.saveSet')}</button></div>
@@ -253,47 +240,47 @@ function TargetForm({
     ? { metric: target.metric, comparison: target.comparison, value: target.value, deadline: target.deadline, kind: target.kind, note: target.note ?? '' }
     : { comparison: '>=', kind: 'rate' }
   const value = (name: string) => values[name] ?? initial[name] ?? ''
-  const invalid = (name: string) => (errors[name] ? true : undefined)
+  const { fieldError, invalid } = useFieldErrors(errors)
   return (
     <Form method="post" className="form-grid target-form" noValidate data-testid={target ? `target-form-${target.id}` : 'new-target-form'}>
       <input type="hidden" name="setId" value={setId} />
       {target && <input type="hidden" name="targetId" value={target.id} />}
       <label className="field">
         <span>{t('adminTargets.field.metric')}</span>
-        <select name="metric" defaultValue={value('metric')} aria-invalid={invalid('metric')}>
+        <select name="metric" defaultValue={value('metric')} {...invalid('metric')}>
           <option value="">—</option>
           {metrics.map((m) => <option key={m} value={m}>{t(metricLabelKeys(m).name)}</option>)}
         </select>
-        <FieldError error={errors.metric} id="metric-error" />
+        {fieldError('metric')}
       </label>
       <label className="field">
         <span>{t('adminTargets.field.comparison')}</span>
-        <select name="comparison" defaultValue={value('comparison')} aria-invalid={invalid('comparison')}>
+        <select name="comparison" defaultValue={value('comparison')} {...invalid('comparison')}>
           <option value=">=">{t('adminTargets.comparison.gte')}</option>
           <option value="<=">{t('adminTargets.comparison.lte')}</option>
           <option value="==">{t('adminTargets.comparison.eq')}</option>
         </select>
-        <FieldError error={errors.comparison} id="comparison-error" />
+        {fieldError('comparison')}
       </label>
       <label className="field">
         <span>{t('adminTargets.field.value')}</span>
-        <input name="value" defaultValue={value('value')} inputMode="decimal" aria-invalid={invalid('value')} />
+        <input name="value" defaultValue={value('value')} inputMode="decimal" {...invalid('value')} />
         <span className="hint">{t('adminTargets.field.valueHint')}</span>
-        <FieldError error={errors.value} id="value-error" />
+        {fieldError('value')}
       </label>
       <label className="field">
         <span>{t('adminTargets.field.deadline')}</span>
-        <input name="deadline" type="date" defaultValue={value('deadline')} aria-invalid={invalid('deadline')} />
-        <FieldError error={errors.deadline} id="deadline-error" />
+        <input name="deadline" type="date" defaultValue={value('deadline')} {...invalid('deadline')} />
+        {fieldError('deadline')}
       </label>
       <label className="field">
         <span>{t('adminTargets.field.kind')}</span>
-        <select name="kind" defaultValue={value('kind')} aria-invalid={invalid('kind')}>
+        <select name="kind" defaultValue={value('kind')} {...invalid('kind')}>
           <option value="rate">{t('metrics.targetKind.rate')}</option>
           <option value="national_count">{t('metrics.targetKind.national_count')}</option>
           <option value="relative_to_baseline">{t('metrics.targetKind.relative_to_baseline')}</option>
         </select>
-        <FieldError error={errors.kind} id="kind-error" />
+        {fieldError('kind')}
       </label>
       <label className="field">
         <span>{t('adminTargets.field.note')}</span>

@@ -6,11 +6,10 @@ import { int4Id } from '#app/domain/ids.ts'
 import { AvoidedChart } from '#app/components/avoided-chart.tsx'
 import { periodLabel } from '#app/domain/periods/label.ts'
 import { formatDate, formatDecimal } from '#app/i18n/format.ts'
-import type { Message } from '#app/i18n/index.ts'
 import { useLocale, useT } from '#app/i18n/react.ts'
-import { consumerOverview, redeemReward } from '#app/services/credits.server.ts'
+import { consumerOverview, redeemReward } from '#app/services/credit-ledger.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
-import { parseForm } from '#app/utils/forms.server.ts'
+import { parseForm, type FieldErrors } from '#app/utils/forms.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { findUserProfile } from '#db/models/users.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
@@ -32,14 +31,14 @@ const redeemSchema = z.object({ intent: z.literal('redeem'), rewardId: int4Id })
 
 type ActionResult =
   | { ok: true; code: string; reward: { nameZh: string; nameEn: string }; balanceAfter: string }
-  | { ok: false; rewardId: number | null; error: Message }
+  | { ok: false; rewardId: number | null; errors: FieldErrors }
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireRole(request, ['consumer'])
   const parsed = await parseForm(request, redeemSchema)
-  if (!parsed.ok) return data<ActionResult>({ ok: false, rewardId: null, error: parsed.errors.form ?? { key: 'creditPages.rewards.error.unavailable' } }, { status: 400 })
+  if (!parsed.ok) return data<ActionResult>({ ok: false, rewardId: null, errors: { form: parsed.errors.form ?? { key: 'creditPages.rewards.error.unavailable' } } }, { status: 400 })
   const outcome = await redeemReward(await getDb(), viewer, parsed.data.rewardId, new Date())
-  if (!outcome.ok) return data<ActionResult>({ ok: false, rewardId: parsed.data.rewardId, error: outcome.error }, { status: 400 })
+  if (!outcome.ok) return data<ActionResult>({ ok: false, rewardId: parsed.data.rewardId, errors: { form: outcome.error } }, { status: 400 })
   return data<ActionResult>({ ok: true, code: outcome.code, reward: outcome.reward, balanceAfter: outcome.balanceAfter })
 }
 
@@ -160,9 +159,9 @@ export default function ConsumerHome() {
                 {t('creditPages.rewards.redeemed', { reward: name(result.reward), code: result.code })}
               </p>
             )}
-            {result && !result.ok && (
+            {result && !result.ok && result.errors.form && (
               <p className="error-banner" role="alert" data-testid="redeem-error">
-                {t(result.error.key, result.error.params)}
+                {t(result.errors.form.key, result.errors.form.params)}
               </p>
             )}
             {confirm && !result?.ok && (

@@ -1,17 +1,18 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from '@remix-run/react'
 import { useEffect } from 'react'
+import { z } from 'zod'
 import { ImportFallbacks } from '#app/components/fallback-notes.tsx'
 import { recordDefinitions } from '#app/domain/activity/definitions.ts'
 import { issueMessage } from '#app/domain/activity/messages.ts'
 import type { Message } from '#app/i18n/index.ts'
 import { formatDate, formatDateTime, formatDecimal, formatPercent } from '#app/i18n/format.ts'
 import { useLocale, useT } from '#app/i18n/react.ts'
-import { batchPage, startCommit, startPreview, uploaderRoles } from '#app/services/imports.server.ts'
+import { batchPage, cancelJob, startCommit, startPreview, uploaderRoles } from '#app/services/imports.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
-import { requireForm } from '#app/utils/forms.server.ts'
+import { parseForm, type FieldErrors } from '#app/utils/forms.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, uploaderRoles)
@@ -20,24 +21,35 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return page
 }
 
+type ActionResult = { errors: FieldErrors }
+
+// The reason is cut to what the batch stores, as before, rather than refused.
+const batchSchema = z.object({
+  intent: z.enum(['commit', 'recheck', 'cancel']),
+  replace: z.string().optional(),
+  reason: z.string().optional().transform((value) => (value ?? '').trim().slice(0, 500)),
+})
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireRole(request, uploaderRoles)
   const db = await getDb()
   const id = params.id ?? ''
   const page = await batchPage(db, viewer, id)
   if (!page) throw new Response('Not found', { status: 404 })
-  const form = await requireForm(request)
-  const intent = form.get('intent')
-  if (intent === 'commit') {
-    const reason = String(form.get('reason') ?? '').trim().slice(0, 500) || null
-    const result = await startCommit(db, viewer, id, { replace: form.get('replace') === 'on', reason })
-    if (!result.ok) return data<{ error: Message }>({ error: result.error }, { status: 409 })
-  } else if (intent === 'recheck') {
-    const reason = String(form.get('reason') ?? '').trim().slice(0, 500) || null
-    await db.updateTable('import_batches').set({ replace_existing: form.get('replace') === 'on', reason }).where('id', '=', page.id).where('status', 'in', ['validated', 'failed']).execute()
-    if (!page.running) startPreview(db, viewer, id)
+  const parsed = await parseForm(request, batchSchema, { fields: [] })
+  if (!parsed.ok) return data<ActionResult>({ errors: parsed.errors }, { status: 400 })
+  const replace = parsed.data.replace === 'on'
+  const reason = parsed.data.reason || null
+  if (parsed.data.intent === 'commit') {
+    const result = await startCommit(db, viewer, id, { replace, reason })
+    if (!result.ok) return data<ActionResult>({ errors: { form: result.error } }, { status: 409 })
+  } else if (parsed.data.intent === 'recheck') {
+    await db.updateTable('import_batches').set({ replace_existing: replace, reason }).where('id', '=', page.id).where('status', 'in', ['validated', 'failed']).execute()
+    const result = await startPreview(db, viewer, id)
+    if (!result.ok) return data<ActionResult>({ errors: { form: result.error } }, { status: 409 })
   } else {
-    throw new Response('Unknown intent', { status: 400 })
+    const result = await cancelJob(db, viewer, id)
+    if (!result.ok) return data<ActionResult>({ errors: { form: result.error } }, { status: 409 })
   }
   throw redirect(`/imports/${id}`)
 }
@@ -79,7 +91,7 @@ export default function ImportDetail() {
       <p className="muted">
         {t(definition.label)} · {t(`importPages.status.${batch.status}`)} · {batch.uploadedBy ?? '—'} · {formatDateTime(locale, batch.createdAt)}
       </p>
-      {result?.error && <p className="error-banner" role="alert">{t(result.error.key, result.error.params)}</p>}
+      {result?.errors.form && <p className="error-banner" role="alert">{t(result.errors.form.key, result.errors.form.params)}</p>}
       {batch.failure && (
         <p className="error-banner" role="alert" data-testid="import-failed">
           {t(batch.failure.key, batch.failure.params)}
@@ -94,6 +106,11 @@ export default function ImportDetail() {
               {t('importPages.processingNoJs')} <Link to={`/imports/${batch.id}`}>{t('importPages.refresh')}</Link>
             </p>
           </noscript>
+          <Form method="post" className="inline-form">
+            <button type="submit" name="intent" value="cancel" className="secondary" data-testid="cancel-job" title={t('importJobs.cancelHint')}>
+              {t('importJobs.cancel')}
+            </button>
+          </Form>
         </div>
       )}
       {committed && report && (

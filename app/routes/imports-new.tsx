@@ -2,12 +2,13 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData, useNavigate } from '@remix-run/react'
 import { useRef, useState, type FormEvent } from 'react'
 import { isRecordCode, recordCodes, recordDefinitions } from '#app/domain/activity/definitions.ts'
-import type { Message } from '#app/i18n/index.ts'
 import { formatPercent } from '#app/i18n/format.ts'
 import { useLocale, useT } from '#app/i18n/react.ts'
 import { receiveUpload, uploaderRoles } from '#app/services/imports.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import type { FieldErrors } from '#app/utils/forms.server.ts'
+import { useFieldErrors } from '#app/components/field-errors.tsx'
 
 // The upload form. Without JavaScript it is a plain multipart POST to this
 // route, which redirects to the preview. With JavaScript the same form is sent
@@ -20,13 +21,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { recordType: isRecordCode(recordType) ? recordType : 'shipment_stats' }
 }
 
-type ActionResult = { field: 'file' | 'recordType'; error: Message; recordType: string }
+type UploadField = 'file' | 'recordType'
+export type UploadResult = { errors: FieldErrors<UploadField>; recordType: string }
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireRole(request, uploaderRoles)
   const result = await receiveUpload(await getDb(), viewer, request)
   if (result.ok) throw redirect(`/imports/${result.batchId}`)
-  return data<ActionResult>({ field: result.field, error: result.error, recordType: result.recordType }, { status: 400 })
+  return data<UploadResult>({ errors: { [result.field]: result.error }, recordType: result.recordType }, { status: 400 })
 }
 
 export default function ImportsNew() {
@@ -36,10 +38,10 @@ export default function ImportsNew() {
   const locale = useLocale()
   const navigate = useNavigate()
   const [progress, setProgress] = useState<number | null>(null)
-  const [clientError, setClientError] = useState<ActionResult | null>(null)
+  const [clientError, setClientError] = useState<UploadResult | null>(null)
   const [selected, setSelected] = useState<string>(result?.recordType && isRecordCode(result.recordType) ? result.recordType : recordType)
   const formRef = useRef<HTMLFormElement>(null)
-  const error = clientError ?? result ?? null
+  const { fieldError, invalid } = useFieldErrors<UploadField | 'form'>((clientError ?? result)?.errors ?? {})
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
@@ -47,7 +49,7 @@ export default function ImportsNew() {
     const body = new FormData(form)
     const file = body.get('file')
     if (!(file instanceof File) || file.size === 0) {
-      setClientError({ field: 'file', error: { key: 'importPages.error.noFile' }, recordType: selected })
+      setClientError({ errors: { file: { key: 'importPages.error.noFile' } }, recordType: selected })
       return
     }
     setClientError(null)
@@ -59,13 +61,13 @@ export default function ImportsNew() {
       if (e.lengthComputable) setProgress(e.loaded / e.total)
     }
     xhr.onload = () => {
-      const answer = xhr.response as { redirectTo?: string } & Partial<ActionResult>
+      const answer = xhr.response as { redirectTo?: string } & Partial<UploadResult>
       if (xhr.status === 200 && answer?.redirectTo) {
         navigate(answer.redirectTo)
         return
       }
       setProgress(null)
-      if (answer?.error) setClientError({ field: answer.field ?? 'file', error: answer.error, recordType: selected })
+      if (answer?.errors) setClientError({ errors: answer.errors, recordType: selected })
       else form.submit() // something unexpected: fall back to the plain form
     }
     xhr.onerror = () => {
@@ -85,14 +87,14 @@ export default function ImportsNew() {
       <Form method="post" encType="multipart/form-data" className="form-grid" ref={formRef} onSubmit={onSubmit} noValidate>
         <label className="field">
           <span>{t('importPages.recordType')}</span>
-          <select name="recordType" value={selected} onChange={(e) => setSelected(e.target.value)} aria-invalid={error?.field === 'recordType' ? true : undefined}>
+          <select name="recordType" value={selected} onChange={(e) => setSelected(e.target.value)} {...invalid('recordType')}>
             {recordCodes.map((code) => (
               <option key={code} value={code}>
                 {t(recordDefinitions[code].label)}
               </option>
             ))}
           </select>
-          {error?.field === 'recordType' && <span className="field-error">{t(error.error.key, error.error.params)}</span>}
+          {fieldError('recordType')}
         </label>
         <p className="templates" data-testid="template-links">
           {t('importPages.templates')}:{' '}
@@ -106,13 +108,9 @@ export default function ImportsNew() {
         </p>
         <label className="field">
           <span>{t('importPages.file')}</span>
-          <input type="file" name="file" accept=".csv,.txt,text/csv" aria-invalid={error?.field === 'file' ? true : undefined} aria-describedby="file-hint" />
+          <input type="file" name="file" accept=".csv,.txt,text/csv" {...invalid('file')} aria-describedby={fieldError('file') ? 'file-hint file-error' : 'file-hint'} />
           <span className="hint" id="file-hint">{t('importPages.fileHint')}</span>
-          {error?.field === 'file' && (
-            <span className="field-error" data-testid="file-error">
-              {t(error.error.key, error.error.params)}
-            </span>
-          )}
+          {fieldError('file')}
         </label>
         <label className="checkbox">
           <input type="checkbox" name="replace" /> <span>{t('importPages.replace')}</span>

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { brandComparisonRoles } from '#app/domain/access.ts'
 import { metricCodes, metricLabelKeys } from '#app/domain/metrics/definitions.ts'
 import { formatDecimal, formatPercent } from '#app/i18n/format.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
@@ -10,7 +11,7 @@ import { EvaluationCell, exportHref, metricValueText, PeriodPicker, periodText, 
 import { StackTable } from '#app/components/stack-table.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, ['bureau_officer', 'admin'])
+  const viewer = await requireRole(request, brandComparisonRoles)
   const result = await loadBrandComparisonPage(await getDb(), viewer, new URL(request.url).searchParams, new Date())
   if (!result.ok) throw new Response(null, { status: result.status })
   return result.data

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { intensitiesCsv, intensityCsvRoles } from '#app/services/footprints.server.ts'
+import { intensityCsvRoles } from '#app/domain/access.ts'
+import { intensitiesCsv } from '#app/services/footprints-csv.server.ts'
 import { contentDisposition } from '#app/services/reports.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'

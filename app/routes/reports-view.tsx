@@ -1,9 +1,6 @@
-import { Form, Link, useFetcher } from '@remix-run/react'
-import { useEffect } from 'react'
-import { MaterialMix } from '#app/components/charts/material-mix.tsx'
+import { Form, Link } from '@remix-run/react'
+import { ReportCharts } from '#app/components/charts/report-charts.tsx'
 import { fallbackDetailsHref, FallbackShare } from '#app/components/fallback-notes.tsx'
-import { StackedBars } from '#app/components/charts/stacked-bars.tsx'
-import { TrendChart } from '#app/components/charts/trend-chart.tsx'
 import { getMetric, metricCodes, metricLabelKeys, type MetricCode, type RollupField } from '#app/domain/metrics/definitions.ts'
 import { methodologyKeys, ruleParams, type TargetStatus } from '#app/domain/metrics/status.ts'
 import { periodLabel } from '#app/domain/periods/label.ts'
@@ -14,7 +11,6 @@ import type { Locale } from '#app/i18n/locales.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import type {
   BenchmarkView,
-  ChartData,
   ChildRow,
   EvaluationView,
   MetricRow,
@@ -416,86 +412,6 @@ function DrillDownRow({ child, period, metric }: { child: ChildRow; period: stri
         <EvaluationCell row={child.metric} compact />
       </td>
     </tr>
-  )
-}
-
-const emptyCharts: ChartData = { months: [], series: {}, emissions: [], avoided: [], energyMix: [], energies: [], materials: [] }
-
-export function ReportCharts({ report, period }: { report: Report; period: string | null }) {
-  const t = useT()
-  const fetcher = useFetcher<ChartData>()
-  const query = new URLSearchParams({ scope: report.scope.param, ...(period ? { period } : {}) }).toString()
-  useEffect(() => {
-    fetcher.load(`/reports/charts?${query}`)
-    // fetcher is a new object each render; the query is what matters
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [query])
-  const charts = fetcher.data ?? emptyCharts
-  const metric = report.metric
-  if (!fetcher.data) {
-    return (
-      <section className="charts" data-testid="report-charts">
-        <h2>{t('reports.charts.title')}</h2>
-        <p className="muted small" role="status">{fetcher.state === 'idle' ? t('reports.charts.noScript') : t('reports.charts.loading')}</p>
-      </section>
-    )
-  }
-  const definition = getMetric(metric)
-  const target = report.metrics.find((m) => m.code === metric)?.target ?? null
-  const materialLabel = (material: string) => {
-    const key = `reports.material.${material.replace(/^material:/, '')}`
-    return hasMessage(key) ? t(key) : material
-  }
-  const energyLabel = (energy: string) => {
-    const key = `activity.enum.energy.${energy}`
-    return hasMessage(key) ? t(key) : energy
-  }
-  return (
-    <section className="charts no-print-break" data-testid="report-charts">
-      <h2>{t('reports.charts.title')}</h2>
-      <div className="chart-grid">
-        <TrendChart
-          title={t('reports.charts.trend', { metric: t(metricLabelKeys(metric).name) })}
-          months={charts.months}
-          values={charts.series[metric] ?? []}
-          percent={definition.unit === 'percent'}
-          fractionDigits={definition.fractionDigits}
-          target={target && target.kind === 'rate' ? target.value : null}
-        />
-        <StackedBars
-          title={t('reports.charts.energyMix')}
-          testId="chart-energy"
-          rows={charts.energyMix.map((r) => ({ month: r.month, values: r.vehicleMonths }))}
-          series={charts.energies.map((e) => ({ key: e, label: energyLabel(e) }))}
-          fractionDigits={0}
-        />
-        <StackedBars
-          title={t('reports.charts.emissions')}
-          testId="chart-emissions"
-          rows={charts.emissions.map((r) => ({ month: r.month, values: { packaging: r.packagingT, fleet: r.fleetT, facility: r.facilityT } }))}
-          series={[
-            { key: 'packaging', label: t('reports.charts.packaging') },
-            { key: 'fleet', label: t('reports.charts.fleet') },
-            { key: 'facility', label: t('reports.charts.facility') },
-          ]}
-          fractionDigits={1}
-        />
-        <MaterialMix
-          title={t('reports.charts.materials')}
-          rows={charts.materials.map((m) => ({ label: materialLabel(m.material), massKg: m.massKg }))}
-        />
-        <StackedBars
-          title={t('reports.charts.avoided')}
-          testId="chart-avoided"
-          rows={charts.avoided.map((r) => ({ month: r.month, values: { own: r.ownT, consumer: r.consumerT } }))}
-          series={[
-            { key: 'own', label: t('reports.charts.avoidedOwn') },
-            { key: 'consumer', label: t('reports.charts.avoidedConsumer') },
-          ]}
-          fractionDigits={1}
-        />
-      </div>
-    </section>
   )
 }
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Kysely } from 'kysely'
-import type { Role, Viewer } from '#app/domain/access.ts'
+import { activityWriterRoles, type Role, type Viewer } from '#app/domain/access.ts'
 import type { ActivityContext, FieldIssue, ScopeLookup, VehiclePlausibility } from '#app/domain/activity/context.ts'
 import { recordDefinitions, type RecordCode } from '#app/domain/activity/definitions.ts'
 import { issuesFromZodError, recordSchema } from '#app/domain/activity/schema.ts'
@@ -45,8 +45,8 @@ import type { Database } from '#db/schema.ts'
 import { costedRecordTypes, type CostedRecordType } from '#db/tables/emissions.ts'
 import { costRecords } from './emissions.server.ts'
 
-/** Who may write activity: each within its scope (outletVisibleTo). Bureaus only read. */
-export const activityWriterRoles: readonly Role[] = ['outlet_operator', 'carrier_admin', 'admin']
+// Named in app/domain/access.ts; exported here too for the import pipeline, which takes it from this module.
+export { activityWriterRoles }
 
 /** Thrown when a role that may not write activity reaches a write (the routes refuse it first). */
 export class ForbiddenWrite extends Error {

@@ -4,7 +4,8 @@ import { creditKeys, type CreditKeys } from '#app/utils/credits-env.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import type { Database } from '#db/schema.ts'
 import { readCreditRuleFiles } from './credit-files.server.ts'
-import { factorSetForAwards, syncCreditRuleSets } from './credits.server.ts'
+import { syncCreditRuleSets } from './credit-rules.server.ts'
+import { factorSetForAwards } from './credits.server.ts'
 
 export interface CreditContext {
   db: Kysely<Database>

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { RuleFile } from './credits.server.ts'
+import type { RuleFile } from './credit-rules.server.ts'
 
 // Files on disk the credits area reads: kept apart from the database
 // context so that the demo seed can use them without importing the app's

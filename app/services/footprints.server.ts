@@ -1,17 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import Decimal from 'decimal.js'
 import type { Kysely } from 'kysely'
-import type { Viewer } from '#app/domain/access.ts'
 import { chinaDay } from '#app/domain/credits/actions.ts'
 import { parseIdempotencyKey } from '#app/domain/credits/partner-request.ts'
 import { partnerHeaders, sha256Hex } from '#app/domain/credits/signing.server.ts'
-import { toCsv, type CsvColumn } from '#app/domain/export/csv.ts'
 import {
   allocateGroup,
-  emptySplit,
-  nationalCode,
   parcelFootprint,
-  publicationStatus,
   publishedDecimals,
   percentDecimals,
   type ActivityQuality,
@@ -21,7 +16,6 @@ import {
   type GroupTotals,
   type IntensityOutcome,
   type ParcelFootprint,
-  type QualitySplit,
 } from '#app/domain/footprints/allocation.ts'
 import { footprintExample, type FootprintExample } from '#app/domain/footprints/example.ts'
 import {
@@ -34,20 +28,10 @@ import {
   type ParcelRequest,
 } from '#app/domain/footprints/request.ts'
 import { translate, type MessageKey, type MessageParams } from '#app/i18n/index.ts'
-import type { Locale } from '#app/i18n/locales.ts'
-import {
-  brandIdsByCode,
-  findFootprintBatch,
-  findFootprintBatchByKey,
-  footprintGroups,
-  footprintMaterials,
-  insertFootprintBatch,
-  regionsByCode,
-  type FootprintGroupRow,
-  type FootprintMaterialRow,
-} from '#db/models/footprints.ts'
+import { findFootprintBatch, findFootprintBatchByKey, insertFootprintBatch } from '#db/models/footprints.ts'
 import type { Database } from '#db/schema.ts'
 import { getFactorSet } from './emissions.server.ts'
+import { chainOf, emptyGroup, groupKey, loadGroups, namesFor, thisMonth, type Names } from './footprint-groups.server.ts'
 import { apiError, authenticatePartner, guardReplay, type PartnerApiContext, type PartnerHttpRequest, type PartnerHttpResponse } from './partners.server.ts'
 
 type Db = Kysely<Database>
@@ -57,73 +41,6 @@ export const footprintsPath = '/api/partner/v1/footprints'
 export const specVersion = 'greenparcel-footprints/1.0'
 /** What the exchange format follows where it applies (and departs from, in `departures`). */
 export const basedOn = { pact: '2.3', ileap: '1.0', standards: ['ISO 14083:2023', 'GLEC Framework v3.0'] }
-
-// ---- sums → the domain's group totals ------------------------------------------------
-
-const d = (value: string | number) => new Decimal(value)
-
-function groupKey(brandCode: string, level: GeographyLevel, code: string, month: string): string {
-  return `${brandCode}|${level}|${code}|${month}`
-}
-
-function emptyGroup(brandCode: string, level: GeographyLevel, geographyCode: string, month: string): GroupTotals {
-  const none = { co2eKg: d(0), byQuality: emptySplit(), records: 0 }
-  return { brandCode, level, geographyCode, month, parcels: d(0), reportingOutlets: 0, hub: none, transport: { ...none, ttwKg: d(0) }, packaging: { ...none, materials: [] }, factorSetVersions: [] }
-}
-
-function split(measured: string, estimated: string, byDefault: string): QualitySplit {
-  return { measured: d(measured), estimated: d(estimated), default: d(byDefault) }
-}
-
-function toGroup(row: FootprintGroupRow, materials: readonly FootprintMaterialRow[], month: string): GroupTotals {
-  return {
-    brandCode: row.brandCode,
-    level: row.level,
-    geographyCode: row.geographyCode,
-    month,
-    parcels: d(row.parcels),
-    reportingOutlets: row.reportingOutlets,
-    hub: { co2eKg: d(row.hubKg), byQuality: split(row.hubMeasuredKg, row.hubEstimatedKg, row.hubDefaultKg), records: row.hubRecords },
-    transport: {
-      co2eKg: d(row.fleetKg),
-      ttwKg: d(row.fleetTtwKg),
-      byQuality: split(row.fleetMeasuredKg, row.fleetEstimatedKg, row.fleetDefaultKg),
-      records: row.fleetRecords,
-    },
-    packaging: {
-      co2eKg: d(row.packagingKg),
-      byQuality: split(row.packagingMeasuredKg, row.packagingEstimatedKg, row.packagingDefaultKg),
-      records: row.packagingRecords,
-      materials: materials.map((m) => ({ material: m.material, massKg: d(m.massKg), co2eKg: d(m.co2eKg) })),
-    },
-    factorSetVersions: [...row.factorSetVersions].sort(),
-  }
-}
-
-/** Every group of the month for these brands (or the viewer's reach), keyed by groupKey. */
-async function loadGroups(db: Db, month: string, filter: { brandIds: readonly number[] | null; viewer: Viewer | null }): Promise<Map<string, GroupTotals>> {
-  const args = { month: `${month}-01`, brandIds: filter.brandIds, viewer: filter.viewer }
-  const [rows, materials] = await Promise.all([footprintGroups(db, args), footprintMaterials(db, args)])
-  const byGroup = new Map<string, FootprintMaterialRow[]>()
-  for (const m of materials) {
-    const key = `${m.brandId}|${m.level}|${m.geographyCode}`
-    byGroup.set(key, [...(byGroup.get(key) ?? []), m])
-  }
-  const out = new Map<string, GroupTotals>()
-  for (const row of rows) {
-    out.set(groupKey(row.brandCode, row.level, row.geographyCode, month), toGroup(row, byGroup.get(`${row.brandId}|${row.level}|${row.geographyCode}`) ?? [], month))
-  }
-  return out
-}
-
-/** The geographies a parcel's intensity is looked for in, narrowest first. */
-function chainOf(regionCode: string): { level: GeographyLevel; code: string }[] {
-  const province = `${regionCode.slice(0, 2)}0000`
-  const chain: { level: GeographyLevel; code: string }[] = []
-  if (regionCode !== province) chain.push({ level: 'city', code: `${regionCode.slice(0, 4)}00` })
-  chain.push({ level: 'province', code: province }, { level: 'national', code: nationalCode })
-  return chain
-}
 
 // ---- the exchange format (PACT / iLEAP where they apply) -----------------------------
 
@@ -138,11 +55,6 @@ const departureKeys = ['declaredUnit', 'elements', 'boundary', 'dqi', 'geography
 
 export function departures() {
   return departureKeys.map((code) => ({ code, ...bilingual(`footprints.departure.${code}`) }))
-}
-
-interface Names {
-  brands: Map<string, { id: number; nameZh: string; nameEn: string }>
-  regions: Map<string, { level: string; nameZh: string; nameEn: string }>
 }
 
 function qualityJson(element: ElementIntensity) {
@@ -194,7 +106,7 @@ function intensityJson(outcome: IntensityOutcome, names: Names, now: Date) {
     parcels: g.parcels.toFixed(0),
     factorSetVersions: [...g.factorSetVersions],
     hubOperations: hub
-      ? { hubActivityUnit: 'parcel', co2eIntensityTTW: fixed(d(0)), co2eIntensityWTT: fixed(hub.co2eKg), co2eIntensityWTW: fixed(hub.co2eKg), energyCarriers: ['electricity'], ...qualityJson(hub) }
+      ? { hubActivityUnit: 'parcel', co2eIntensityTTW: fixed(new Decimal(0)), co2eIntensityWTT: fixed(hub.co2eKg), co2eIntensityWTW: fixed(hub.co2eKg), energyCarriers: ['electricity'], ...qualityJson(hub) }
       : null,
     transport: transport
       ? { transportActivityUnit: 'parcel', co2eIntensityTTW: fixed(transport.ttwKg), co2eIntensityWTT: fixed(transport.wttKg), co2eIntensityWTW: fixed(transport.co2eKg), ...qualityJson(transport) }
@@ -295,15 +207,6 @@ function validationError(code: 'body_not_json' | 'validation_failed', errors: re
 }
 
 export type FootprintApiContext = Pick<PartnerApiContext, 'db' | 'keys' | 'toleranceSeconds'>
-
-function thisMonth(now: Date): string {
-  return chinaDay(now).slice(0, 7)
-}
-
-async function namesFor(db: Db, brandCodes: readonly string[], regionCodes: readonly string[]): Promise<Names> {
-  const [brands, regions] = await Promise.all([brandIdsByCode(db, brandCodes), regionsByCode(db, regionCodes)])
-  return { brands, regions }
-}
 
 /**
  * GET /api/partner/v1/intensities?brand=sf&region=410100&month=2026-10: the
@@ -444,117 +347,6 @@ export async function handleFootprintBatchRead(ctx: FootprintApiContext, req: Pa
   const found = await findFootprintBatch(ctx.db, auth.key.partnerId, batchId)
   if (!found) return footprintError('batch_not_found')
   return { status: 200, headers: {}, body: found.response }
-}
-
-// ---- the intensities CSV (brand admins, bureaus, admins) -------------------------------
-
-export const intensityCsvRoles = ['carrier_admin', 'bureau_officer', 'admin'] as const
-
-/**
- * The levels a viewer's reach covers whole: a brand admin and an admin every
- * level; a province bureau its cities and itself; a city bureau its city. A
- * wider group summed over part of its outlets would be a figure nobody else
- * sees, so it is not given.
- */
-function levelsFor(viewer: Viewer): GeographyLevel[] {
-  if (viewer.role === 'admin' || viewer.role === 'carrier_admin') return ['city', 'province', 'national']
-  if (viewer.role === 'bureau_officer' && viewer.regionCode) {
-    if (viewer.regionCode.endsWith('0000')) return ['city', 'province']
-    if (viewer.regionCode.endsWith('00')) return ['city']
-  }
-  return []
-}
-
-interface CsvRow extends Record<string, string | number | Decimal | null> {
-  month: string
-  brandCode: string
-  brand: string
-  level: string
-  regionCode: string
-  region: string
-  reportingOutlets: number
-  parcels: Decimal
-  hub: Decimal | null
-  ttw: Decimal | null
-  wtt: Decimal | null
-  wtw: Decimal | null
-  packaging: Decimal | null
-  total: Decimal | null
-  primaryShare: Decimal | null
-  versions: string
-  apiStatus: string
-  notReported: string
-}
-
-export type IntensityCsvResult = { ok: true; text: string; fileName: string; asciiName: string } | { ok: false; status: 400 | 403 }
-
-/**
- * The intensities the partner API gives, for the viewer's own reach (scoped
- * in SQL), with the figures the API withholds shown to those entitled to
- * them (a regulator, the brand itself) and a column saying what partners see.
- */
-export async function intensitiesCsv(db: Db, viewer: Viewer, monthParam: string | null, locale: Locale, now: Date): Promise<IntensityCsvResult> {
-  if (!(intensityCsvRoles as readonly string[]).includes(viewer.role)) return { ok: false, status: 403 }
-  const current = thisMonth(now)
-  const month = monthParam ?? current
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month) || month > current) return { ok: false, status: 400 }
-  const levels = levelsFor(viewer)
-  const groups = [...(await loadGroups(db, month, { brandIds: null, viewer })).values()].filter((g) => levels.includes(g.level))
-  const names = await namesFor(db, [...new Set(groups.map((g) => g.brandCode))], [...new Set(groups.map((g) => g.geographyCode))])
-  const t = (key: MessageKey) => translate(locale, key)
-  const rows: CsvRow[] = groups.map((group) => {
-    const status = publicationStatus(group)
-    const outcome = allocateGroup(group, { withholdSmallGroups: false })
-    const ok = outcome.status === 'ok' ? outcome : null
-    const brand = names.brands.get(group.brandCode)
-    const region = group.level === 'national' ? null : names.regions.get(group.geographyCode)
-    return {
-      month,
-      brandCode: group.brandCode,
-      brand: brand ? (locale === 'zh-CN' ? brand.nameZh : brand.nameEn) : group.brandCode,
-      level: t(`footprints.level.${group.level}`),
-      regionCode: group.geographyCode,
-      region: region ? (locale === 'zh-CN' ? region.nameZh : region.nameEn) : t('footprints.level.national'),
-      reportingOutlets: group.reportingOutlets,
-      parcels: group.parcels,
-      hub: ok?.hubOperations?.co2eKg ?? null,
-      ttw: ok?.transport?.ttwKg ?? null,
-      wtt: ok?.transport?.wttKg ?? null,
-      wtw: ok?.transport?.co2eKg ?? null,
-      packaging: ok?.packaging?.co2eKg ?? null,
-      total: ok?.total.co2eKg ?? null,
-      primaryShare: ok?.total.primaryDataShare ?? null,
-      versions: group.factorSetVersions.join(' '),
-      apiStatus: t(status === 'published' ? 'footprints.csv.status.published' : status === 'suppressed' ? 'footprints.csv.status.suppressed' : 'footprints.csv.status.noData'),
-      notReported: (ok?.notReported ?? []).map((e: Element) => t(`footprints.element.${e}`)).join(' '),
-    }
-  })
-  const columns: CsvColumn<CsvRow>[] = [
-    { key: 'month', header: { key: 'footprints.csv.month' }, type: 'text' },
-    { key: 'brandCode', header: { key: 'footprints.csv.brandCode' }, type: 'text' },
-    { key: 'brand', header: { key: 'footprints.csv.brand' }, type: 'text' },
-    { key: 'level', header: { key: 'footprints.csv.level' }, type: 'text' },
-    { key: 'regionCode', header: { key: 'footprints.csv.regionCode' }, type: 'text' },
-    { key: 'region', header: { key: 'footprints.csv.region' }, type: 'text' },
-    { key: 'reportingOutlets', header: { key: 'footprints.csv.reportingOutlets' }, type: 'number' },
-    { key: 'parcels', header: { key: 'footprints.csv.parcels' }, type: 'number' },
-    { key: 'hub', header: { key: 'footprints.csv.hub' }, type: 'number', fractionDigits: publishedDecimals },
-    { key: 'ttw', header: { key: 'footprints.csv.ttw' }, type: 'number', fractionDigits: publishedDecimals },
-    { key: 'wtt', header: { key: 'footprints.csv.wtt' }, type: 'number', fractionDigits: publishedDecimals },
-    { key: 'wtw', header: { key: 'footprints.csv.wtw' }, type: 'number', fractionDigits: publishedDecimals },
-    { key: 'packaging', header: { key: 'footprints.csv.packaging' }, type: 'number', fractionDigits: publishedDecimals },
-    { key: 'total', header: { key: 'footprints.csv.total' }, type: 'number', fractionDigits: publishedDecimals },
-    { key: 'primaryShare', header: { key: 'footprints.csv.primaryShare' }, type: 'number', fractionDigits: percentDecimals },
-    { key: 'versions', header: { key: 'footprints.csv.versions' }, type: 'text' },
-    { key: 'apiStatus', header: { key: 'footprints.csv.apiStatus' }, type: 'text' },
-    { key: 'notReported', header: { key: 'footprints.csv.notReported' }, type: 'text' },
-  ]
-  return {
-    ok: true,
-    text: toCsv(columns, rows, locale),
-    fileName: `${t('footprints.csv.fileName')}-${month}.csv`,
-    asciiName: `parcel-footprint-intensities-${month}.csv`,
-  }
 }
 
 // ---- the methodology section ------------------------------------------------------------

@@ -35,10 +35,11 @@ import {
   recordSignature,
   revokePartnerKeyRow,
   takeRateToken,
-} from '#db/models/credits.ts'
+} from '#db/models/partners.ts'
 import type { Database } from '#db/schema.ts'
 import { inTransaction } from '#db/transaction.ts'
-import { awardInTransaction, findOrCreateConsumer, loadRuleSets, type Award } from './credits.server.ts'
+import { loadRuleSets } from './credit-rules.server.ts'
+import { awardInTransaction, findOrCreateConsumer, type Award } from './credits.server.ts'
 
 type Db = Kysely<Database>
 

@@ -4,8 +4,8 @@ import { z } from 'zod'
 import type { Viewer } from '#app/domain/access.ts'
 import { getMetric, isMetricCode, metricCodes } from '#app/domain/metrics/definitions.ts'
 import { isIsoDate } from '#app/domain/periods/period.ts'
-import type { Message, MessageKey } from '#app/i18n/index.ts'
-import { issueToMessage } from '#app/utils/forms.server.ts'
+import type { Message } from '#app/i18n/index.ts'
+import { issuesToFieldErrors } from '#app/utils/forms.server.ts'
 import { appendAudit } from '#db/models/audit.ts'
 import {
   deleteTarget as deleteTargetRow,
@@ -84,13 +84,9 @@ export type ChangeResult = { ok: true; notice: Message } | { ok: false; errors: 
 /** Field errors of a zod failure as catalog messages; a bare field label means "fill this in". */
 export function fieldErrors(error: z.ZodError): FieldErrors {
   const errors: FieldErrors = {}
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? 'form')
-    if (errors[field]) continue
-    const key = issue.message
-    errors[field] = key.startsWith('adminTargets.field.')
-      ? { key: 'adminTargets.error.required', params: { field: key } }
-      : issueToMessage(issue)
+  for (const [field, message] of Object.entries(issuesToFieldErrors(error.issues))) {
+    if (!message) continue
+    errors[field] = message.key.startsWith('adminTargets.field.') ? { key: 'adminTargets.error.required', params: { field: message.key } } : message
   }
   return errors
 }

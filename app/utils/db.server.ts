@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely'
 import { openDatabase, type DatabaseHandle } from '#db/client.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import type { Database } from '#db/schema.ts'
-import { isEmpty, seedDemoData } from '#db/seed.ts'
+import { isEmpty, seedDemoData } from '#seeds/load/demo.ts'
 import { env } from './env.server.ts'
 
 export interface BootInfo {

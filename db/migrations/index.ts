@@ -12,6 +12,8 @@ import * as m0013 from './0013_redemption_codes.ts'
 import * as m0014 from './0014_footprint_batches.ts'
 import * as m0016 from './0016_rollup_fallback_co2e.ts'
 import * as m0016gb from './0016_rollup_gb43352_packaging.ts'
+import * as m0017jobs from './0017_import_jobs.ts'
+import * as m0019 from './0019_rollup_reported_fields.ts'
 
 // The static registry. Names sort in the order they must run; append only.
 export const migrations: Record<string, Migration> = {
@@ -28,4 +30,6 @@ export const migrations: Record<string, Migration> = {
   '0014_footprint_batches': m0014,
   '0016_rollup_fallback_co2e': m0016,
   '0016_rollup_gb43352_packaging': m0016gb,
+  '0017_import_jobs': m0017jobs,
+  '0019_rollup_reported_fields': m0019,
 }

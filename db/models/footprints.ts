@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Viewer } from '#app/domain/access.ts'
+import { facilityElectricity, packagingConsumption, vehicleUse, type RecordDescriptor } from '#app/domain/records/index.ts'
 import type { Database } from '../schema.ts'
 import { jsonb } from './json.ts'
 import { outletVisibleTo } from './scope.ts'
@@ -82,6 +83,10 @@ function sums(category: string, prefix: string) {
     (count(*) filter (where category = ${c}))::int as ${sql.raw(`"${prefix}Records"`)}`
 }
 
+const recordTable = (record: RecordDescriptor) => sql.table(record.table)
+// A literal, as the statement had it: the planner sees the record type.
+const recordCode = (record: RecordDescriptor) => sql.lit(record.code)
+
 /**
  * Every (brand, city), (brand, province) and (brand) group of the month with
  * parcels or emissions behind it. A result computed with a distance default
@@ -97,9 +102,9 @@ export async function footprintGroups(db: Kysely<Database>, filter: FootprintGro
         case when e.method = 'distance_default' then 'default'
              else coalesce(fe.data_quality, vu.data_quality, pc.data_quality) end as quality
       from emission_results e
-      left join facility_electricity fe on e.record_type = 'facility_electricity' and fe.outlet_id = e.outlet_id and fe.id = e.record_id
-      left join vehicle_use vu on e.record_type = 'vehicle_use' and vu.outlet_id = e.outlet_id and vu.id = e.record_id
-      left join packaging_consumption pc on e.record_type = 'packaging_consumption' and pc.outlet_id = e.outlet_id and pc.id = e.record_id
+      left join ${recordTable(facilityElectricity)} fe on e.record_type = ${recordCode(facilityElectricity)} and fe.outlet_id = e.outlet_id and fe.id = e.record_id
+      left join ${recordTable(vehicleUse)} vu on e.record_type = ${recordCode(vehicleUse)} and vu.outlet_id = e.outlet_id and vu.id = e.record_id
+      left join ${recordTable(packagingConsumption)} pc on e.record_type = ${recordCode(packagingConsumption)} and pc.outlet_id = e.outlet_id and pc.id = e.record_id
       where e.status = 'current' and e.month = ${month}::date and e.category in ('facility', 'fleet', 'packaging')
         and e.outlet_id in (select id from o)
     ),

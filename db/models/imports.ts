@@ -163,6 +163,16 @@ export async function failBatch(db: Kysely<Database>, id: string, failure: unkno
     .execute()
 }
 
+/** A batch back to its preview ('validated', the report kept) from `from`, with a message or none. */
+export async function reopenBatch(db: Kysely<Database>, id: string, from: ImportStatus, failure: unknown): Promise<void> {
+  await db
+    .updateTable('import_batches')
+    .set({ status: 'validated', failure: failure === null ? null : jsonb(failure), updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where('status', '=', from)
+    .execute()
+}
+
 /** The committed batch that already brought in this exact file (same record type and bytes), if any. */
 export async function findCommittedFile(db: Kysely<Database>, recordType: string, fileSha256: string, exceptId?: string) {
   let query = db

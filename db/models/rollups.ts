@@ -1,6 +1,13 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
-import type { RecordCode } from '#app/domain/activity/definitions.ts'
-import { recordDescriptors } from '#app/domain/records/index.ts'
+import {
+  facilityElectricity,
+  packagingConsumption,
+  recoveryCollections,
+  shipmentStats,
+  vehicleUse,
+  vehicles,
+  type RecordDescriptor,
+} from '#app/domain/records/index.ts'
 import { packagingMassKgSql } from '#app/domain/records/packaging-consumption.ts'
 import type { Database } from '../schema.ts'
 import { inTransaction } from '../transaction.ts'
@@ -43,7 +50,8 @@ const nevEnergies = sql.raw(`('BEV', 'PHEV', 'FCEV')`)
 // its design life, as its production emissions are (spec, "Emissions").
 const itemMass = sql.raw(packagingMassKgSql('c', 'i'))
 /** The date column that gives a record type's rows their month. */
-const dateOf = (code: RecordCode): string => recordDescriptors[code].dateColumn!
+const dateOf = (record: RecordDescriptor): string => record.dateColumn!
+const tableOf = (record: RecordDescriptor): RawBuilder<unknown> => sql.table(record.table)
 
 /** Recompute the rollup rows of these outlet-months. Call it in the transaction that changed the raw rows. */
 export async function refreshOutletMonths(
@@ -227,16 +235,22 @@ function factCte(
 
 function factCtes(mode: Mode): RawBuilder<unknown>[] {
   return [
-    factCte(mode, 'ship', { from: sql`shipment_stats s`, alias: 's', dateColumn: dateOf('shipment_stats') }, sql`
+    // A blank optional field is "not reported" (issue 13.3): a day enters a
+    // ratio's numerator and denominator only when it carries both fields.
+    factCte(mode, 'ship', { from: sql`${tableOf(shipmentStats)} s`, alias: 's', dateColumn: dateOf(shipmentStats) }, sql`
       sum(s.parcels) as parcels,
       sum(s.e_waybill_parcels) as e_waybill_parcels,
-      sum(coalesce(s.box_parcels, 0)) as box_parcels,
-      sum(coalesce(s.narrow_tape_box_parcels, 0)) as narrow_tape_box_parcels,
-      sum(coalesce(s.ecommerce_parcels, 0)) as ecommerce_parcels,
-      sum(coalesce(s.ecommerce_original_parcels, 0)) as ecommerce_original_parcels,
-      sum(coalesce(s.recyclable_packaging_parcels, 0)) as recyclable_packaging_parcels,
-      sum(coalesce(s.transit_bags, 0)) as transit_bags,
-      sum(coalesce(s.recyclable_transit_bags, 0)) as recyclable_transit_bags`),
+      sum(case when s.narrow_tape_box_parcels is not null then s.box_parcels end) as box_parcels,
+      sum(case when s.box_parcels is not null then s.narrow_tape_box_parcels end) as narrow_tape_box_parcels,
+      sum(case when s.ecommerce_original_parcels is not null then s.ecommerce_parcels end) as ecommerce_parcels,
+      sum(case when s.ecommerce_parcels is not null then s.ecommerce_original_parcels end) as ecommerce_original_parcels,
+      sum(s.recyclable_packaging_parcels) as recyclable_packaging_parcels,
+      sum(case when s.recyclable_transit_bags is not null then s.transit_bags end) as transit_bags,
+      sum(case when s.transit_bags is not null then s.recyclable_transit_bags end) as recyclable_transit_bags,
+      bool_or(s.box_parcels is not null and s.narrow_tape_box_parcels is not null) as narrow_tape_reported,
+      bool_or(s.ecommerce_parcels is not null and s.ecommerce_original_parcels is not null) as no_repack_reported,
+      bool_or(s.recyclable_packaging_parcels is not null) as recyclable_packaging_reported,
+      bool_or(s.transit_bags is not null and s.recyclable_transit_bags is not null) as transit_bag_reported`),
     // Standard-compliant: the mandatory GB 43352-2023 limits and the GB/T
     // 16606 series both met. Non-degradable plastic items are what the SPB
     // 2022 phase-out names: plastic bags, plastic tape and single-use woven
@@ -244,7 +258,7 @@ function factCtes(mode: Mode): RawBuilder<unknown>[] {
     factCte(
       mode,
       'pack',
-      { from: sql`packaging_consumption c join packaging_items i on i.id = c.item_id`, alias: 'c', dateColumn: dateOf('packaging_consumption') },
+      { from: sql`${tableOf(packagingConsumption)} c join packaging_items i on i.id = c.item_id`, alias: 'c', dateColumn: dateOf(packagingConsumption) },
       sql`
       sum(${itemMass}) as packaging_mass_kg,
       sum(case when i.meets_gb_t_16606 and i.meets_gb_43352 then ${itemMass} else 0 end) as standard_packaging_mass_kg,
@@ -254,17 +268,21 @@ function factCtes(mode: Mode): RawBuilder<unknown>[] {
       sum(case when i.plastic and not i.degradable and (i.category in ('bag', 'tape') or (i.category = 'transit_bag' and not i.reusable))
                then c.item_count else 0 end) as non_degradable_plastic_items`,
     ),
-    factCte(mode, 'coll', { from: sql`recovery_collections rc`, alias: 'rc', dateColumn: dateOf('recovery_collections') }, sql`
+    factCte(mode, 'coll', { from: sql`${tableOf(recoveryCollections)} rc`, alias: 'rc', dateColumn: dateOf(recoveryCollections) }, sql`
       sum(rc.cartons_reused) as cartons_reused`),
     factCte(
       mode,
       'vuse',
-      { from: sql`vehicle_use vu join vehicles v on v.outlet_id = vu.outlet_id and v.id = vu.vehicle_id`, alias: 'vu', dateColumn: dateOf('vehicle_use') },
+      {
+        from: sql`${tableOf(vehicleUse)} vu join ${tableOf(vehicles)} v on v.outlet_id = vu.outlet_id and v.id = vu.vehicle_id`,
+        alias: 'vu',
+        dateColumn: dateOf(vehicleUse),
+      },
       sql`
       sum(vu.distance_km) as distance_km,
       sum(case when v.energy in ${nevEnergies} then vu.distance_km else 0 end) as nev_distance_km`,
     ),
-    factCte(mode, 'fac', { from: sql`facility_electricity fe`, alias: 'fe', dateColumn: dateOf('facility_electricity') }, sql`
+    factCte(mode, 'fac', { from: sql`${tableOf(facilityElectricity)} fe`, alias: 'fe', dateColumn: dateOf(facilityElectricity) }, sql`
       sum(fe.electricity_kwh) as electricity_kwh`),
     factCte(
       mode,
@@ -278,7 +296,8 @@ function factCtes(mode: Mode): RawBuilder<unknown>[] {
       sum(case when e.category = 'facility' then e.co2e_kg else 0 end) as facility_co2e_kg,
       sum(coalesce(e.avoided_co2e_kg, 0)) as avoided_co2e_kg,
       sum(case when e.category in ('packaging', 'fleet', 'facility') and e.provenance -> 'fallbacks' is not null then e.co2e_kg else 0 end) as fallback_co2e_kg,
-      array_agg(distinct e.factor_set_version) as factor_set_versions`,
+      array_agg(distinct e.factor_set_version) as factor_set_versions,
+      bool_or(e.category in ('packaging', 'fleet', 'facility')) as has_emissions`,
     ),
     factCte(
       mode,
@@ -316,6 +335,20 @@ function rollupColumns(): [string, RawBuilder<unknown>][] {
     // Reported: the outlet sent shipment statistics for at least one day of the month.
     ['reporting_outlets', sql`(${open} and ship.outlet_id is not null)::int`],
     ['outlets_with_bin', sql`(${open} and coalesce(bins.has_bin, false))::int`],
+    // Outlet-months that reported each metric's data (migration 0019): its coverage, and what tells a
+    // count reported by nobody (insufficient data) from a reported 0.
+    ['narrow_tape_reporting_outlets', sql`(${open} and coalesce(ship.narrow_tape_reported, false))::int`],
+    ['no_repack_reporting_outlets', sql`(${open} and coalesce(ship.no_repack_reported, false))::int`],
+    ['recyclable_packaging_reporting_outlets', sql`(${open} and coalesce(ship.recyclable_packaging_reported, false))::int`],
+    ['transit_bag_reporting_outlets', sql`(${open} and coalesce(ship.transit_bag_reported, false))::int`],
+    ['packaging_reporting_outlets', sql`(${open} and pack.outlet_id is not null)::int`],
+    ['collection_reporting_outlets', sql`(${open} and coll.outlet_id is not null)::int`],
+    ['emissions_reporting_outlets', sql`(${open} and coalesce(emis.has_emissions, false))::int`],
+    // Per-parcel intensities pool only outlet-months that reported both sides.
+    ['per_parcel_packaging_mass_kg', sql`case when ${open} and ship.outlet_id is not null then coalesce(pack.packaging_mass_kg, 0) else 0 end`],
+    ['packaging_parcels', sql`case when ${open} and pack.outlet_id is not null then coalesce(ship.parcels, 0) else 0 end`],
+    ['per_parcel_co2e_kg', sql`case when ${open} and ship.outlet_id is not null then coalesce(emis.co2e_kg, 0) else 0 end`],
+    ['emissions_parcels', sql`case when ${open} and coalesce(emis.has_emissions, false) then coalesce(ship.parcels, 0) else 0 end`],
     ['parcels', n('ship.parcels')],
     ['e_waybill_parcels', n('ship.e_waybill_parcels')],
     ['box_parcels', n('ship.box_parcels')],
@@ -445,7 +478,7 @@ function mixStatement(mode: Mode): RawBuilder<unknown> {
   const material = factCte(
     mode,
     'material',
-    { from: sql`packaging_consumption c join packaging_items i on i.id = c.item_id`, alias: 'c', dateColumn: dateOf('packaging_consumption'), groupBy: 'i.material' },
+    { from: sql`${tableOf(packagingConsumption)} c join packaging_items i on i.id = c.item_id`, alias: 'c', dateColumn: dateOf(packagingConsumption), groupBy: 'i.material' },
     sql`i.material as category, sum(${itemMass}) as value`,
   )
   return sql`
@@ -483,9 +516,9 @@ async function missingOutletsOfMonths(db: Kysely<Database>, keys: readonly Outle
 
 async function dataMonthRange(db: Kysely<Database>): Promise<{ from: string; to: string } | null> {
   // The months of the activity the rollups aggregate, each table by its own date column.
-  const ranges = (['shipment_stats', 'packaging_consumption', 'recovery_collections', 'vehicle_use', 'facility_electricity'] as const).map((code) => {
-    const date = sql.raw(dateOf(code))
-    return sql`select date_trunc('month', min(${date}))::date as lo, date_trunc('month', max(${date}))::date as hi from ${sql.table(code)} where superseded_at is null`
+  const ranges = [shipmentStats, packagingConsumption, recoveryCollections, vehicleUse, facilityElectricity].map((record) => {
+    const date = sql.raw(dateOf(record))
+    return sql`select date_trunc('month', min(${date}))::date as lo, date_trunc('month', max(${date}))::date as hi from ${tableOf(record)} where superseded_at is null`
   })
   const { rows } = await sql<{ from: string | null; to: string | null }>`
     select min(lo)::text as "from", max(hi)::text as "to" from (${sql.join(ranges, sql` union all `)}) ranges`.execute(db)

@@ -1,4 +1,15 @@
 import type { ColumnType, Generated } from 'kysely'
+import {
+  facilityElectricity,
+  packagingConsumption,
+  recoveryBins,
+  recoveryCollections,
+  reusableAssets,
+  shipmentStats,
+  vehicleUse,
+  vehicles,
+  type RecordDescriptor,
+} from '#app/domain/records/index.ts'
 import type { DateString, NumericString } from '../schema.ts'
 
 type GeneratedAlways<T> = ColumnType<T, never, never>
@@ -143,29 +154,23 @@ export interface PeriodSubmissionsTable {
   submitted_by: number | null
 }
 
-export interface ActivityTables {
+/** The record types' tables, each under the table name its descriptor gives. */
+export interface RecordTables {
+  [shipmentStats.table]: ShipmentStatsTable
+  [packagingConsumption.table]: PackagingConsumptionTable
+  [recoveryBins.table]: RecoveryBinsTable
+  [recoveryCollections.table]: RecoveryCollectionsTable
+  [reusableAssets.table]: ReusableAssetsTable
+  [vehicles.table]: VehiclesTable
+  [vehicleUse.table]: VehicleUseTable
+  [facilityElectricity.table]: FacilityElectricityTable
+}
+
+export interface ActivityTables extends RecordTables {
   packaging_items: PackagingItemsTable
   import_batches: ImportBatchesTable
-  shipment_stats: ShipmentStatsTable
-  packaging_consumption: PackagingConsumptionTable
-  recovery_bins: RecoveryBinsTable
-  recovery_collections: RecoveryCollectionsTable
-  reusable_assets: ReusableAssetsTable
-  vehicles: VehiclesTable
-  vehicle_use: VehicleUseTable
-  facility_electricity: FacilityElectricityTable
   period_submissions: PeriodSubmissionsTable
 }
 
-/** The tables that hold activity facts, by record type code. */
-export const factTables = [
-  'shipment_stats',
-  'packaging_consumption',
-  'recovery_bins',
-  'recovery_collections',
-  'reusable_assets',
-  'vehicles',
-  'vehicle_use',
-  'facility_electricity',
-] as const
-export type FactTable = (typeof factTables)[number]
+/** A table that holds activity facts: one per record type. */
+export type FactTable = RecordDescriptor['table']

@@ -3,6 +3,26 @@ import type { ColumnType } from 'kysely'
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 type Defaulted<T> = ColumnType<T, T | undefined, T>
 type BigintColumn = ColumnType<string, string | number | undefined, string | number>
+type GeneratedAlways<T> = ColumnType<T, never, never>
+
+export type ImportJobKind = 'preview' | 'commit'
+export type ImportJobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled'
+
+/** Migration 0017: the queue of import previews and commits, claimed by any app process. */
+export interface ImportJobsTable {
+  id: GeneratedAlways<string>
+  batch_id: string
+  kind: ImportJobKind
+  state: Defaulted<ImportJobState>
+  /** The viewer the job runs as. */
+  run_as: unknown
+  cancel_requested: Defaulted<boolean>
+  worker: string | null
+  created_at: Defaulted<Date>
+  started_at: Date | null
+  heartbeat_at: Date | null
+  finished_at: Date | null
+}
 
 export type ImportStatus = 'uploaded' | 'validating' | 'validated' | 'committing' | 'committed' | 'failed'
 
@@ -22,5 +42,8 @@ declare module './activity.ts' {
     report: unknown
     failure: unknown
     updated_at: Timestamp
+  }
+  interface ActivityTables {
+    import_jobs: ImportJobsTable
   }
 }

@@ -77,6 +77,18 @@ export interface OutletMonthRollupsTable {
   facility_co2e_kg: Numeric
   /** Mass of packaging items marked as meeting GB 43352-2023 (migration 0016_rollup_gb43352_packaging). */
   gb43352_packaging_mass_kg: Numeric
+  /** Outlet-months that reported each metric's data; per-parcel pairs of outlet-months that reported both sides (migration 0019). */
+  narrow_tape_reporting_outlets: Count
+  no_repack_reporting_outlets: Count
+  recyclable_packaging_reporting_outlets: Count
+  transit_bag_reporting_outlets: Count
+  packaging_reporting_outlets: Count
+  collection_reporting_outlets: Count
+  emissions_reporting_outlets: Count
+  per_parcel_packaging_mass_kg: Numeric
+  packaging_parcels: Numeric
+  per_parcel_co2e_kg: Numeric
+  emissions_parcels: Numeric
   /** CO2e of the records costed with a fallback factor (migration 0016). */
   fallback_co2e_kg: Numeric
   gross_avoided_co2e_kg: Numeric

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { citusProblems, citusStatements, citusTables, readCatalog, type Catalog } from '../../scripts/citus-tables.ts'
 import { createTestDatabase, type TestDatabase } from '../support/db.ts'
 
-// The schema must stay distributable on Citus (docs/scale.md): this reads the
+// The schema must stay distributable on Citus (scripts/citus-tables.ts): this reads the
 // migrated schema's catalog, so a new table, key or foreign key is checked the
 // day it is written, on both databases.
 

@@ -7,20 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Viewer } from '#app/domain/access.ts'
 import type { CreditAction } from '#app/domain/credits/actions.ts'
 import type { FactorSet } from '#app/domain/factors/factor-set.ts'
-import {
-  award,
-  changeRuleSetStatus,
-  claimAccount,
-  consumerOverview,
-  expirePoints,
-  factorSetForAwards,
-  findOrCreateConsumer,
-  recordAtCounter,
-  syncCreditRuleSets,
-  redeemReward,
-  reverseEntry,
-  type AwardRequest,
-} from '#app/services/credits.server.ts'
+import { claimAccount } from '#app/services/credit-claim.server.ts'
+import { consumerOverview, expirePoints, redeemReward, reverseEntry } from '#app/services/credit-ledger.server.ts'
+import { changeRuleSetStatus, syncCreditRuleSets } from '#app/services/credit-rules.server.ts'
+import { award, factorSetForAwards, findOrCreateConsumer, recordAtCounter, type AwardRequest } from '#app/services/credits.server.ts'
 import { creditKeys, creditKeysFileName, resolveCreditKeys, type CreditKeys } from '#app/utils/credits-env.server.ts'
 import { EnvError } from '#app/utils/env.server.ts'
 import { verifyPassword } from '#app/utils/password.server.ts'

@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts'
 import { addOutlet, addRecord, addVehicle, derivedSetFiles } from './emissions-support.ts'
 
 // The recompute costs records in SQL with coefficients read off the engine
-// (app/services/emission-recipes.ts). Two databases hold the same demo
+// (app/domain/emissions/recipes.ts). Two databases hold the same demo
 // activity and the same awkward records; one is recomputed by the engine record
 // by record, the other in SQL; every stored result must come out the same:
 // figures, method, data quality, provenance (inputs, factor ids, fallbacks,

@@ -10,7 +10,7 @@ import { costRecords, getFactorSet, getFactorSetInForce } from '#app/services/em
 import { importFactorSet, isFrozenSetError, publishFactorSet, retireFactorSet } from '#app/services/factor-sets.server.ts'
 import { findStoredFactorSet, listFactorRows, listGridRegionRows } from '#db/models/factor-sets.ts'
 import { listResultsForRecords, pgArray } from '#db/models/emissions.ts'
-import { seedEmissions } from '#db/seed-emissions.ts'
+import { seedEmissions } from '#seeds/load/emissions.ts'
 import { readFactorSetFiles } from '../../scripts/lib/factor-files.ts'
 import { createTestDatabase, type TestDatabase } from '../support/db.ts'
 import { addOutlet, addRecord, addVehicle, derivedSetFiles, itemId } from './emissions-support.ts'

@@ -6,10 +6,10 @@ import {
   handleFootprintBatch,
   handleFootprintBatchRead,
   handleIntensities,
-  intensitiesCsv,
   intensitiesPath,
   type FootprintApiContext,
 } from '#app/services/footprints.server.ts'
+import { intensitiesCsv } from '#app/services/footprints-csv.server.ts'
 import { partnerOpenApiDocument } from '#app/services/partner-openapi.server.ts'
 import { createPartner } from '#app/services/partners.server.ts'
 import { creditKeys } from '#app/utils/credits-env.server.ts'

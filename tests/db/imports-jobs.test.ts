@@ -40,7 +40,7 @@ describe('an upload through the web app', () => {
     expect(upload.bytes).toBe(new TextEncoder().encode(file).length)
 
     const batchId = await createUpload(t.db, operator, { recordCode: 'shipment_stats', upload, replace: false, reason: null })
-    await waitForJob(batchId)
+    await waitForJob(t.db, batchId)
     const previewed = await batchPage(t.db, operator, batchId)
     expect(previewed?.status).toBe('validated')
     expect([previewed?.report?.rows, previewed?.report?.accepted, previewed?.report?.rejected]).toEqual([3, 2, 1])
@@ -52,7 +52,7 @@ describe('an upload through the web app', () => {
     expect(await startCommit(t.db, operator, batchId, { replace: false, reason: null })).toEqual({ ok: true })
     // A second click while the first commit runs (or after) is refused.
     expect(await startCommit(t.db, operator, batchId, { replace: false, reason: null })).toEqual({ ok: false, error: { key: 'importPages.error.notReady' } })
-    await waitForJob(batchId)
+    await waitForJob(t.db, batchId)
     const committed = await batchPage(t.db, operator, batchId)
     expect([committed?.status, committed?.report?.committed, committed?.report?.accepted]).toEqual(['committed', true, 2])
     const { rows } = await sql<{ n: string }>`select count(*)::text as n from shipment_stats where import_batch_id = ${batchId}::bigint`.execute(t.db)

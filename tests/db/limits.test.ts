@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claimAccount, claimLimits, findOrCreateConsumer } from '#app/services/credits.server.ts'
+import { claimAccount, claimLimits } from '#app/services/credit-claim.server.ts'
+import { findOrCreateConsumer } from '#app/services/credits.server.ts'
 import { authenticate, loginLimits } from '#app/utils/auth.server.ts'
 import { creditKeys, type CreditKeys } from '#app/utils/credits-env.server.ts'
 import { createTestDatabase, type TestDatabase } from '../support/db.ts'

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Viewer } from '#app/domain/access.ts'
 import { parsePeriod } from '#app/domain/periods/period.ts'
 import { buildReport } from '#app/services/reports.server.ts'
-import { generateActivity, parseActivityProfile, type SeedOutlet } from '#db/seed-activity.ts'
+import { generateActivity, parseActivityProfile, type SeedOutlet } from '#seeds/load/activity.ts'
 import { createTestDatabase, type TestDatabase } from '../support/db.ts'
 
 /** The demo activity: reproducible, shaped as its profile says, and rolled up for the reports. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type RunningApp } from './support/app.ts'
 
 // `npm start` on PostgreSQL: one process per core under a supervisor that
-// replaces a worker that dies (supervisor.ts). Needs the PostgreSQL server CI
+// replaces a worker that dies (app/utils/supervisor.server.ts). Needs the PostgreSQL server CI
 // starts (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres).
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'

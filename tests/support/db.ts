@@ -6,7 +6,7 @@ import postgres from 'postgres'
 import { openDatabase } from '#db/client.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import type { Database } from '#db/schema.ts'
-import { seedDemoData } from '#db/seed.ts'
+import { seedDemoData } from '#seeds/load/demo.ts'
 
 export interface TestDatabase {
   db: Kysely<Database>

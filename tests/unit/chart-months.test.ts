@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fillMonths, monthSpan, tickDecimals } from '#app/components/charts/months.ts'
+import { axisDomain, fillMonths, monthSpan, tickDecimals } from '#app/components/charts/months.ts'
 
 describe('chart months', () => {
   it('puts every month on the axis, an empty one as a gap, across a new year', () => {
@@ -26,5 +26,17 @@ describe('chart months', () => {
     expect(tickDecimals(30)).toBe(1)
     expect(tickDecimals(3000)).toBe(0)
     expect(tickDecimals(0)).toBe(0)
+  })
+
+  it('keeps a target below or above the values inside the axis, away from its edge, at round steps', () => {
+    // Values 95.2–98.5 %, target 90 %: spread 8.5, step 5 (8.5 / 4 = 2.125 rounded up to 1, 2, 5 × 10ⁿ);
+    // 90 − 0.85 = 89.15 floors to 85, 98.5 + 0.85 = 99.35 ceils to 100.
+    expect(axisDomain([95.2, null, 98.5], 90)).toEqual([85, 100])
+    // Values 40–60, target 90: spread 50, step 20; 35 floors to 20, 95 ceils to 100.
+    expect(axisDomain([40, 60], 90)).toEqual([20, 100])
+    // All zero and no target: a unit spread, step 0.5, never below zero.
+    expect(axisDomain([0, 0], null)).toEqual([0, 0.5])
+    expect(axisDomain([0.3], null)).toEqual([0.2, 0.4])
+    expect(axisDomain([null], null)).toBeNull()
   })
 })

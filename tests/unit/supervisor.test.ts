@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { plannedWorkers } from '../../supervisor.ts'
+import { plannedWorkers } from '#app/utils/supervisor.server.ts'
 
 describe('how many app processes npm start runs', () => {
   const pg = 'postgres://postgres@127.0.0.1:5432/greenparcel'

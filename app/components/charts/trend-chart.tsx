@@ -2,7 +2,7 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContai
 import { formatDecimal, formatPercent } from '#app/i18n/format.ts'
 import { useLocale, useT } from '#app/i18n/react.ts'
 import { ChartFrame, chartColours, plotNumber } from './client-only.tsx'
-import { fillMonths, monthSpan } from './months.ts'
+import { axisDomain, fillMonths, monthSpan } from './months.ts'
 
 export interface TrendChartProps {
   title: string
@@ -29,6 +29,10 @@ export function TrendChart({ title, months, values, percent, fractionDigits, tar
     (month) => ({ month, value: null }),
   )
   const targetValue = plotNumber(target)
+  const domain = axisDomain(
+    data.map((d) => d.value),
+    targetValue === null ? null : targetValue * scale,
+  )
   const format = (v: number) => (percent ? formatPercent(locale, String(v / 100), fractionDigits) : formatDecimal(locale, String(v), fractionDigits))
   return (
     <ChartFrame title={title} testId="chart-trend" span={monthSpan(months)}>
@@ -40,7 +44,7 @@ export function TrendChart({ title, months, values, percent, fractionDigits, tar
             <LineChart data={data} margin={{ top: 10, right: 16, bottom: 0, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="month" tick={{ fontSize: 12 }} minTickGap={8} />
-              <YAxis tick={{ fontSize: 12 }} tickFormatter={format} width={64} domain={['auto', 'auto']} />
+              <YAxis tick={{ fontSize: 12 }} tickFormatter={format} width={64} domain={domain ?? ['auto', 'auto']} />
               <Tooltip formatter={(v: number) => format(v)} />
               <Legend />
               <Line type="monotone" dataKey="value" name={t('reports.charts.value')} stroke={chartColours[0]} strokeWidth={2} dot={{ r: 2.5 }} connectNulls={false} isAnimationActive={false} />

@@ -16,6 +16,17 @@ export const recordCodes = [
 ] as const
 export type RecordCode = (typeof recordCodes)[number]
 
+/** The record types that produce emission results (their descriptors have a costing). */
+export const costedRecordTypes = [
+  'shipment_stats',
+  'packaging_consumption',
+  'recovery_collections',
+  'reusable_assets',
+  'vehicle_use',
+  'facility_electricity',
+] as const satisfies readonly RecordCode[]
+export type CostedRecordType = (typeof costedRecordTypes)[number]
+
 export type Report = (field: string, code: IssueCode, key: MessageKey, params: MessageParams) => void
 
 /**
@@ -35,6 +46,8 @@ export interface RecordDefinition<F extends readonly FieldDefinition[] = readonl
   /** The parts add up exactly to the whole. */
   sumsTo?: readonly { parts: readonly F[number]['code'][]; whole: F[number]['code'] }[]
   dateOrder?: readonly { start: F[number]['code']; end: F[number]['code'] }[]
+  /** Entered once a month per outlet (or per vehicle): the outlet's month lists it as missing until it is. */
+  enteredMonthly?: true
   /** Record-level rules; runs only when every field was read without a problem. */
   check?: (record: Readonly<Record<string, unknown>>, ctx: ActivityContext, report: Report) => void
 }
@@ -149,6 +162,7 @@ export const packagingConsumption = defineRecord({
     { ...count('itemCount', 'activity.field.itemCount', true, '500'), headerAliases: ['数量', 'quantity', 'qty'] },
     dataQuality,
   ],
+  enteredMonthly: true,
   naturalKey: ['outletCode', 'period', 'itemCode'],
 })
 
@@ -255,6 +269,7 @@ export const vehicleUse = defineRecord({
     { code: 'electricityKwh', kind: 'decimal', unit: 'kWh', label: 'activity.field.electricityKwh', required: false, example: '430', headerAliases: ['electricity_kwh', '用电量', '电量（千瓦时）', '用电量(kwh)'] },
     dataQuality,
   ],
+  enteredMonthly: true,
   naturalKey: ['plate', 'month'],
   check: checkVehicleUse,
 })
@@ -268,6 +283,7 @@ export const facilityElectricity = defineRecord({
     { code: 'electricityKwh', kind: 'decimal', unit: 'kWh', label: 'activity.field.electricityKwh', required: true, example: '1860', headerAliases: ['electricity_kwh', '用电量', '电量（千瓦时）', '用电量(kwh)'] },
     dataQuality,
   ],
+  enteredMonthly: true,
   naturalKey: ['siteCode', 'month'],
 })
 

@@ -1,4 +1,4 @@
-import type { MessageKey, MessageParams } from '#app/i18n/index.ts'
+import type { Message, MessageKey, MessageParams } from '#app/i18n/index.ts'
 
 /**
  * An error that reaches a person travels as a message key plus parameters;
@@ -15,4 +15,9 @@ export interface CreditError {
 export interface RuleFileError extends CreditError {
   file: string
   field: string
+}
+
+/** The message a person reads for a credit error (its field stays with the caller). */
+export function toMessage(error: CreditError): Message {
+  return error.params ? { key: error.key, params: error.params } : { key: error.key }
 }

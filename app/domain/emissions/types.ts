@@ -3,16 +3,7 @@ import type { FactorFallback } from '#app/domain/factors/factor-set.ts'
 import type { DataQualityTier } from '#app/domain/factors/types.ts'
 import type { Message } from '#app/i18n/index.ts'
 
-/** The activity record types that produce emission results. */
-export const costedRecordTypes = [
-  'shipment_stats',
-  'packaging_consumption',
-  'recovery_collections',
-  'reusable_assets',
-  'vehicle_use',
-  'facility_electricity',
-] as const
-export type CostedRecordType = (typeof costedRecordTypes)[number]
+export { costedRecordTypes, type CostedRecordType } from '#app/domain/activity/definitions.ts'
 
 /** What a result counts towards: a scope of emissions, or emissions avoided. */
 export type EmissionCategory = 'packaging' | 'fleet' | 'facility' | 'avoided'

@@ -8,7 +8,7 @@ import type { RegionLevel } from './types.ts'
  * wherever the figure is shown. The engine returns them with each result
  * (`FactorFallback`); stored results keep a compact form in their provenance
  * (`{ factorId, kinds, level, year }`, what was asked for in `inputs`), see
- * `provenanceJson` in app/services/emission-costing.ts. Both are read into
+ * `provenanceJson` in app/domain/emissions/costing.ts. Both are read into
  * the one shape below.
  */
 

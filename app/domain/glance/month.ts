@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js'
-import type { RecordCode } from '#app/domain/activity/definitions.ts'
+import { recordCodes, recordDefinitions, type RecordCode, type RecordDefinition } from '#app/domain/activity/definitions.ts'
 import type { Comparison } from '#app/domain/metrics/targets.ts'
 import { satisfies, type TargetStatus } from '#app/domain/metrics/status.ts'
 import { addMonths, daysInMonth } from '#app/domain/periods/period.ts'
@@ -10,13 +10,13 @@ import { addMonths, daysInMonth } from '#app/domain/periods/period.ts'
  */
 
 /** Records an outlet enters once a month (or once per vehicle a month); shipments are daily. */
-export const monthlyRecordCodes = ['packaging_consumption', 'vehicle_use', 'facility_electricity'] as const satisfies readonly RecordCode[]
+export const monthlyRecordCodes: readonly RecordCode[] = recordCodes.filter((code) => (recordDefinitions[code] as RecordDefinition).enteredMonthly)
 
 export interface MissingForMonth {
   /** Days of the month up to today (inclusive) with no shipment statistics, oldest first. */
   missingDays: string[]
   /** Monthly record kinds with nothing entered for the month yet. */
-  monthlyRecords: (typeof monthlyRecordCodes)[number][]
+  monthlyRecords: RecordCode[]
 }
 
 /**

@@ -8,7 +8,7 @@ import type { MetricDefinition, RollupField } from './definitions.ts'
 export type RollupSums = Partial<Record<RollupField, Decimal.Value>>
 
 export interface MetricValue {
-  /** null when the denominator is 0: "no data", never 0% or a division error. */
+  /** null when the denominator is 0, or a count nobody reported: "no data", never 0, 0% or a division error. */
   value: Decimal | null
   /** The raw numerator sum, in the rollup field's own unit (kg, parcels). */
   numerator: Decimal
@@ -20,6 +20,8 @@ export function computeMetric(definition: MetricDefinition, sums: RollupSums): M
   const numerator = readField(sums, definition.numerator)
   const scale = new Decimal(definition.scale)
   if (definition.denominator === null) {
+    // Nobody reported the count: no figure, not a reported 0.
+    if (readField(sums, definition.reportedBy).isZero()) return { value: null, numerator, denominator: null }
     return { value: numerator.times(scale), numerator, denominator: null }
   }
   const denominator = readField(sums, definition.denominator)
@@ -27,11 +29,15 @@ export function computeMetric(definition: MetricDefinition, sums: RollupSums): M
   return { value: numerator.times(scale).dividedBy(denominator), numerator, denominator }
 }
 
-/** Share of the scope's outlets that reported in the period (outlet-months), null without outlets. */
-export function computeCoverage(sums: RollupSums): Decimal | null {
+/**
+ * Share of the scope's outlets that reported in the period (outlet-months),
+ * null without outlets. With a metric, the share that reported that metric's
+ * data (a blank optional field is not reported).
+ */
+export function computeCoverage(sums: RollupSums, definition?: Pick<MetricDefinition, 'reportedBy'>): Decimal | null {
   const outlets = readField(sums, 'outlets')
   if (outlets.isZero()) return null
-  return readField(sums, 'reporting_outlets').dividedBy(outlets)
+  return readField(sums, definition?.reportedBy ?? 'reporting_outlets').dividedBy(outlets)
 }
 
 /** Adds rollup sums field by field, e.g. the months of a quarter or the districts of a city. */

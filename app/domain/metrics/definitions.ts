@@ -21,11 +21,27 @@ export const rollupFields = [
   'outlets',
   'reporting_outlets',
   'outlets_with_bin',
+  // Outlet-months that reported a metric's data (migration 0019): a metric's
+  // coverage, and what tells a count nobody reported from a reported 0.
+  'narrow_tape_reporting_outlets',
+  'no_repack_reporting_outlets',
+  'recyclable_packaging_reporting_outlets',
+  'transit_bag_reporting_outlets',
+  'packaging_reporting_outlets',
+  'collection_reporting_outlets',
+  'emissions_reporting_outlets',
   // Packaging consumption.
   'packaging_mass_kg',
   'standard_packaging_mass_kg',
   // Of that, items meeting the mandatory GB 43352-2023 alone.
   'gb43352_packaging_mass_kg',
+  // Per-parcel pairs: packaging mass (CO2e) of outlet-months that also
+  // reported shipments, parcels of outlet-months that also reported packaging
+  // (emissions), so that one side's absence is never read as 0 g/parcel.
+  'per_parcel_packaging_mass_kg',
+  'packaging_parcels',
+  'per_parcel_co2e_kg',
+  'emissions_parcels',
   'plastic_bags',
   'degradable_plastic_bags',
   'non_degradable_plastic_items',
@@ -72,52 +88,71 @@ export interface MetricDefinition {
   unit: MetricUnit
   /** Decimals suggested when shown (a ratio's decimals are of its percentage). */
   fractionDigits: number
+  /**
+   * Outlet-months that reported this metric's data: its coverage is this over
+   * `outlets`, and with none the metric is "insufficient data", never 0.
+   */
+  reportedBy: RollupField
 }
 
 const definitions = [
+  // Parcels and e-waybill parcels are required fields of the daily shipment statistics.
   ratio('e_waybill_rate', 'e_waybill_parcels', 'parcels'),
-  ratio('narrow_tape_rate', 'narrow_tape_box_parcels', 'box_parcels'),
-  ratio('no_repack_rate', 'ecommerce_original_parcels', 'ecommerce_parcels'),
-  ratio('recyclable_transit_bag_rate', 'recyclable_transit_bags', 'transit_bags'),
+  // Box parcels and narrow-tape box parcels are optional: a day with either
+  // blank did not report the metric and leaves numerator and denominator.
+  ratio('narrow_tape_rate', 'narrow_tape_box_parcels', 'box_parcels', 'narrow_tape_reporting_outlets'),
+  // E-commerce parcels and 原包装直发件数 are optional: the same rule.
+  ratio('no_repack_rate', 'ecommerce_original_parcels', 'ecommerce_parcels', 'no_repack_reporting_outlets'),
+  // Transit bags and recyclable transit bags are optional: the same rule.
+  ratio('recyclable_transit_bag_rate', 'recyclable_transit_bags', 'transit_bags', 'transit_bag_reporting_outlets'),
+  // Recovery bins are a state (the latest snapshot), not a figure of the month.
   ratio('recovery_bin_coverage', 'outlets_with_bin', 'outlets'),
-  ratio('standard_packaging_rate', 'standard_packaging_mass_kg', 'packaging_mass_kg'),
+  // Packaging consumption: an outlet-month without any record did not report it.
+  ratio('standard_packaging_rate', 'standard_packaging_mass_kg', 'packaging_mass_kg', 'packaging_reporting_outlets'),
   // GB 43352-2023 is mandatory (since 2024-06-01); GB/T 16606 is not: the mandatory part is reported on its own.
-  ratio('gb43352_packaging_rate', 'gb43352_packaging_mass_kg', 'packaging_mass_kg'),
-  count('recyclable_packaging_parcels', 'recyclable_packaging_parcels', 'parcels'),
+  ratio('gb43352_packaging_rate', 'gb43352_packaging_mass_kg', 'packaging_mass_kg', 'packaging_reporting_outlets'),
+  // Recyclable-packaging parcels are optional: a blank day adds nothing, and a
+  // scope where no day carried the field has no figure rather than 0.
+  count('recyclable_packaging_parcels', 'recyclable_packaging_parcels', 'parcels', 'recyclable_packaging_reporting_outlets'),
   // The NDRC 2023 target is a share of same-city parcels, not of all parcels.
   ratio(
     'same_city_recyclable_packaging_rate',
     'same_city_recyclable_packaging_parcels',
     'same_city_parcels',
   ),
-  count('cartons_reused', 'cartons_reused', 'cartons'),
+  // Recovery collections: a month without any record did not report cartons reused.
+  count('cartons_reused', 'cartons_reused', 'cartons', 'collection_reporting_outlets'),
   ratio('nev_fleet_share', 'nev_in_service', 'vehicles_in_service'),
   ratio('nev_fleet_distance_share', 'nev_distance_km', 'distance_km'),
   ratio('nev_new_vehicle_share', 'nev_acquired', 'vehicles_acquired'),
   {
+    // Only outlet-months that reported both packaging and shipments.
     code: 'packaging_per_parcel_g',
     kind: 'intensity',
-    numerator: 'packaging_mass_kg',
-    denominator: 'parcels',
+    numerator: 'per_parcel_packaging_mass_kg',
+    denominator: 'packaging_parcels',
     scale: '1000',
     direction: 'lower_is_better',
     unit: 'g_per_parcel',
     fractionDigits: 1,
+    reportedBy: 'packaging_reporting_outlets',
   },
-  ratio('degradable_bag_share', 'degradable_plastic_bags', 'plastic_bags'),
+  ratio('degradable_bag_share', 'degradable_plastic_bags', 'plastic_bags', 'packaging_reporting_outlets'),
   {
-    ...count('non_degradable_plastic_items', 'non_degradable_plastic_items', 'items'),
+    ...count('non_degradable_plastic_items', 'non_degradable_plastic_items', 'items', 'packaging_reporting_outlets'),
     direction: 'lower_is_better',
   },
   {
+    // Only outlet-months that reported both emissions (packaging, fleet or facility records) and shipments.
     code: 'co2e_per_parcel_g',
     kind: 'intensity',
-    numerator: 'co2e_kg',
-    denominator: 'parcels',
+    numerator: 'per_parcel_co2e_kg',
+    denominator: 'emissions_parcels',
     scale: '1000',
     direction: 'lower_is_better',
     unit: 'gco2e_per_parcel',
     fractionDigits: 1,
+    reportedBy: 'emissions_reporting_outlets',
   },
   {
     code: 'co2e_t',
@@ -128,8 +163,10 @@ const definitions = [
     direction: 'lower_is_better',
     unit: 'tco2e',
     fractionDigits: 3,
+    reportedBy: 'emissions_reporting_outlets',
   },
   {
+    // Avoided emissions come mostly from the daily shipment statistics.
     code: 'avoided_co2e_t',
     kind: 'count',
     numerator: 'avoided_co2e_kg',
@@ -138,6 +175,7 @@ const definitions = [
     direction: 'higher_is_better',
     unit: 'tco2e',
     fractionDigits: 3,
+    reportedBy: 'reporting_outlets',
   },
 ] as const satisfies readonly MetricDefinition[]
 
@@ -170,7 +208,12 @@ export function metricLabelKeys(code: MetricCode) {
   } as const
 }
 
-function ratio<const C extends string>(code: C, numerator: RollupField, denominator: RollupField) {
+function ratio<const C extends string>(
+  code: C,
+  numerator: RollupField,
+  denominator: RollupField,
+  reportedBy: RollupField = 'reporting_outlets',
+) {
   return {
     code,
     kind: 'ratio',
@@ -180,6 +223,7 @@ function ratio<const C extends string>(code: C, numerator: RollupField, denomina
     direction: 'higher_is_better',
     unit: 'percent',
     fractionDigits: 1,
+    reportedBy,
   } as const
 }
 
@@ -187,6 +231,7 @@ function count<const C extends string, const U extends MetricUnit>(
   code: C,
   numerator: RollupField,
   unit: U,
+  reportedBy: RollupField,
 ) {
   return {
     code,
@@ -197,5 +242,6 @@ function count<const C extends string, const U extends MetricUnit>(
     direction: 'higher_is_better',
     unit,
     fractionDigits: 0,
+    reportedBy,
   } as const
 }

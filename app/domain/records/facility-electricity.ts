@@ -4,7 +4,7 @@ import { dataQualityField, decimalField, monthField, ownerField, sqlYear, yearOf
 type Input = Extract<CostInput, { recordType: 'facility_electricity' }>
 
 /** A month of a site's metered electricity; costed as facility emissions (kWh × grid factor). */
-export const facilityElectricity: RecordDescriptor = {
+export const facilityElectricity = {
   code: 'facility_electricity',
   table: 'facility_electricity',
   fields: [ownerField('siteCode'), monthField(), decimalField('electricityKwh', 'electricity_kwh', 3), dataQualityField],
@@ -39,4 +39,4 @@ export const facilityElectricity: RecordDescriptor = {
       integerSlots: false,
     },
   },
-}
+} satisfies RecordDescriptor

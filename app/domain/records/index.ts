@@ -1,5 +1,4 @@
-import type { RecordCode } from '#app/domain/activity/definitions.ts'
-import type { CostedRecordType } from '#app/domain/emissions/types.ts'
+import { costedRecordTypes, recordCodes, type CostedRecordType, type RecordCode } from '#app/domain/activity/definitions.ts'
 import type { CostingDescriptor, RecordDescriptor } from './descriptor.ts'
 import { facilityElectricity } from './facility-electricity.ts'
 import { packagingConsumption } from './packaging-consumption.ts'
@@ -12,14 +11,22 @@ import { vehicles } from './vehicles.ts'
 
 /** Every record type's descriptor, by code. A new record type adds its file here. */
 export const recordDescriptors: Readonly<Record<RecordCode, RecordDescriptor>> = {
-  shipment_stats: shipmentStats,
-  packaging_consumption: packagingConsumption,
-  recovery_bins: recoveryBins,
-  recovery_collections: recoveryCollections,
-  reusable_assets: reusableAssets,
-  vehicles,
-  vehicle_use: vehicleUse,
-  facility_electricity: facilityElectricity,
+  [shipmentStats.code]: shipmentStats,
+  [packagingConsumption.code]: packagingConsumption,
+  [recoveryBins.code]: recoveryBins,
+  [recoveryCollections.code]: recoveryCollections,
+  [reusableAssets.code]: reusableAssets,
+  [vehicles.code]: vehicles,
+  [vehicleUse.code]: vehicleUse,
+  [facilityElectricity.code]: facilityElectricity,
+}
+
+// The costed codes are listed beside the record codes (their type is needed
+// where no descriptor is loaded); a descriptor with costing must be among them.
+for (const code of recordCodes) {
+  if (Boolean(recordDescriptors[code].costing) !== (costedRecordTypes as readonly string[]).includes(code)) {
+    throw new Error(`${code}: its descriptor's costing and costedRecordTypes disagree`)
+  }
 }
 
 /** How a costed record type is costed (its descriptor must have one). */
@@ -36,4 +43,5 @@ export function dateColumnOf(recordType: CostedRecordType): string {
   return column
 }
 
+export { facilityElectricity, packagingConsumption, recoveryBins, recoveryCollections, reusableAssets, shipmentStats, vehicleUse, vehicles }
 export type { CostingDescriptor, CostRow, DbValue, FieldMap, RecordDescriptor, SqlType } from './descriptor.ts'

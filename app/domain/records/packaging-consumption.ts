@@ -11,7 +11,7 @@ type Input = Extract<CostInput, { recordType: 'packaging_consumption' }>
 export const packagingMassKgSql = (t: string, i: string): string => `(${t}.item_count * ${i}.unit_mass_kg / coalesce(${i}.design_life_uses, 1))`
 
 /** Packaging items used in a day or a month; costed as packaging emissions (mass × material factor). */
-export const packagingConsumption: RecordDescriptor = {
+export const packagingConsumption = {
   code: 'packaging_consumption',
   table: 'packaging_consumption',
   fields: [ownerField(), { field: 'period', via: 'period' }, { field: 'itemCode', via: 'item' }, countField('itemCount', 'item_count'), dataQualityField],
@@ -64,4 +64,4 @@ export const packagingConsumption: RecordDescriptor = {
       integerSlots: true,
     },
   },
-}
+} satisfies RecordDescriptor

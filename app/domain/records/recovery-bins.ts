@@ -1,7 +1,7 @@
 import { countField, dataQualityField, dateField, ownerField, type RecordDescriptor } from './descriptor.ts'
 
 /** A snapshot of an outlet's recovery bins; not costed. */
-export const recoveryBins: RecordDescriptor = {
+export const recoveryBins = {
   code: 'recovery_bins',
   table: 'recovery_bins',
   fields: [
@@ -14,4 +14,4 @@ export const recoveryBins: RecordDescriptor = {
   ],
   keyColumns: ['as_of_date'],
   dateColumn: 'as_of_date',
-}
+} satisfies RecordDescriptor

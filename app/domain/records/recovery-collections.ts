@@ -13,7 +13,7 @@ import {
 } from './descriptor.ts'
 
 /** A collection from an outlet's recovery bins; costed as avoided emissions (cartons reused). */
-export const recoveryCollections: RecordDescriptor = {
+export const recoveryCollections = {
   code: 'recovery_collections',
   table: 'recovery_collections',
   fields: [
@@ -55,4 +55,4 @@ export const recoveryCollections: RecordDescriptor = {
       integerSlots: true,
     },
   },
-}
+} satisfies RecordDescriptor

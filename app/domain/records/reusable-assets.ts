@@ -15,7 +15,7 @@ import {
 type Input = Extract<CostInput, { recordType: 'reusable_assets' }>
 
 /** A month of reusable boxes or transit bags in circulation; costed as avoided emissions (trips). */
-export const reusableAssets: RecordDescriptor = {
+export const reusableAssets = {
   code: 'reusable_assets',
   table: 'reusable_assets',
   fields: [
@@ -68,4 +68,4 @@ export const reusableAssets: RecordDescriptor = {
       integerSlots: true,
     },
   },
-}
+} satisfies RecordDescriptor

@@ -16,7 +16,7 @@ import {
 type Input = Extract<CostInput, { recordType: 'shipment_stats' }>
 
 /** A day's parcels at an outlet; costed as avoided emissions (e-waybills, narrow tape, no re-pack). */
-export const shipmentStats: RecordDescriptor = {
+export const shipmentStats = {
   code: 'shipment_stats',
   table: 'shipment_stats',
   fields: [
@@ -84,4 +84,4 @@ export const shipmentStats: RecordDescriptor = {
       integerSlots: true,
     },
   },
-}
+} satisfies RecordDescriptor

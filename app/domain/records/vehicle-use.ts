@@ -46,7 +46,7 @@ const readingsSql = `
 const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value))
 
 /** A vehicle's distance and energy in a month; costed as fleet emissions (fuel first, electricity, else distance default). */
-export const vehicleUse: RecordDescriptor = {
+export const vehicleUse = {
   code: 'vehicle_use',
   table: 'vehicle_use',
   fields: [
@@ -117,4 +117,4 @@ export const vehicleUse: RecordDescriptor = {
       integerSlots: false,
     },
   },
-}
+} satisfies RecordDescriptor

@@ -1,7 +1,7 @@
 import { dataQualityField, dateField, ownerField, textField, type RecordDescriptor } from './descriptor.ts'
 
 /** The vehicle register: one row per vehicle, no month of its own; not costed. */
-export const vehicles: RecordDescriptor = {
+export const vehicles = {
   code: 'vehicles',
   table: 'vehicles',
   fields: [
@@ -17,4 +17,4 @@ export const vehicles: RecordDescriptor = {
   ],
   keyColumns: ['plate'],
   dateColumn: null,
-}
+} satisfies RecordDescriptor

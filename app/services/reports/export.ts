@@ -132,7 +132,7 @@ export async function exportReportCsv(
 
 /** The fallback share in percent on the rows of metrics computed from CO2e; empty elsewhere and without emissions. */
 function fallbackCsvCell(code: MetricCode, fallback: FallbackShareView | null): string | null {
-  if (!fallback || fallback.share === null || getMetric(code).numerator !== 'co2e_kg') return null
+  if (!fallback || fallback.share === null || !['co2e_kg', 'per_parcel_co2e_kg'].includes(getMetric(code).numerator)) return null
   return new Decimal(fallback.share).times(100).toFixed()
 }
 

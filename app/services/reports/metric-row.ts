@@ -17,14 +17,15 @@ export function metricRow(
 ): MetricRow {
   const definition = getMetric(code)
   const value = computeMetric(definition, periodSums)
-  const coverage = computeCoverage(periodSums)
+  // The metric's own coverage: outlets that reported its data (a blank optional field is not reported).
+  const coverage = computeCoverage(periodSums, definition)
   const applicable = targets.find((t) => t.metric === code) ?? null
   let evaluation: EvaluationView | null = null
   if (applicable) {
     const series: SeriesPoint[] = [...monthly.entries()].map(([month, sums]) => ({
       month,
       value: computeMetric(definition, sums).value,
-      coverage: computeCoverage(sums),
+      coverage: computeCoverage(sums, definition),
     }))
     const baselineValue = baseline ? computeMetric(definition, baseline.sums).value : null
     const result = evaluateTarget(applicable.target, series, {

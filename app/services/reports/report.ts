@@ -126,7 +126,7 @@ export async function childRows(
       param: level === 'outlet' ? `outlet:${key}` : `region:${key}`,
       name: { nameZh: name.nameZh, nameEn: name.nameEn },
       metric: row,
-      coverage: computeCoverage(sums)?.toFixed() ?? null,
+      coverage: row.coverage,
       parcels: String(sums.parcels ?? '0'),
       outlets: String(sums.outlets ?? '0'),
       fallback: fallbackShareView(sums.co2e_kg, sums.fallback_co2e_kg),

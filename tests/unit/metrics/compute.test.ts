@@ -21,9 +21,21 @@ const outletA: RollupSums = {
   outlets: 1,
   reporting_outlets: 1,
   outlets_with_bin: 1,
+  narrow_tape_reporting_outlets: 1,
+  no_repack_reporting_outlets: 1,
+  recyclable_packaging_reporting_outlets: 1,
+  transit_bag_reporting_outlets: 1,
+  packaging_reporting_outlets: 1,
+  collection_reporting_outlets: 1,
+  emissions_reporting_outlets: 1,
   packaging_mass_kg: '96.5',
   standard_packaging_mass_kg: '80.1',
   gb43352_packaging_mass_kg: '90.1',
+  // Both outlets reported shipments, packaging and emissions: the per-parcel pairs are the whole figures.
+  per_parcel_packaging_mass_kg: '96.5',
+  packaging_parcels: 1200,
+  per_parcel_co2e_kg: '310.4',
+  emissions_parcels: 1200,
   plastic_bags: 300,
   degradable_plastic_bags: 75,
   non_degradable_plastic_items: 410,
@@ -52,9 +64,20 @@ const outletB: RollupSums = {
   outlets: 1,
   reporting_outlets: 1,
   outlets_with_bin: 0,
+  narrow_tape_reporting_outlets: 1,
+  no_repack_reporting_outlets: 1,
+  recyclable_packaging_reporting_outlets: 1,
+  transit_bag_reporting_outlets: 1,
+  packaging_reporting_outlets: 1,
+  collection_reporting_outlets: 1,
+  emissions_reporting_outlets: 1,
   packaging_mass_kg: '63.5',
   standard_packaging_mass_kg: '55.9',
   gb43352_packaging_mass_kg: '61.9',
+  per_parcel_packaging_mass_kg: '63.5',
+  packaging_parcels: 800,
+  per_parcel_co2e_kg: '209.6',
+  emissions_parcels: 800,
   plastic_bags: 200,
   degradable_plastic_bags: 25,
   non_degradable_plastic_items: 290,
@@ -133,7 +156,7 @@ describe('computeMetric on two outlets', () => {
 
   it('keeps decimals exact (no float rounding)', () => {
     // 0.1 + 0.2 kg over 3 parcels = 0.3 kg × 1000 / 3 = 100 g exactly
-    const sums = addSums({ packaging_mass_kg: '0.1', parcels: 1 }, { packaging_mass_kg: '0.2', parcels: 2 })
+    const sums = addSums({ per_parcel_packaging_mass_kg: '0.1', packaging_parcels: 1 }, { per_parcel_packaging_mass_kg: '0.2', packaging_parcels: 2 })
     expect(valueOf('packaging_per_parcel_g', sums)).toBe('100')
   })
 
@@ -144,6 +167,51 @@ describe('computeMetric on two outlets', () => {
   it('computes the share of outlets that reported', () => {
     expect(computeCoverage({ outlets: 8, reporting_outlets: 6 })?.toString()).toBe('0.75') // 6 / 8
     expect(computeCoverage({ outlets: 0, reporting_outlets: 0 })).toBeNull()
+  })
+})
+
+describe('missing is not zero (issue 13.3)', () => {
+  // A city-month: outlet A reported shipments, packaging and everything else;
+  // outlet C reported shipments only (1000 parcels), with 原包装直发件数 and the
+  // other optional fields blank, no packaging record, no recovery record.
+  const outletC: RollupSums = {
+    ...Object.fromEntries(Object.keys(outletA).map((field) => [field, 0])),
+    parcels: 1000,
+    e_waybill_parcels: 990,
+    outlets: 1,
+    reporting_outlets: 1,
+    emissions_reporting_outlets: 0,
+  }
+  const city = addSums(outletA, outletC)
+
+  it('a count nobody reported has no value; a reported 0 is 0', () => {
+    const onlyC = computeMetric(getMetric('non_degradable_plastic_items'), outletC)
+    expect(onlyC.value).toBeNull()
+    expect(computeMetric(getMetric('cartons_reused'), outletC).value).toBeNull()
+    expect(computeMetric(getMetric('recyclable_packaging_parcels'), outletC).value).toBeNull()
+    expect(computeMetric(getMetric('co2e_t'), outletC).value).toBeNull()
+    // The same outlet having reported packaging with no plastic item in it: a real 0.
+    expect(computeMetric(getMetric('non_degradable_plastic_items'), { ...outletC, packaging_reporting_outlets: 1 }).value?.toString()).toBe('0')
+  })
+
+  it('packaging per parcel is not -100 % when shipments came without packaging', () => {
+    // Only C: no packaging reported, no per-parcel figure (was 0 g, i.e. -100 % against a baseline).
+    expect(valueOf('packaging_per_parcel_g', outletC)).toBeNull()
+    // A and C: C's 1000 parcels stay out; 96.5 kg × 1000 / 1200 parcels = 80.41666…
+    expect(new Decimal(valueOf('packaging_per_parcel_g', city)!).toDecimalPlaces(4).toString()).toBe('80.4167')
+    expect(valueOf('co2e_per_parcel_g', outletC)).toBeNull()
+  })
+
+  it('a blank optional field leaves numerator and denominator, and the coverage says so', () => {
+    // No-repack over the city is A's alone: 500 / 800 = 0.625 (not 500 / 800 + C's 0 / 0).
+    expect(valueOf('no_repack_rate', city)).toBe('0.625')
+    // Coverage: both outlets reported shipments (2 / 2) but one of two reported the no-repack fields (1 / 2).
+    expect(computeCoverage(city)?.toString()).toBe('1')
+    expect(computeCoverage(city, getMetric('no_repack_rate'))?.toString()).toBe('0.5')
+    expect(computeCoverage(city, getMetric('narrow_tape_rate'))?.toString()).toBe('0.5')
+    expect(computeCoverage(city, getMetric('recyclable_transit_bag_rate'))?.toString()).toBe('0.5')
+    expect(computeCoverage(city, getMetric('packaging_per_parcel_g'))?.toString()).toBe('0.5')
+    expect(computeCoverage(city, getMetric('e_waybill_rate'))?.toString()).toBe('1')
   })
 })
 

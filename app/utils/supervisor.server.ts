@@ -1,5 +1,4 @@
 import cluster, { type Worker } from 'node:cluster'
-import { availableParallelism } from 'node:os'
 
 /**
  * How many app processes `npm start` runs. On PostgreSQL, one per core (or

@@ -7,11 +7,13 @@ import { chinaDay, isCreditAction } from '#app/domain/credits/actions.ts'
 import { phoneIdentity } from '#app/domain/credits/identity.server.ts'
 import { parseMemberCode } from '#app/domain/credits/identity.ts'
 import { readCreditRuleFiles } from '#app/services/credit-files.server.ts'
-import { awardInTransaction, factorSetForAwards, loadRuleSets, redeemReward, syncCreditRuleSets } from '#app/services/credits.server.ts'
+import { redeemReward } from '#app/services/credit-ledger.server.ts'
+import { loadRuleSets, syncCreditRuleSets } from '#app/services/credit-rules.server.ts'
+import { awardInTransaction, factorSetForAwards } from '#app/services/credits.server.ts'
 import { createPartnerWithKey } from '#app/services/partners.server.ts'
 import { creditKeys } from '#app/utils/credits-env.server.ts'
-import { insertConsumerForUser } from './models/credits.ts'
-import type { Database } from './schema.ts'
+import { insertConsumerForUser } from '#db/models/credits.ts'
+import type { Database } from '#db/schema.ts'
 
 async function readCsv(seedsDir: string, file: string): Promise<Record<string, string>[]> {
   const parsed = Papa.parse<Record<string, string>>(await readFile(path.join(seedsDir, file), 'utf8'), { header: true, skipEmptyLines: true })

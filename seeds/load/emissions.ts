@@ -6,7 +6,7 @@ import { z } from 'zod'
 import type { FactorSetFiles } from '#app/domain/factors/types.ts'
 import { recomputeEmissions } from '#app/services/emissions.server.ts'
 import { importFactorSet } from '#app/services/factor-sets.server.ts'
-import type { Database } from './schema.ts'
+import type { Database } from '#db/schema.ts'
 
 export interface EmissionSeedSummary {
   packagingItems: number

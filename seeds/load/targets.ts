@@ -2,8 +2,8 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { sql, type Kysely } from 'kysely'
 import { loadTargetSets } from '#app/domain/metrics/targets.ts'
-import type { Database } from './schema.ts'
-import { fieldsOfSet, insertTargets, insertTargetSet } from './models/target-sets.ts'
+import type { Database } from '#db/schema.ts'
+import { fieldsOfSet, insertTargets, insertTargetSet } from '#db/models/target-sets.ts'
 
 /** Reads every `*.json` of a target folder (factors/targets) as the loader's input. */
 export async function readTargetFiles(dir: string): Promise<{ name: string; text: string }[]> {

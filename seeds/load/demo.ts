@@ -4,11 +4,11 @@ import { sql, type Kysely } from 'kysely'
 import Papa from 'papaparse'
 import { isRole } from '#app/domain/access.ts'
 import { hashPassword } from '#app/utils/password.server.ts'
-import type { Database, GridRegion, RegionLevel } from './schema.ts'
-import { seedActivity } from './seed-activity.ts'
-import { costSeededActivity, seedEmissions } from './seed-emissions.ts'
-import { seedTargets } from './seed-targets.ts'
-import { seedCredits } from './seed-credits.ts'
+import type { Database, GridRegion, RegionLevel } from '#db/schema.ts'
+import { seedActivity } from './activity.ts'
+import { costSeededActivity, seedEmissions } from './emissions.ts'
+import { seedTargets } from './targets.ts'
+import { seedCredits } from './credits.ts'
 
 async function readCsv(dir: string, file: string): Promise<Record<string, string>[]> {
   const text = await readFile(path.join(dir, file), 'utf8')

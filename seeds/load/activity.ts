@@ -4,8 +4,8 @@ import Decimal from 'decimal.js'
 import { sql, type Kysely } from 'kysely'
 import { z } from 'zod'
 import { addMonths, daysInMonth, monthIndex, yearMonthOf, type Month } from '#app/domain/periods/period.ts'
-import type { Database } from './schema.ts'
-import { rebuildRollups } from './models/rollups.ts'
+import type { Database } from '#db/schema.ts'
+import { rebuildRollups } from '#db/models/rollups.ts'
 import { mulberry32 } from '#app/utils/mulberry32.ts'
 
 /**
