@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signRequest } from '#app/domain/credits/signing.server.ts'
 import { openDatabase } from '#db/client.ts'
 import { demoPassword, startApp, type RunningApp } from '../e2e/support/app.ts'
-import { fuzzClient, pool, type FuzzAnswer } from './client.ts'
+import { fuzzClient, pool, type FuzzAnswer, type FuzzRequest } from './client.ts'
 import { csvCase, formCase, oversizedCases, partnerCase, urlCase, type FuzzCase, type Kind, type PartnerKey, type Session } from './inputs.ts'
 
 // Issue 14, point 9: thousands of malformed requests against the built
@@ -22,7 +22,8 @@ const runs: Record<Kind, number> = { form: 6_000 * scale, csv: 1_500 * scale, pa
 const factTables = ['shipment_stats', 'packaging_consumption', 'recovery_bins', 'recovery_collections', 'reusable_assets', 'vehicles', 'vehicle_use', 'facility_electricity'] as const
 
 let app: RunningApp
-const dataDir = mkdtempSync(path.join(tmpdir(), 'gp-fuzz-'))
+// FUZZ_DATA_DIR: an embedded database already loaded with the demo data, to skip the seeding at boot (it is written to, then removed).
+const dataDir = process.env.FUZZ_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'gp-fuzz-'))
 const cookies: Record<Session, string> = { anonymous: '', outlet: '', consumer: '', admin: '' }
 let client: ReturnType<typeof fuzzClient>
 let stopped = false
@@ -155,32 +156,61 @@ describe('fuzz: malformed requests against the built server', () => {
     if (scale === 1) expect(outcomes.length).toBeGreaterThanOrEqual(10_000)
   })
 
+  /** Sends one body and watches the server's memory while it is refused: the growth at its peak, in bytes, and the answer. */
+  async function watchMemory(request: FuzzRequest, session: Session): Promise<{ growth: number; answer: FuzzAnswer }> {
+    const headers: Record<string, string> = { ...request.headers, 'X-Forwarded-For': nextAddress() }
+    if (cookies[session]) headers.Cookie = cookies[session]
+    const before = serverRssBytes()
+    expect(before).toBeGreaterThan(0)
+    let peak = before
+    const sampler = setInterval(() => (peak = Math.max(peak, serverRssBytes())), 25)
+    const answer = await client.send({ ...request, headers })
+    clearInterval(sampler)
+    peak = Math.max(peak, serverRssBytes())
+    return { growth: peak - before, answer }
+  }
+
+  const chunk = Buffer.alloc(256 * 1024, 0x61)
+  const chunkedMegabytes = (mb: number) => Array.from({ length: mb * 4 }, () => chunk)
+  const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`
+
   it('refuses 64 MB chunked bodies to forms and the footprint API with the process staying within its bound', async () => {
-    const chunk = Buffer.alloc(256 * 1024, 0x61)
-    const body = Array.from({ length: 256 }, () => chunk)
     const targets = [
       { path: '/login', session: 'anonymous', type: 'application/x-www-form-urlencoded' },
       { path: '/counter', session: 'outlet', type: 'application/x-www-form-urlencoded' },
       { path: '/claim', session: 'anonymous', type: 'multipart/form-data; boundary=b' },
       { path: '/api/partner/v1/footprints', session: 'anonymous', type: 'application/json' },
     ] as const
-    const before = serverRssBytes()
-    expect(before).toBeGreaterThan(0)
-    let peak = before
     for (const target of targets) {
-      const headers: Record<string, string> = { 'Content-Type': target.type, 'X-Forwarded-For': nextAddress() }
-      if (cookies[target.session]) headers.Cookie = cookies[target.session]
-      const sending = client.send({ method: 'POST', path: target.path, headers, body })
-      const sampler = setInterval(() => (peak = Math.max(peak, serverRssBytes())), 50)
-      const answer = await sending
-      clearInterval(sampler)
-      peak = Math.max(peak, serverRssBytes())
+      const { growth, answer } = await watchMemory({ method: 'POST', path: target.path, headers: { 'Content-Type': target.type }, body: chunkedMegabytes(64) }, target.session)
+      console.log(`fuzz: 64 MB chunked to ${target.path}: ${answer.ok ? answer.status : answer.error}, server memory grew ${mb(growth)} at most`)
       // 413, or the connection closed once the server stopped reading
       if (answer.ok) expect(answer.status, target.path).toBe(413)
+      // Bounded at 1 MB (128 KB for the API) plus a megabyte read and dropped.
+      expect(growth, target.path).toBeLessThan(32 * 1024 * 1024)
     }
-    console.log(`fuzz: server memory ${(before / 1048576).toFixed(0)} MB before four 64 MB bodies, ${(peak / 1048576).toFixed(0)} MB at most while they were refused`)
-    // Each body was bounded at 1 MB (128 KB for the API) plus a megabyte read and dropped.
-    expect(peak - before).toBeLessThan(48 * 1024 * 1024)
+  })
+
+  it('refuses a 64 MB chunked body to the green-actions API with the process staying within its bound', async () => {
+    const { growth, answer } = await watchMemory({ method: 'POST', path: '/api/partner/v1/green-actions', headers: { 'Content-Type': 'application/json' }, body: chunkedMegabytes(64) }, 'anonymous')
+    console.log(`fuzz: 64 MB chunked to /api/partner/v1/green-actions: ${answer.ok ? answer.status : answer.error}, server memory grew ${mb(growth)} at most`)
+    if (answer.ok) expect(answer.status).toBe(413)
+    expect(growth).toBeLessThan(32 * 1024 * 1024)
+  })
+
+  it('refuses a CSV upload past 200 MB, chunked, with the process staying within its bound', async () => {
+    const boundary = 'fuzz-oversized'
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="recordType"\r\n\r\nshipment_stats\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\nOutlet code,Date\r\n`)
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
+    const { growth, answer } = await watchMemory(
+      { method: 'POST', path: '/imports/upload', headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` }, body: [head, ...chunkedMegabytes(204), tail] },
+      'outlet',
+    )
+    console.log(`fuzz: 204 MB upload: ${answer.ok ? `${answer.status} ${answer.body.slice(0, 120)}` : answer.error}, server memory grew ${mb(growth)} at most`)
+    if (answer.ok) expect([400, 413]).toContain(answer.status)
+    expect(growth).toBeLessThan(32 * 1024 * 1024)
+    const alive = await client.send({ method: 'GET', path: '/login', headers: {}, body: null })
+    expect(alive.ok && alive.status).toBe(200)
   })
 
   it('leaves the server alive and answering', async () => {
