@@ -66,6 +66,15 @@ app.use((req, res, next) => {
   if (!vite) res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce))
   // req.secure honours X-Forwarded-Proto only when TRUST_PROXY=1.
   if (req.secure) res.setHeader('Strict-Transport-Security', strictTransportSecurity)
+  // An answer that goes out before its request's body has all arrived (a 404,
+  // a redirect to sign in, a 413 past a bound) closes the connection after it:
+  // the rest of that body is never read, so the connection cannot carry
+  // another request, and a client must not be told it can.
+  const writeHead = res.writeHead
+  res.writeHead = function (this: typeof res, ...args: Parameters<typeof res.writeHead>) {
+    if (!req.complete) this.setHeader('Connection', 'close')
+    return writeHead.apply(this, args)
+  } as typeof res.writeHead
   const allowed = isAllowedMutation({
     method: req.method,
     path: req.path,

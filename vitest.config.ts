@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config'
 
-// Three suites: pure unit tests, database tests (embedded PGlite by default,
-// real PostgreSQL when DATABASE_URL is set) and browser tests in Chromium.
+// Four suites: pure unit tests, database tests (embedded PGlite by default,
+// real PostgreSQL when DATABASE_URL is set), browser tests in Chromium and
+// the fuzz suite against the built server.
 export default defineConfig({
   test: {
     projects: [
@@ -31,6 +32,19 @@ export default defineConfig({
           testTimeout: 90_000,
           hookTimeout: 240_000,
           // one browser suite at a time: each starts its own server and Chromium on a 2-core machine
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+          globalSetup: ['tests/e2e/global-setup.ts'],
+        },
+      },
+      {
+        test: {
+          // Thousands of malformed requests against the built server (issue 14).
+          name: 'fuzz',
+          include: ['tests/fuzz/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 600_000,
+          hookTimeout: 240_000,
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },
           globalSetup: ['tests/e2e/global-setup.ts'],
