@@ -22,10 +22,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [cells, outlets, page] = await Promise.all([
     countVisibleOutletsByCityAndBrand(db, viewer),
     listVisibleOutlets(db, viewer),
-    loadReportPage(db, viewer, { kind: 'region', regionCode: region.code }, new URL(request.url).searchParams, new Date()),
+    loadReportPage(db, viewer, { kind: 'region', regionCode: region.code }, new URL(request.url).searchParams, new Date(), { children: false, benchmarks: false }),
   ])
   if (!page.ok) throw new Response(null, { status: page.status })
-  return { region: { nameZh: region.name_zh, nameEn: region.name_en }, cells, outlets, page: page.data }
+  // Only what the overview shows goes into the page (and its serialised data): the metrics with a target.
+  const { period, periods, report } = page.data
+  const overview = report && {
+    scope: { param: report.scope.param },
+    periodState: report.periodState,
+    dataThrough: report.dataThrough,
+    metrics: report.metrics.filter((m) => m.target !== null),
+  }
+  return { region: { nameZh: region.name_zh, nameEn: region.name_en }, cells, outlets, page: { period, periods, report: overview } }
 }
 
 export default function BureauHome() {
@@ -36,7 +44,7 @@ export default function BureauHome() {
   const cities = [...new Map(cells.map((c) => [c.cityCode, c])).values()]
   const count = (city: string, brand: string) => cells.find((c) => c.cityCode === city && c.brandCode === brand)?.outlets ?? '0'
   const report = page.report
-  const withTargets = report?.metrics.filter((m) => m.target !== null) ?? []
+  const withTargets = report?.metrics ?? []
   return (
     <section className="card" data-testid="home-bureau_officer">
       <h1>{t('bureauHome.title', { region: localName(locale, region) })}</h1>

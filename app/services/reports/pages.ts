@@ -8,7 +8,7 @@ import { buildReportCharts, emptyCharts } from './charts.ts'
 import { reportPeriods, pickPeriod } from './periods.ts'
 import { buildReport } from './report.ts'
 import { homeScope, resolveScope } from './scope.ts'
-import type { ScopeRequest, Refusal, ChartData, ReportPageData, BrandPageData } from './types.ts'
+import type { ScopeRequest, Refusal, ChartData, ReportPageData, BrandPageData, ReportOptions } from './types.ts'
 
 // Page loaders' one call: query parameters in, everything the page shows out.
 
@@ -18,6 +18,8 @@ export async function loadReportPage(
   request: ScopeRequest,
   query: URLSearchParams,
   now: Date,
+  /** Parts of the report a page does not show, left out (see ReportOptions). */
+  parts: Pick<ReportOptions, 'benchmarks' | 'children'> = {},
 ): Promise<{ ok: true; data: ReportPageData } | Refusal> {
   const periods = await reportPeriods(db, now)
   const picked = pickPeriod(query.get('period'), periods)
@@ -29,6 +31,7 @@ export async function loadReportPage(
   }
   const metricParam = query.get('metric')
   const result = await buildReport(db, viewer, request, picked.period, {
+    ...parts,
     now,
     metric: isMetricCode(metricParam) ? metricParam : undefined,
   })

@@ -62,7 +62,7 @@ export async function buildReport(
   const metrics = metricCodes.map((code) => metricRow(code, periodSums, seriesOf(byMonth, seriesRange), endDate, targets, baselineOf, provisional))
   const metric = options.metric ?? targets[0]?.metric ?? 'e_waybill_rate'
 
-  const children = childLevel && groupKey
+  const children = childLevel && groupKey && options.children !== false
     ? await childRows(db, viewer, scope, childLevel, rows, childBaselines, months, seriesRange, endDate, sets, metric, provisional)
     : []
 

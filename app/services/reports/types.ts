@@ -170,6 +170,8 @@ export interface ReportOptions {
    * heaviest of an outlet's report.
    */
   benchmarks?: boolean
+  /** Whether to build the drill-down rows (default true); the bureau overview shows none. */
+  children?: boolean
 }
 
 export interface BrandComparisonRow {
