@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { int4Id } from '#app/domain/ids.ts'
@@ -12,6 +12,11 @@ import { creditKeys } from '#app/utils/credits-env.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
 import { requireForm } from '#app/utils/forms.server.ts'
+
+// This page shows a new key's secret once: no browser or proxy may keep a copy.
+// Remix sends a document's headers only through this export, so the action's own
+// Cache-Control would not reach the page without it.
+export const headers: HeadersFunction = () => ({ 'Cache-Control': 'no-store' })
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])

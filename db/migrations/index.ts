@@ -12,6 +12,7 @@ import * as m0013 from './0013_redemption_codes.ts'
 import * as m0014 from './0014_footprint_batches.ts'
 import * as m0016 from './0016_rollup_fallback_co2e.ts'
 import * as m0016gb from './0016_rollup_gb43352_packaging.ts'
+import * as m0020 from './0020_partner_rate_slots.ts'
 
 // The static registry. Names sort in the order they must run; append only.
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0014_footprint_batches': m0014,
   '0016_rollup_fallback_co2e': m0016,
   '0016_rollup_gb43352_packaging': m0016gb,
+  '0020_partner_rate_slots': m0020,
 }
