@@ -6,8 +6,8 @@ import { pathToFileURL } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
-import { PostgresJSDialect } from 'kysely-postgres-js'
 import postgres from 'postgres'
+import { PreparedPostgresJSDialect } from './postgres-dialect.ts'
 import type { Database } from './schema.ts'
 
 export type DatabaseKind = 'postgres' | 'pglite'
@@ -40,7 +40,7 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
         date: { to: OID_DATE, from: [OID_DATE], serialize: (v: string) => v, parse: asText },
       },
     })
-    const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: sql }) })
+    const db = new Kysely<Database>({ dialect: new PreparedPostgresJSDialect(sql) })
     return { db, kind: 'postgres', close: () => db.destroy() }
   }
   if (config.dataDir !== undefined) createClusterApart(config.dataDir)

@@ -58,6 +58,7 @@ export const citusTables: Record<string, CitusPlacement> = {
   // The partner API's idempotency and replay guards are keyed by partner.
   partner_requests: { kind: 'distributed', column: 'partner_id', colocation: 'partner', why: 'idempotency keys are unique per partner' },
   partner_signatures: { kind: 'distributed', column: 'partner_id', colocation: 'partner', why: 'each signature once per partner' },
+  partner_rate_slots: { kind: 'distributed', column: 'partner_id', colocation: 'partner', why: 'a partner’s rate-limit slots, taken in the same transaction as its request' },
   footprint_batches: { kind: 'distributed', column: 'partner_id', colocation: 'partner', why: 'a partner reads only its own footprint batches' },
 
   // Dimensions every shard joins with.
@@ -76,7 +77,6 @@ export const citusTables: Record<string, CitusPlacement> = {
   rewards: { kind: 'reference', why: 'the reward catalogue' },
   partners: { kind: 'reference', why: 'tens of partners' },
   partner_keys: { kind: 'reference', why: 'a few keys per partner' },
-  partner_rate_buckets: { kind: 'reference', why: 'one row per partner' },
   // A consumer's profile is unique by phone hash, member code and user; Citus can
   // enforce those only on a table it does not shard.
   consumers: { kind: 'reference', why: 'unique by phone hash and member code, which a sharded table cannot enforce' },

@@ -5,10 +5,16 @@
 //
 // Self-contained (default): needs a built app (`npm run build`) and a
 // PostgreSQL server. It creates a throwaway database, migrates and seeds it,
-// starts the built server on a free port against it, creates its own partner
-// key, sends the requests, checks, stops the server and drops the database.
+// starts the built server on a free port against it (one process per core,
+// or --workers), creates its own partner key, sends the requests, checks,
+// stops the server and drops the database.
 //   npx tsx scripts/load-partner-api.ts [--requests 10000] [--concurrency 32]
-//     [--admin-url postgres://postgres@127.0.0.1:5432/postgres] [--keep]
+//     [--workers N] [--admin-url postgres://postgres@127.0.0.1:5432/postgres] [--keep]
+//
+// Beside the signed requests' figures it prints, from the same run and the
+// same client, a baseline: unsigned POSTs to the same route, answered 401
+// before any database work (the ceiling of the HTTP stack and this client on
+// this machine), and the load average before and after.
 //
 // Against an app you started yourself on real PostgreSQL (npm run build, then
 // DATABASE_URL=… PARTNER_SECRET_SERVER_KEY=… PHONE_HASH_PEPPER=… npm run serve):
@@ -19,7 +25,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
+import http from 'node:http'
 import { createServer } from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
@@ -40,6 +48,8 @@ const { values: opts } = parseArgs({
   options: {
     requests: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '32' },
+    workers: { type: 'string' },
+    baseline: { type: 'string', default: '5000' },
     'admin-url': { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     keep: { type: 'boolean', default: false },
     'app-url': { type: 'string' },
@@ -167,6 +177,7 @@ runCli(async () => {
         DATABASE_URL: dbUrl.toString(),
         PARTNER_SECRET_SERVER_KEY: serverKeyHex,
         PHONE_HASH_PEPPER: pepper,
+        ...(opts.workers ? { WEB_CONCURRENCY: opts.workers } : {}),
       }
       server = await startServer(env, port)
       baseUrl = `http://127.0.0.1:${port}`
@@ -224,13 +235,37 @@ runCli(async () => {
       ;[sends[i], sends[j]] = [sends[j]!, sends[i]!]
     }
 
+    const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency })
+    const target = new URL(`${baseUrl}${apiPath}`)
+    // node:http with a keep-alive agent: the client's own cost per request stays small beside the server's.
+    const send = (headers: Record<string, string>, body: string) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+        const req = http.request(
+          target,
+          { method: 'POST', agent, headers: { ...headers, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) } },
+          (res) => {
+            let text = ''
+            res.setEncoding('utf8')
+            res.on('data', (chunk: string) => (text += chunk))
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }))
+            res.on('error', reject)
+          },
+        )
+        req.on('error', reject)
+        req.end(body)
+      })
+
     const sentOriginals: { headers: Record<string, string>; body: string }[] = []
     const outcomes: Outcome[] = []
     const post = async (kind: Outcome['kind'], headers: Record<string, string>, body: string) => {
       const started = performance.now()
-      const res = await fetch(`${baseUrl}${apiPath}`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body })
-      const json = (await res.json()) as { error?: { code: string } }
-      outcomes.push({ kind, status: res.status, code: json.error?.code ?? '', replayed: res.headers.get('Idempotent-Replayed') === 'true', ms: performance.now() - started })
+      try {
+        const res = await send(headers, body)
+        const json = JSON.parse(res.body) as { error?: { code: string } }
+        outcomes.push({ kind, status: res.status, code: json.error?.code ?? '', replayed: res.headers['idempotent-replayed'] === 'true', ms: performance.now() - started })
+      } catch (error) {
+        outcomes.push({ kind, status: 0, code: error instanceof Error ? error.message : String(error), replayed: false, ms: performance.now() - started })
+      }
     }
     const sign = (body: string, idempotencyKey: string, offset = 0) =>
       signRequest({ method: 'POST', path: apiPath, timestamp: Math.floor(Date.now() / 1000) - offset, body, keyId, secret, idempotencyKey }).headers
@@ -239,20 +274,45 @@ runCli(async () => {
       let next = 0
       const worker = async () => {
         while (next < items.length) {
-          const send = items[next++]!
-          if (send.kind === 'original') {
-            const headers = sign(send.action.body, send.action.key)
-            if (sentOriginals.length < replayCount) sentOriginals.push({ headers, body: send.action.body })
-            await post('original', headers, send.action.body)
-          } else if (send.kind === 'retry') {
-            await post('retry', sign(send.action.body, send.action.key, send.offset), send.action.body)
+          const item = items[next++]!
+          if (item.kind === 'original') {
+            const headers = sign(item.action.body, item.action.key)
+            if (sentOriginals.length < replayCount) sentOriginals.push({ headers, body: item.action.body })
+            await post('original', headers, item.action.body)
+          } else if (item.kind === 'retry') {
+            await post('retry', sign(item.action.body, item.action.key, item.offset), item.action.body)
           } else {
-            await post('duplicate', sign(send.body, send.key), send.body)
+            await post('duplicate', sign(item.body, item.key), item.body)
           }
         }
       }
       await Promise.all(Array.from({ length: concurrency }, worker))
     }
+
+    // --- the baseline, same route, same client, same run: unsigned, refused 401 before any database work.
+    const loadBefore = os.loadavg()
+    const baselineCount = Number(opts.baseline)
+    const baselineMs: number[] = []
+    let baselineErrors = 0
+    const baselineStarted = performance.now()
+    let b = 0
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (b < baselineCount) {
+          b++
+          const t0 = performance.now()
+          try {
+            const res = await send({}, '{}')
+            if (res.status !== 401) baselineErrors++
+          } catch {
+            baselineErrors++
+          }
+          baselineMs.push(performance.now() - t0)
+        }
+      }),
+    )
+    const baselineSeconds = (performance.now() - baselineStarted) / 1000
+    baselineMs.sort((x, y) => x - y)
 
     console.log(`Sending ${total} signed requests (${uniqueCount} unique actions for ${consumers} consumers, ${retryCount} retries, ${duplicateCount} duplicates under new keys, ${replayCount} exact replays) at concurrency ${concurrency} to ${baseUrl}`)
     const started = performance.now()
@@ -268,6 +328,7 @@ runCli(async () => {
       }),
     )
     const seconds = (performance.now() - started) / 1000
+    agent.destroy()
 
     // --- the check, in SQL ---
     const db = handle.db
@@ -298,9 +359,18 @@ runCli(async () => {
     ).length
     const latencies = outcomes.map((o) => o.ms).sort((a, b) => a - b)
 
+    const loadAfter = os.loadavg()
+    const signedRate = outcomes.length / seconds
+    const baselineRate = baselineMs.length / baselineSeconds
+    const ms = (sorted: number[]) =>
+      `p50 ${percentile(sorted, 50).toFixed(1)}, p95 ${percentile(sorted, 95).toFixed(1)}, p99 ${percentile(sorted, 99).toFixed(1)}, max ${sorted.at(-1)!.toFixed(1)} ms`
+    const networkErrors = outcomes.filter((o) => o.status === 0).length
     console.log('')
-    console.log(`Requests: ${outcomes.length} in ${seconds.toFixed(1)} s = ${(outcomes.length / seconds).toFixed(0)} requests/second`)
-    console.log(`Latency ms: p50 ${percentile(latencies, 50).toFixed(1)}, p95 ${percentile(latencies, 95).toFixed(1)}, p99 ${percentile(latencies, 99).toFixed(1)}, max ${latencies.at(-1)!.toFixed(1)}`)
+    console.log(`Load average (1, 5, 15 min) before: ${loadBefore.map((x) => x.toFixed(2)).join(', ')}; after: ${loadAfter.map((x) => x.toFixed(2)).join(', ')} on ${os.availableParallelism()} cores`)
+    console.log(`Signed POST ${apiPath}: ${outcomes.length} in ${seconds.toFixed(1)} s = ${signedRate.toFixed(0)} requests/second; ${ms(latencies)}; errors (5xx, network, unexpected): ${unexpected}`)
+    console.log(`Baseline, unsigned POST → 401, same run: ${baselineMs.length} in ${baselineSeconds.toFixed(1)} s = ${baselineRate.toFixed(0)} requests/second; ${ms(baselineMs)}; not 401: ${baselineErrors}`)
+    console.log(`Signed / baseline: ${(signedRate / baselineRate).toFixed(2)}×; goal 1,000 signed requests/second: ${signedRate >= 1000 ? 'met' : 'not met'} in this run`)
+    if (networkErrors > 0) console.log(`Network errors: ${networkErrors}`)
     console.log('Answers:')
     for (const [label, count] of [...tally.entries()].sort()) console.log(`  ${String(count).padStart(6)}  ${label}`)
     const checks = [

@@ -17,6 +17,11 @@ import { issuesToFieldErrors, requireForm } from '#app/utils/forms.server.ts'
 // Without this export Remix drops the action's own Cache-Control from the document.
 export const headers: HeadersFunction = () => ({ 'Cache-Control': 'no-store' })
 
+// This page shows a new key's secret once: no browser or proxy may keep a copy.
+// Remix sends a document's headers only through this export, so the action's own
+// Cache-Control would not reach the page without it.
+export const headers: HeadersFunction = () => ({ 'Cache-Control': 'no-store' })
+
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['admin'])
   return { partners: await partnersForAdmin(await getDb()) }

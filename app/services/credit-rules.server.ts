@@ -44,6 +44,7 @@ export async function syncCreditRuleSets(db: Db, files: readonly RuleFile[]): Pr
     })
     if (inserted) loaded.push(ruleSet.version)
   }
+  if (loaded.length > 0) ruleSetCache = undefined
   return { loaded, errors }
 }
 
@@ -62,6 +63,22 @@ export async function loadRuleSets(db: Db): Promise<CreditRuleSet[]> {
     }
   }
   return heads.map((head) => ({ ...parsedRuleSets.get(`${head.version}:${head.contentSha256}`)!, status: head.status }))
+}
+
+/**
+ * The rule sets for an award, kept per process for ruleSetCacheMs: the
+ * partner API would otherwise read them on every request. A publish or
+ * retire made in this process applies at once; one made in another process
+ * reaches this one's awards within ruleSetCacheMs (decision 086).
+ */
+const ruleSetCacheMs = 5_000
+let ruleSetCache: { at: number; sets: CreditRuleSet[] } | undefined
+
+export async function ruleSetsForAwards(db: Db, now: Date): Promise<CreditRuleSet[]> {
+  if (!ruleSetCache || now.getTime() - ruleSetCache.at >= ruleSetCacheMs || now.getTime() < ruleSetCache.at) {
+    ruleSetCache = { at: now.getTime(), sets: await loadRuleSets(db) }
+  }
+  return ruleSetCache.sets
 }
 
 /** The rule sets for the admin page: each with its rules, sources and the awards it has made. */
@@ -99,7 +116,7 @@ export async function changeRuleSetStatus(
   now: Date,
 ): Promise<RuleSetChange> {
   const today = chinaDay(now)
-  return inTransaction(db, async (trx): Promise<RuleSetChange> => {
+  const change = await inTransaction(db, async (trx): Promise<RuleSetChange> => {
     const sets = await loadRuleSets(trx)
     const target = sets.find((set) => set.version === input.version)
     if (!target) return { ok: false, error: { key: 'creditPages.rules.error.notFound', params: { version: input.version } } }
@@ -126,4 +143,6 @@ export async function changeRuleSetStatus(
     })
     return { ok: true }
   })
+  ruleSetCache = undefined
+  return change
 }

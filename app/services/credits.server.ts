@@ -15,17 +15,15 @@ import type { Message } from '#app/i18n/index.ts'
 import type { CreditKeys } from '#app/utils/credits-env.server.ts'
 import { claimReturnWaybill, findReturnHolder, type ReturnHolder } from '#db/models/credit-returns.ts'
 import {
-  currentBalance,
+  earnedOnAndBalance,
   findAward,
   findConsumerByMemberCode,
   findConsumerByPhoneHash,
   findCounterOutlet,
-  insertActionIfNew,
-  insertLedgerEntry,
+  insertAwardIfNew,
   insertPlaceholderConsumer,
   listCounterRecords,
   lockConsumer,
-  sumEarnedOn,
   type AwardRow,
   type ConsumerRow,
 } from '#db/models/credits.ts'
@@ -81,6 +79,8 @@ export type FindConsumerResult = { ok: true; consumer: ConsumerRow; created: boo
  * Find the consumer a member code or phone names. A phone the platform has
  * not seen gets a placeholder account (no password) with a new member code,
  * which the consumer can claim later; an unknown member code is refused.
+ * The consumer's row comes back locked (inside the caller's transaction): an
+ * award that follows can say so (consumerLocked) and skip lockConsumer.
  */
 export async function findOrCreateConsumer(
   trx: Trx,
@@ -89,12 +89,12 @@ export async function findOrCreateConsumer(
   origin: ConsumerOrigin,
 ): Promise<FindConsumerResult> {
   if (identifier.kind === 'member_code') {
-    const consumer = await findConsumerByMemberCode(trx, identifier.code)
+    const consumer = await findConsumerByMemberCode(trx, identifier.code, { lock: true })
     return consumer ? { ok: true, consumer, created: false } : { ok: false, code: 'consumer_not_found' }
   }
   const hash = phoneHash(identifier.phone, keys.phonePepper)
   for (let attempt = 0; attempt < 5; attempt++) {
-    const known = await findConsumerByPhoneHash(trx, hash)
+    const known = await findConsumerByPhoneHash(trx, hash, { lock: true })
     if (known) return { ok: true, consumer: known, created: false }
     const memberCode = generateMemberCode(randomInt)
     const created = await insertPlaceholderConsumer(trx, {
@@ -126,6 +126,8 @@ export interface AwardRequest {
   /** China calendar day of occurredAt. */
   occurredOn: IsoDate
   source: AwardSource
+  /** The caller already holds the consumer's row lock in this transaction (findOrCreateConsumer takes it). */
+  consumerLocked?: boolean
 }
 
 export interface Award {
@@ -192,7 +194,7 @@ export async function awardInTransaction(
   data: { factorSet: FactorSet; ruleSets: readonly CreditRuleSet[] },
   req: AwardRequest,
 ): Promise<AwardOutcome> {
-  if (!(await lockConsumer(trx, req.consumerId))) {
+  if (!req.consumerLocked && !(await lockConsumer(trx, req.consumerId))) {
     return { ok: false, code: 'consumer_not_found', error: { field: 'consumer', key: 'credits.api.consumerNotFound' } }
   }
   const ruleSet = ruleSetInForce(data.ruleSets, req.occurredOn)
@@ -212,7 +214,8 @@ export async function awardInTransaction(
   if (!avoided.ok) throw new Error(`No avoided-emission factor for ${req.action} in ${data.factorSet.version}: ${avoided.error.key}`)
   const avoidedGrams = avoided.avoidedCo2eKg.times(1000)
 
-  const earnedToday = await sumEarnedOn(trx, req.consumerId, req.action, req.occurredOn)
+  // Read under the consumer lock: nobody else writes this consumer's ledger until commit.
+  const { earned: earnedToday, balance } = await earnedOnAndBalance(trx, req.consumerId, req.action, req.occurredOn)
   const points = pointsForAction(ruleSet, req.action, avoidedGrams, earnedToday, req.quantity)
   if (!points.ok) {
     const code: AwardErrorCode =
@@ -248,44 +251,41 @@ export async function awardInTransaction(
       }
     }
   }
-  const actionId = await insertActionIfNew(trx, {
-    consumerId: req.consumerId,
-    action: req.action,
-    waybillNo: req.waybillNo,
-    quantity: req.quantity,
-    occurredAt: req.occurredAt,
-    occurredOn: req.occurredOn,
-    outletId: source.kind === 'counter' ? source.outletId : null,
-    partnerId: source.kind === 'partner' ? source.partnerId : null,
-    partnerKeyId: source.kind === 'partner' ? source.partnerKeyId : null,
-    partnerOrderId: source.kind === 'partner' ? source.partnerOrderId : null,
-    recordedBy: source.kind === 'counter' ? source.recordedBy : null,
-    avoidedCo2eG: avoidedGrams.toString(),
-    factorIds: avoided.factorIds,
-    factorSetVersion: avoided.factorSetVersion,
-    ruleSetVersion: ruleSet.version,
-    uncappedPoints: points.uncappedPoints.toString(),
-  })
-  if (actionId === undefined) {
+  const expiresOn = expiryDate(ruleSet, req.occurredOn)
+  const inserted = await insertAwardIfNew(
+    trx,
+    {
+      consumerId: req.consumerId,
+      action: req.action,
+      waybillNo: req.waybillNo,
+      quantity: req.quantity,
+      occurredAt: req.occurredAt,
+      occurredOn: req.occurredOn,
+      outletId: source.kind === 'counter' ? source.outletId : null,
+      partnerId: source.kind === 'partner' ? source.partnerId : null,
+      partnerKeyId: source.kind === 'partner' ? source.partnerKeyId : null,
+      partnerOrderId: source.kind === 'partner' ? source.partnerOrderId : null,
+      recordedBy: source.kind === 'counter' ? source.recordedBy : null,
+      avoidedCo2eG: avoidedGrams.toString(),
+      factorIds: avoided.factorIds,
+      factorSetVersion: avoided.factorSetVersion,
+      ruleSetVersion: ruleSet.version,
+      uncappedPoints: points.uncappedPoints.toString(),
+    },
+    {
+      points: points.points.toString(),
+      balanceAfter: balance.plus(points.points).toString(),
+      expiresOn,
+      createdBy: source.kind === 'counter' ? source.recordedBy : null,
+      detail: points.capped ? { cappedFrom: points.uncappedPoints.toString(), dailyCapPoints: points.dailyCapPoints.toString() } : undefined,
+    },
+  )
+  if (inserted === undefined) {
     const existing = await findAward(trx, req.consumerId, req.waybillNo, req.action)
     if (!existing) throw new Error('awardInTransaction: the conflicting action has no earn entry')
     return { ok: true, status: 'duplicate', award: awardFromRow(existing) }
   }
-
-  const balance = await currentBalance(trx, req.consumerId)
-  const expiresOn = expiryDate(ruleSet, req.occurredOn)
-  const ledgerEntryId = await insertLedgerEntry(trx, {
-    consumerId: req.consumerId,
-    kind: 'earn',
-    points: points.points.toString(),
-    balanceAfter: balance.plus(points.points).toString(),
-    occurredOn: req.occurredOn,
-    ruleSetVersion: ruleSet.version,
-    actionId,
-    expiresOn,
-    createdBy: source.kind === 'counter' ? source.recordedBy : null,
-    detail: points.capped ? { cappedFrom: points.uncappedPoints.toString(), dailyCapPoints: points.dailyCapPoints.toString() } : undefined,
-  })
+  const { actionId, ledgerEntryId } = inserted
   return {
     ok: true,
     status: 'awarded',

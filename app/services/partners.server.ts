@@ -18,12 +18,12 @@ import {
   sha256Hex,
   verifySignature,
 } from '#app/domain/credits/signing.server.ts'
+import { rateSlotCount, retryAfterSeconds } from '#app/domain/credits/rate-limit.ts'
 import type { FactorSet } from '#app/domain/factors/factor-set.ts'
 import { translate, type MessageKey, type MessageParams } from '#app/i18n/index.ts'
 import type { CreditKeys } from '#app/utils/credits-env.server.ts'
 import { appendAudit } from '#db/models/audit.ts'
 import {
-  claimIdempotencyKey,
   completePartnerRequest,
   findPartnerById,
   findPartnerKey,
@@ -31,14 +31,16 @@ import {
   insertPartner,
   insertPartnerKey,
   listPartnersWithKeys,
+  openPartnerRequest,
   pruneSignatures,
   recordSignature,
   revokePartnerKeyRow,
   takeRateToken,
+  type RateLimit,
 } from '#db/models/partners.ts'
 import type { Database } from '#db/schema.ts'
 import { inTransaction } from '#db/transaction.ts'
-import { loadRuleSets } from './credit-rules.server.ts'
+import { ruleSetsForAwards } from './credit-rules.server.ts'
 import { awardInTransaction, findOrCreateConsumer, type Award } from './credits.server.ts'
 
 type Db = Kysely<Database>
@@ -127,7 +129,7 @@ export async function revokePartnerKey(db: Db, actor: Viewer, keyId: string, now
     if (row) await appendAudit(trx, { actorUserId: actor.userId, action: 'partner.key.revoke', entityType: 'partner', entityId: row.partnerId, after: { keyId } })
     return row !== undefined
   })
-  if (revoked) secretCache.delete(keyId)
+  if (revoked) keyCache.delete(keyId)
   return revoked
 }
 
@@ -200,10 +202,6 @@ function awardBody(award: Award) {
   }
 }
 
-// Unsealing costs an AES-GCM decryption; keep the result per key id while the sealed text is unchanged.
-const secretCache = new Map<string, { sealed: string; secret: string }>()
-let lastPrune = 0
-
 export interface PartnerApiContext {
   db: Db
   factorSet: FactorSet
@@ -211,45 +209,66 @@ export interface PartnerApiContext {
   toleranceSeconds?: number
 }
 
+type PartnerKey = NonNullable<Awaited<ReturnType<typeof findPartnerKey>>>
+
+/**
+ * A key's row and its opened secret, kept per process for keyCacheMs: every
+ * request of a partner names the same key, and unsealing costs an AES-GCM
+ * decryption. Unknown key ids are not kept (anyone can send those). A key
+ * revoked in this process is dropped at once; in another process it works
+ * for at most keyCacheMs more (decision 086).
+ */
+const keyCacheMs = 5_000
+const keyCache = new Map<string, { key: PartnerKey; secret: string; at: number }>()
+let lastPrune = 0
+
+async function partnerKey(ctx: Pick<PartnerApiContext, 'db' | 'keys'>, keyId: string, now: number): Promise<{ key: PartnerKey; secret: string } | ApiErrorCode> {
+  const cached = keyCache.get(keyId)
+  if (cached && now - cached.at < keyCacheMs) return cached
+  const key = await findPartnerKey(ctx.db, keyId)
+  if (!key) {
+    keyCache.delete(keyId)
+    return 'key_unknown'
+  }
+  let secret = cached?.key.sealedSecret === key.sealedSecret ? cached.secret : undefined
+  if (secret === undefined) {
+    const opened = openPartnerSecret({ keyId, sealed: key.sealedSecret, serverKey: ctx.keys.serverKey, fingerprint: key.fingerprint })
+    if (!opened.ok) {
+      console.error(`Partner key ${keyId}: the sealed secret does not open with this server's PARTNER_SECRET_SERVER_KEY`)
+      return 'internal_error'
+    }
+    secret = opened.secret
+  }
+  const entry = { key, secret, at: now }
+  keyCache.set(keyId, entry)
+  return entry
+}
+
 export interface AuthenticatedPartner {
   ok: true
-  key: NonNullable<Awaited<ReturnType<typeof findPartnerKey>>>
+  key: PartnerKey
   keyId: string
   /** As sent, trimmed and lower-cased: what the replay guard remembers. */
   signature: string
 }
 
 /**
- * Key, signature and timestamp, then the partner's rate limit (a token
- * bucket in the database, so every app process shares it): the checks every
- * signed partner endpoint makes first, in the order that spends least on a
- * bad request. The replay guard is separate (guardReplay), so that an
- * endpoint can refuse a bad header first without using up the signature.
+ * Key, signature and timestamp: the checks every signed partner endpoint
+ * makes first, in the order that spends least on a bad request. No database
+ * round trip while the key is cached.
  */
-export async function authenticatePartner(
+export async function verifyPartnerRequest(
   ctx: Pick<PartnerApiContext, 'db' | 'keys' | 'toleranceSeconds'>,
   req: PartnerHttpRequest,
   now: Date,
 ): Promise<AuthenticatedPartner | { ok: false; response: PartnerHttpResponse }> {
   const refuse = (response: PartnerHttpResponse) => ({ ok: false as const, response })
-  const tolerance = ctx.toleranceSeconds ?? defaultSignatureToleranceSeconds
   const keyId = req.headers.get(partnerHeaders.keyId)?.trim()
   if (!keyId) return refuse(apiError('key_missing'))
-  const key = await findPartnerKey(ctx.db, keyId)
-  if (!key) return refuse(apiError('key_unknown'))
+  const found = await partnerKey(ctx, keyId, now.getTime())
+  if (typeof found === 'string') return refuse(apiError(found))
+  const { key, secret } = found
   if (key.revokedAt) return refuse(apiError('key_revoked'))
-
-  let secret = secretCache.get(keyId)?.sealed === key.sealedSecret ? secretCache.get(keyId)!.secret : undefined
-  if (secret === undefined) {
-    const opened = openPartnerSecret({ keyId, sealed: key.sealedSecret, serverKey: ctx.keys.serverKey, fingerprint: key.fingerprint })
-    if (!opened.ok) {
-      console.error(`Partner key ${keyId}: the sealed secret does not open with this server's PARTNER_SECRET_SERVER_KEY`)
-      return refuse(apiError('internal_error'))
-    }
-    secret = opened.secret
-    secretCache.set(keyId, { sealed: key.sealedSecret, secret })
-  }
-
   const signature = req.headers.get(partnerHeaders.signature)
   const verified = verifySignature({
     method: req.method,
@@ -259,15 +278,44 @@ export async function authenticatePartner(
     signature,
     secret,
     now,
-    toleranceSeconds: tolerance,
+    toleranceSeconds: ctx.toleranceSeconds ?? defaultSignatureToleranceSeconds,
   })
   if (!verified.ok) return refuse(apiError(verified.code))
-
-  if (!(await takeRateToken(ctx.db, key.partnerId, now, key.ratePerSecond, key.burst))) {
-    const retryAfter = Math.max(1, Math.ceil(1 / Number(key.ratePerSecond)))
-    return refuse(apiError('rate_limited', undefined, { 'Retry-After': String(retryAfter) }))
-  }
   return { ok: true, key, keyId, signature: signature!.trim().toLowerCase() }
+}
+
+function rateLimitOf(key: PartnerKey): RateLimit {
+  return { ratePerSecond: key.ratePerSecond, burst: key.burst, slots: rateSlotCount(key.burst) }
+}
+
+function rateLimited(key: PartnerKey): PartnerHttpResponse {
+  return apiError('rate_limited', undefined, { 'Retry-After': String(retryAfterSeconds(key.ratePerSecond)) })
+}
+
+/**
+ * verifyPartnerRequest, then the partner's rate limit (a token bucket in the
+ * database, so every app process shares it), as its own statement: for the
+ * endpoints that write nothing else with it. The replay guard is separate
+ * (guardReplay), so that an endpoint can refuse a bad header first without
+ * using up the signature.
+ */
+export async function authenticatePartner(
+  ctx: Pick<PartnerApiContext, 'db' | 'keys' | 'toleranceSeconds'>,
+  req: PartnerHttpRequest,
+  now: Date,
+): Promise<AuthenticatedPartner | { ok: false; response: PartnerHttpResponse }> {
+  const verified = await verifyPartnerRequest(ctx, req, now)
+  if (!verified.ok) return verified
+  if (!(await takeRateToken(ctx.db, verified.key.partnerId, now, rateLimitOf(verified.key)))) return { ok: false, response: rateLimited(verified.key) }
+  return verified
+}
+
+/** Signatures older than twice the tolerance are refused as stale anyway: forget them, once a minute per process. */
+async function pruneSignaturesNow(ctx: Pick<PartnerApiContext, 'db' | 'toleranceSeconds'>, now: Date): Promise<void> {
+  if (now.getTime() - lastPrune <= 60_000) return
+  lastPrune = now.getTime()
+  const tolerance = ctx.toleranceSeconds ?? defaultSignatureToleranceSeconds
+  await pruneSignatures(ctx.db, new Date(now.getTime() - 2 * tolerance * 1000))
 }
 
 /** Each signature once: a second request with the same signature is refused (request_replayed). */
@@ -277,62 +325,58 @@ export async function guardReplay(
   signature: string,
   now: Date,
 ): Promise<PartnerHttpResponse | null> {
-  const tolerance = ctx.toleranceSeconds ?? defaultSignatureToleranceSeconds
-  if (now.getTime() - lastPrune > 60_000) {
-    lastPrune = now.getTime()
-    await pruneSignatures(ctx.db, new Date(now.getTime() - 2 * tolerance * 1000))
-  }
+  await pruneSignaturesNow(ctx, now)
   if (!(await recordSignature(ctx.db, partnerId, signature, now))) return apiError('request_replayed')
   return null
 }
 
 /**
  * POST /api/partner/v1/green-actions, in the order that spends least on a
- * bad request: key, signature and timestamp; the partner's rate limit
- * (a token bucket in the database, so every app process shares it); the
- * Idempotency-Key header; the replay guard (each signature once); then one
- * transaction that claims the
- * Idempotency-Key, validates the body, finds or creates the consumer,
- * awards, and stores the answer. A second request with the same key waits
- * for the first to commit and gets its stored answer; an internal error
- * rolls everything back so the partner can retry with the same key.
+ * bad request: key, signature and timestamp (no database work while the key
+ * is cached); then one transaction that takes a rate-limit token, checks the
+ * Idempotency-Key header, records the signature and claims the key (one
+ * statement), finds or creates the consumer, awards, and stores the answer.
+ * A second request with the same key waits for the first to commit and gets
+ * its stored answer; an internal error rolls everything back, signature
+ * included, so the partner can retry the same request.
  */
 export async function handleGreenAction(ctx: PartnerApiContext, req: PartnerHttpRequest, now: Date): Promise<PartnerHttpResponse> {
   if (req.method.toUpperCase() !== 'POST') return apiError('method_not_allowed', undefined, { Allow: 'POST' })
   if (req.body.byteLength > maxBodyBytes) return apiError('body_too_large')
-  const auth = await authenticatePartner(ctx, req, now)
+  const auth = await verifyPartnerRequest(ctx, req, now)
   if (!auth.ok) return auth.response
   const { key, keyId } = auth
-
-  // Checked before the replay guard, so a request refused for its header does not use up its signature.
   const idempotency = parseIdempotencyKey(req.headers.get(partnerHeaders.idempotencyKey))
-  if (!idempotency.ok) return apiError(idempotency.code)
-
-  const replayed = await guardReplay(ctx, key.partnerId, auth.signature, now)
-  if (replayed) return replayed
+  // Pure work before the transaction, so its locks are held no longer than the writes need.
   const bodySha256 = sha256Hex(req.body)
-  const ruleSets = await loadRuleSets(ctx.db)
+  const parsed = parsePartnerActionBody(new TextDecoder().decode(req.body), { now })
+  const ruleSets = await ruleSetsForAwards(ctx.db, now)
+  await pruneSignaturesNow(ctx, now)
 
   return ctx.db.transaction().execute(async (trx): Promise<PartnerHttpResponse> => {
-    const requestId = await claimIdempotencyKey(trx, { partnerId: key.partnerId, keyId, idempotencyKey: idempotency.key, bodySha256 })
-    if (requestId === undefined) {
+    if (!(await takeRateToken(trx, key.partnerId, now, rateLimitOf(key)))) return rateLimited(key)
+    // Checked before the replay guard, so a request refused for its header does not use up its signature.
+    if (!idempotency.ok) return apiError(idempotency.code)
+    const opened = await openPartnerRequest(trx, { partnerId: key.partnerId, keyId, signature: auth.signature, idempotencyKey: idempotency.key, bodySha256, now })
+    if (opened.status === 'replayed') return apiError('request_replayed')
+    if (opened.status === 'known') {
       const stored = await findPartnerRequest(trx, key.partnerId, idempotency.key)
       if (!stored || stored.statusCode === null) throw new Error('partner request claimed but not answered')
       if (stored.bodySha256 !== bodySha256) return apiError('idempotency_key_reused')
       return { status: stored.statusCode, body: stored.response, headers: { 'Idempotent-Replayed': 'true' } }
     }
     const answer = async (response: PartnerHttpResponse) => {
-      await completePartnerRequest(trx, key.partnerId, requestId, response.status, response.body, now)
+      await completePartnerRequest(trx, key.partnerId, opened.requestId, response.status, response.body, now)
       return response
     }
 
-    const parsed = parsePartnerActionBody(new TextDecoder().decode(req.body), { now })
     if (!parsed.ok) return answer(apiError(parsed.code, parsed.errors))
     const request = parsed.request
     const found = await findOrCreateConsumer(trx, request.consumer, ctx.keys, { partnerId: key.partnerId })
     if (!found.ok) return answer(apiError('consumer_not_found'))
     const outcome = await awardInTransaction(trx, { factorSet: ctx.factorSet, ruleSets }, {
       consumerId: found.consumer.id,
+      consumerLocked: true,
       action: request.action,
       waybillNo: request.waybillNo,
       quantity: request.quantity,

@@ -14,6 +14,7 @@ import * as m0016 from './0016_rollup_fallback_co2e.ts'
 import * as m0016gb from './0016_rollup_gb43352_packaging.ts'
 import * as m0017jobs from './0017_import_jobs.ts'
 import * as m0019 from './0019_rollup_reported_fields.ts'
+import * as m0020 from './0020_partner_rate_slots.ts'
 
 // The static registry. Names sort in the order they must run; append only.
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0016_rollup_gb43352_packaging': m0016gb,
   '0017_import_jobs': m0017jobs,
   '0019_rollup_reported_fields': m0019,
+  '0020_partner_rate_slots': m0020,
 }

@@ -27,12 +27,19 @@ function consumerQuery(db: Db) {
     .select([txt('id').as('id'), 'user_id as userId', 'member_code as memberCode', 'phone_masked as phoneMasked', 'claimed_at as claimedAt'])
 }
 
-export async function findConsumerByMemberCode(db: Db, memberCode: string): Promise<ConsumerRow | undefined> {
-  return consumerQuery(db).where('member_code', '=', memberCode).executeTakeFirst()
+/**
+ * `lock` takes the consumer's row lock in the same statement (inside a
+ * transaction): the lock every ledger write of that consumer is serialised by
+ * (lockConsumer), without a second round trip.
+ */
+export async function findConsumerByMemberCode(db: Db, memberCode: string, options: { lock?: boolean } = {}): Promise<ConsumerRow | undefined> {
+  const query = consumerQuery(db).where('member_code', '=', memberCode)
+  return (options.lock ? query.forUpdate() : query).executeTakeFirst()
 }
 
-export async function findConsumerByPhoneHash(db: Db, phoneHash: string): Promise<ConsumerRow | undefined> {
-  return consumerQuery(db).where('phone_hash', '=', phoneHash).executeTakeFirst()
+export async function findConsumerByPhoneHash(db: Db, phoneHash: string, options: { lock?: boolean } = {}): Promise<ConsumerRow | undefined> {
+  const query = consumerQuery(db).where('phone_hash', '=', phoneHash)
+  return (options.lock ? query.forUpdate() : query).executeTakeFirst()
 }
 
 /** The signed-in consumer's own record: the id comes from the session, never from the request. */
@@ -172,35 +179,67 @@ export interface NewCreditAction {
   uncappedPoints: string
 }
 
+export interface NewEarnEntry {
+  points: string
+  balanceAfter: string
+  expiresOn: IsoDate | null
+  createdBy: number | null
+  detail?: unknown
+}
+
 /**
- * The database decides which of several identical requests wins: the unique
- * (consumer, waybill, action) key and ON CONFLICT DO NOTHING. undefined = lost.
+ * An award's action row and its earn entry in one statement. The database
+ * decides which of several identical requests wins: the unique (consumer,
+ * waybill, action) key and ON CONFLICT DO NOTHING. Undefined = lost, and then
+ * no entry is written either.
  */
-export async function insertActionIfNew(trx: Trx, a: NewCreditAction): Promise<string | undefined> {
+export async function insertAwardIfNew(trx: Trx, a: NewCreditAction, earn: NewEarnEntry): Promise<{ actionId: string; ledgerEntryId: string } | undefined> {
   const row = await trx
-    .insertInto('credit_actions')
-    .values({
-      consumer_id: a.consumerId,
-      action: a.action,
-      waybill_no: a.waybillNo,
-      quantity: a.quantity,
-      occurred_at: a.occurredAt,
-      occurred_on: a.occurredOn,
-      outlet_id: a.outletId,
-      partner_id: a.partnerId,
-      partner_key_id: a.partnerKeyId,
-      partner_order_id: a.partnerOrderId,
-      recorded_by: a.recordedBy,
-      avoided_co2e_g: a.avoidedCo2eG,
-      factor_ids: jsonb(a.factorIds),
-      factor_set_version: a.factorSetVersion,
-      rule_set_version: a.ruleSetVersion,
-      uncapped_points: a.uncappedPoints,
-    })
-    .onConflict((oc) => oc.columns(['consumer_id', 'waybill_no', 'action']).doNothing())
-    .returning(txt('id').as('id'))
+    .with('a', (db) =>
+      db
+        .insertInto('credit_actions')
+        .values({
+          consumer_id: a.consumerId,
+          action: a.action,
+          waybill_no: a.waybillNo,
+          quantity: a.quantity,
+          occurred_at: a.occurredAt,
+          occurred_on: a.occurredOn,
+          outlet_id: a.outletId,
+          partner_id: a.partnerId,
+          partner_key_id: a.partnerKeyId,
+          partner_order_id: a.partnerOrderId,
+          recorded_by: a.recordedBy,
+          avoided_co2e_g: a.avoidedCo2eG,
+          factor_ids: jsonb(a.factorIds),
+          factor_set_version: a.factorSetVersion,
+          rule_set_version: a.ruleSetVersion,
+          uncapped_points: a.uncappedPoints,
+        })
+        .onConflict((oc) => oc.columns(['consumer_id', 'waybill_no', 'action']).doNothing())
+        .returning(['id', 'consumer_id', 'occurred_on', 'rule_set_version']),
+    )
+    .insertInto('credit_ledger')
+    .columns(['consumer_id', 'kind', 'points', 'balance_after', 'occurred_on', 'rule_set_version', 'action_id', 'expires_on', 'created_by', 'detail'])
+    .expression((eb) =>
+      eb
+        .selectFrom('a')
+        .select([
+          'a.consumer_id',
+          sql<'earn'>`'earn'`.as('kind'),
+          sql<string>`${earn.points}::numeric`.as('points'),
+          sql<string>`${earn.balanceAfter}::numeric`.as('balance_after'),
+          'a.occurred_on',
+          'a.rule_set_version',
+          'a.id',
+          sql<string | null>`${earn.expiresOn}::date`.as('expires_on'),
+          sql<number | null>`${earn.createdBy}::int`.as('created_by'),
+          (earn.detail === undefined ? sql<unknown>`null::jsonb` : jsonb(earn.detail)).as('detail'),
+        ]),
+    )
+    .returning([txt('credit_ledger.id').as('ledgerEntryId'), txt('credit_ledger.action_id').as('actionId')])
     .executeTakeFirst()
-  return row?.id
+  return row && { actionId: row.actionId, ledgerEntryId: row.ledgerEntryId }
 }
 
 export interface AwardRow {
@@ -257,18 +296,28 @@ export async function findAward(db: Db, consumerId: string, waybillNo: string, a
   return row && { ...row, factorIds: row.factorIds as string[] }
 }
 
-/** Gross points earned for one action on one China day (a reversal does not reopen the cap). */
-export async function sumEarnedOn(trx: Trx, consumerId: string, action: CreditAction, occurredOn: IsoDate): Promise<Decimal> {
+/**
+ * What an award reads under the consumer lock, in one statement: the gross
+ * points earned for the action on one China day (a reversal does not reopen
+ * the daily cap) and the balance (as currentBalance). Read after the lock is
+ * taken, so it sees every earlier writer's committed entries.
+ */
+export async function earnedOnAndBalance(trx: Trx, consumerId: string, action: CreditAction, occurredOn: IsoDate): Promise<{ earned: Decimal; balance: Decimal }> {
   const row = await trx
-    .selectFrom('credit_ledger as e')
-    .innerJoin('credit_actions as a', (join) => join.onRef('a.consumer_id', '=', 'e.consumer_id').onRef('a.id', '=', 'e.action_id'))
-    .select(sql<string | null>`sum(e.points)`.as('total'))
-    .where('e.consumer_id', '=', consumerId)
-    .where('e.kind', '=', 'earn')
-    .where('a.action', '=', action)
-    .where('a.occurred_on', '=', occurredOn)
-    .executeTakeFirst()
-  return new Decimal(row?.total ?? 0)
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('credit_ledger as e')
+        .innerJoin('credit_actions as a', (join) => join.onRef('a.consumer_id', '=', 'e.consumer_id').onRef('a.id', '=', 'e.action_id'))
+        .select(sql<string | null>`sum(e.points)`.as('total'))
+        .where('e.consumer_id', '=', consumerId)
+        .where('e.kind', '=', 'earn')
+        .where('a.action', '=', action)
+        .where('a.occurred_on', '=', occurredOn)
+        .as('earned'),
+      eb.selectFrom('credit_ledger').select('balance_after').where('consumer_id', '=', consumerId).orderBy('id', 'desc').limit(1).as('balance'),
+    ])
+    .executeTakeFirstOrThrow()
+  return { earned: new Decimal(row.earned ?? 0), balance: new Decimal(row.balance ?? 0) }
 }
 
 /** The balance is the last entry's balance_after (the trigger keeps the chain exact). */

@@ -83,28 +83,72 @@ export async function listPartnersWithKeys(db: Db) {
   return partners.map((p) => ({ ...p, keys: keys.filter((k) => k.partnerId === p.id) }))
 }
 
+export interface RateLimit {
+  ratePerSecond: string
+  burst: number
+  /** How many slots the bucket is split into (rateSlotCount in the credits domain). */
+  slots: number
+}
+
+/** A slot's tokens after refilling by elapsed time × its share of the rate, at most its share of the burst. */
+function refilled(limit: RateLimit, now: Date) {
+  return sql<string>`least(${limit.burst}::numeric / ${limit.slots}, partner_rate_slots.tokens + greatest(0, extract(epoch from (${now}::timestamptz - partner_rate_slots.refilled_at))) * (${limit.ratePerSecond}::numeric / ${limit.slots}))`
+}
+
 /**
- * Token bucket in one statement: refill by elapsed time × rate (at most
- * burst), then take one token if there is one. Returns false when empty.
- * The row lock lasts one statement, so partners do not wait on each other.
+ * Take one token from a slot of the partner's bucket: the lowest-numbered slot
+ * that holds a token and that no other transaction has locked (SKIP LOCKED),
+ * so parallel requests take different slots instead of queueing on one row.
+ * Undefined when no free slot holds a token (all empty, all busy, or none made yet).
  */
-export async function takeRateToken(db: Db, partnerId: number, now: Date, ratePerSecond: string, burst: number): Promise<boolean> {
-  const refill = sql<string>`least(${burst}::numeric, partner_rate_buckets.tokens + greatest(0, extract(epoch from (${now}::timestamptz - partner_rate_buckets.refilled_at))) * ${ratePerSecond}::numeric)`
+async function takeFreeSlotToken(db: Db, partnerId: number, now: Date, limit: RateLimit, wait: boolean): Promise<number | undefined> {
+  const pick = db
+    .selectFrom('partner_rate_slots')
+    .select('slot')
+    .where('partner_id', '=', partnerId)
+    .where('slot', '<', limit.slots)
+    .where(sql<boolean>`${refilled(limit, now)} >= 1`)
+  const locked = wait
+    ? // Every free slot was empty or busy: wait for the fullest one; its row is checked again once locked.
+      pick.orderBy(refilled(limit, now), 'desc').limit(1).forUpdate()
+    : pick.orderBy('slot').limit(1).forUpdate().skipLocked()
   const row = await db
-    .insertInto('partner_rate_buckets')
-    .values({ partner_id: partnerId, tokens: String(burst - 1), refilled_at: now })
-    .onConflict((oc) =>
-      oc
-        .column('partner_id')
-        .doUpdateSet({
-          tokens: sql`${refill} - 1`,
-          refilled_at: sql`greatest(partner_rate_buckets.refilled_at, ${now}::timestamptz)`,
-        })
-        .where(sql<boolean>`${refill} >= 1`),
-    )
-    .returning('tokens')
+    .with('pick', () => locked)
+    .updateTable('partner_rate_slots')
+    .from('pick')
+    .set({
+      tokens: sql`${refilled(limit, now)} - 1`,
+      refilled_at: sql`greatest(partner_rate_slots.refilled_at, ${now}::timestamptz)`,
+    })
+    .whereRef('partner_rate_slots.slot', '=', 'pick.slot')
+    .where('partner_rate_slots.partner_id', '=', partnerId)
+    .returning('partner_rate_slots.slot')
     .executeTakeFirst()
-  return row !== undefined
+  return row?.slot
+}
+
+/**
+ * The partner's rate limit, checked and counted in one step: a token bucket of
+ * `burst` tokens refilled at `ratePerSecond`, split into `slots` rows (decision
+ * 086). One statement when a free slot has a token; otherwise the slots are
+ * made if missing and the fullest busy slot is waited for. Inside a
+ * transaction the slot stays locked until commit, which is why a request
+ * first skips locked slots. False when the bucket is empty.
+ */
+export async function takeRateToken(db: Db, partnerId: number, now: Date, limit: RateLimit): Promise<boolean> {
+  if ((await takeFreeSlotToken(db, partnerId, now, limit, false)) !== undefined) return true
+  const made = await db
+    .insertInto('partner_rate_slots')
+    .columns(['partner_id', 'slot', 'tokens', 'refilled_at'])
+    .expression(
+      db
+        .selectFrom(sql<{ slot: number }>`generate_series(0, ${limit.slots - 1}::int)`.as('g'))
+        .select([sql<number>`${partnerId}::int`.as('partner_id'), sql<number>`g::smallint`.as('slot'), sql<string>`${limit.burst}::numeric / ${limit.slots}`.as('tokens'), sql<Date>`${now}::timestamptz`.as('refilled_at')]),
+    )
+    .onConflict((oc) => oc.columns(['partner_id', 'slot']).doNothing())
+    .returning('slot')
+    .execute()
+  return (await takeFreeSlotToken(db, partnerId, now, limit, made.length === 0)) !== undefined
 }
 
 /** Record a signature; false when it was already seen (a replay). */
@@ -118,27 +162,56 @@ export async function recordSignature(db: Db, partnerId: number, signature: stri
   return row !== undefined
 }
 
+export type OpenedRequest = { status: 'replayed' } | { status: 'claimed'; requestId: string } | { status: 'known' }
+
+/**
+ * The replay guard and the Idempotency-Key claim in one statement, inside the
+ * request's transaction: the signature is recorded (a second use is a
+ * replay), then the key is claimed. A request whose key another request holds
+ * waits on the unique index until that one commits, then reads 'known' and
+ * fetches the stored answer (findPartnerRequest).
+ */
+export async function openPartnerRequest(
+  trx: Trx,
+  r: { partnerId: number; keyId: string; signature: string; idempotencyKey: string; bodySha256: string; now: Date },
+): Promise<OpenedRequest> {
+  const row = await trx
+    .with('sig', (db) =>
+      db
+        .insertInto('partner_signatures')
+        .values({ partner_id: r.partnerId, signature: r.signature, seen_at: r.now })
+        .onConflict((oc) => oc.columns(['partner_id', 'signature']).doNothing())
+        .returning('partner_id'),
+    )
+    .with('req', (db) =>
+      db
+        .insertInto('partner_requests')
+        .columns(['partner_id', 'key_id', 'idempotency_key', 'body_sha256'])
+        .expression(
+          db
+            .selectFrom('sig')
+            .select([
+              sql<number>`${r.partnerId}::int`.as('partner_id'),
+              sql<string>`${r.keyId}::text`.as('key_id'),
+              sql<string>`${r.idempotencyKey}::text`.as('idempotency_key'),
+              sql<string>`${r.bodySha256}::char(64)`.as('body_sha256'),
+            ]),
+        )
+        .onConflict((oc) => oc.columns(['partner_id', 'idempotency_key']).doNothing())
+        .returning(txt('id').as('id')),
+    )
+    .selectNoFrom([
+      sql<boolean>`exists (select 1 from sig)`.as('fresh'),
+      sql<string | null>`(select id from req)`.as('requestId'),
+    ])
+    .executeTakeFirstOrThrow()
+  if (!row.fresh) return { status: 'replayed' }
+  return row.requestId === null ? { status: 'known' } : { status: 'claimed', requestId: row.requestId }
+}
+
 export async function pruneSignatures(db: Db, before: Date): Promise<number> {
   const result = await db.deleteFrom('partner_signatures').where('seen_at', '<', before).executeTakeFirst()
   return Number(result.numDeletedRows)
-}
-
-/**
- * Claim an idempotency key. A concurrent request with the same key waits on
- * the unique index until the first commits, then gets undefined and reads
- * the stored answer.
- */
-export async function claimIdempotencyKey(
-  trx: Trx,
-  r: { partnerId: number; keyId: string; idempotencyKey: string; bodySha256: string },
-): Promise<string | undefined> {
-  const row = await trx
-    .insertInto('partner_requests')
-    .values({ partner_id: r.partnerId, key_id: r.keyId, idempotency_key: r.idempotencyKey, body_sha256: r.bodySha256 })
-    .onConflict((oc) => oc.columns(['partner_id', 'idempotency_key']).doNothing())
-    .returning(txt('id').as('id'))
-    .executeTakeFirst()
-  return row?.id
 }
 
 export async function findPartnerRequest(db: Db, partnerId: number, idempotencyKey: string) {

@@ -43,8 +43,9 @@ export interface PartnerKeysTable {
   revoked_by: number | null
 }
 
-export interface PartnerRateBucketsTable {
+export interface PartnerRateSlotsTable {
   partner_id: number
+  slot: number
   tokens: Numeric
   refilled_at: Timestamp
 }
@@ -159,7 +160,7 @@ export interface CreditsTables {
   credit_rule_sets: CreditRuleSetsTable
   partners: PartnersTable
   partner_keys: PartnerKeysTable
-  partner_rate_buckets: PartnerRateBucketsTable
+  partner_rate_slots: PartnerRateSlotsTable
   partner_signatures: PartnerSignaturesTable
   partner_requests: PartnerRequestsTable
   consumers: ConsumersTable

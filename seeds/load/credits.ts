@@ -55,7 +55,7 @@ export interface CreditSeedSummary {
  */
 export async function seedCredits(trx: Transaction<Database>, seedsDir: string): Promise<CreditSeedSummary> {
   const root = path.resolve(seedsDir, '..')
-  await sql`truncate credit_ledger, redemptions, redemption_codes, rewards, credit_actions, consumers, partner_requests, partner_signatures, partner_rate_buckets, partner_keys, partners, credit_rule_sets restart identity cascade`.execute(trx)
+  await sql`truncate credit_ledger, redemptions, redemption_codes, rewards, credit_actions, consumers, partner_requests, partner_signatures, partner_rate_slots, partner_keys, partners, credit_rule_sets restart identity cascade`.execute(trx)
 
   const synced = await syncCreditRuleSets(trx, await readCreditRuleFiles(path.join(root, 'factors', 'credit-rules')))
   if (synced.errors.length > 0) throw new Error(`factors/credit-rules: ${JSON.stringify(synced.errors)}`)

@@ -20,6 +20,8 @@ async function freePort(): Promise<number> {
 
 export interface RunningApp {
   url: string
+  /** The process started (tsx, which runs the server as its child): for reading memory under /proc. */
+  pid: number
   /** What the server printed since it started (the last 20,000 characters): for a failing test's message. */
   output(): string
   stop(): Promise<void>
@@ -51,6 +53,7 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<R
   })
   return {
     url: `http://localhost:${port}`,
+    pid: child.pid!,
     output: () => output,
     stop: async () => {
       child.removeAllListeners('exit')
