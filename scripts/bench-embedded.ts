@@ -1,6 +1,10 @@
 // Peak memory of the embedded database (PGlite) against the 300 MB budget.
 //
-//   npx tsx scripts/bench-embedded.ts [--rows 1000000] [--outlets 5000] [--only idle,first-start,reseed,import] [--chunk N]
+//   npx tsx scripts/bench-embedded.ts [--rows 1000000] [--outlets 5000] [--only idle,first-start,reseed,import] [--chunk N] [--heap MB]
+//
+// --heap caps V8's old space of the case processes (--max-old-space-size; default
+// node's own): the JavaScript heap grows lazily while PostgreSQL's WebAssembly
+// memory, outside it, takes the rest of the budget.
 //
 // Each case runs in a process of its own (node with tsx, as `npm start` runs
 // the server), and its peak resident set size (VmHWM: the JavaScript heap, the
@@ -97,7 +101,8 @@ async function runCase(name: string, dataDir: string): Promise<void> {
 
 function child(name: string, dataDir: string, extra: string[] = []): Promise<CaseResult> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--case', name, '--dir', dataDir, ...extra], {
+    const heap = option('heap', '')
+    const proc = spawn(process.execPath, [...(heap ? [`--max-old-space-size=${whole('heap', 1)}`] : []), ...process.execArgv, process.argv[1]!, '--case', name, '--dir', dataDir, ...extra], {
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     let output = ''
@@ -183,7 +188,7 @@ async function main(): Promise<void> {
     console.log(`  ${name.padEnd(12)} peak RSS ${r.peakMb.toFixed(0)} MB (budget ${BUDGET_MB} MB: ${verdict}${beside}); ${r.seconds.toFixed(1)} s${r.note ? `; ${r.note}` : ''}; load average ${load()}`)
   }
   try {
-    console.log(`Node ${process.version}, ${os.cpus().length} cores, load average at start ${load()}`)
+    console.log(`Node ${process.version}, ${os.cpus().length} cores, V8 old space ${option('heap', '') ? `capped at ${option('heap', '')} MB` : 'node default'}, load average at start ${load()}`)
     const demoDir = path.join(work, 'demo')
     // the idle case needs an existing folder: first-start makes it
     if (only.has('first-start') || only.has('idle') || only.has('reseed')) {

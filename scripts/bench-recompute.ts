@@ -1,6 +1,6 @@
 // Benchmark of the emission recompute on real PostgreSQL, in a database of its own.
 //
-//   npx tsx scripts/bench-recompute.ts [--outlets 5000] [--months 24] [--batch 20000] [--rollups] [--keep]
+//   npx tsx scripts/bench-recompute.ts [--outlets 5000] [--months 24] [--batch 20000] [--rollups] [--compare] [--keep]
 //
 // Costs in SQL with the engine's coefficients (docs/decisions/032); steps 1 and 3 on two connections.
 // Generates activity for many outlets (facility electricity, vehicle use for
@@ -10,7 +10,9 @@
 //   2. publishes a corrected set and recomputes (old results superseded; locked
 //      months keep theirs and gain a restatement), in one transaction as the admin page does,
 //   3. recomputes again on demand, as scripts/recompute.ts does (nothing changes),
-// and prints records per second for each (the rollup refresh, another part of
+// and prints records per second for each, the publish beside a plain INSERT … SELECT of
+// as many result rows (--compare also publishes once more by the path used before
+// decision 083) and the load average (the rollup refresh, another part of
 // the product, is left out of both; --rollups times it apart after step 1).
 // Admin connection: BENCH_DATABASE_URL or DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
 import path from 'node:path'
@@ -108,7 +110,44 @@ if (!rerunWithLargerYoungGeneration()) runCli(async () => {
     if (!published.ok || !published.summary) throw new Error('publish failed')
     report(published.summary)
     cpuReport(published.summary.examined, cpu, cpuNow(name))
-    console.log(`   publish incl. recompute, one transaction: ${seconds(t)} s`)
+    const publishSeconds = (performance.now() - t) / 1000
+    console.log(`   publish incl. recompute, one transaction: ${publishSeconds.toFixed(1)} s`)
+    // Baseline from the same run: the floor of writing as many results, a plain INSERT … SELECT of
+    // the rows just written into a scratch copy of the table (its index, no costing, no superseding).
+    await sql`create table bench_scratch (like emission_results including all)`.execute(db)
+    const written = published.summary.written
+    t = performance.now()
+    await sql`insert into bench_scratch select * from emission_results where factor_set_version = '2099.1'`.execute(db)
+    const baselineSeconds = (performance.now() - t) / 1000
+    await sql`drop table bench_scratch`.execute(db)
+    const load = (await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')
+    console.log(`   publish: ${Math.round(published.summary.examined / publishSeconds).toLocaleString('en')} records/s (target 100,000); ` +
+      `baseline INSERT … SELECT of the ${written.toLocaleString('en')} rows written into a scratch copy of emission_results: ` +
+      `${baselineSeconds.toFixed(1)} s = ${Math.round(written / baselineSeconds).toLocaleString('en')} rows/s; load average ${load}`)
+
+    if (process.argv.includes('--compare')) {
+      // The same publish the way it went before decision 083 (the planned table of every costed
+      // row, compared with what stands): another corrected set, published without its recompute,
+      // then recomputed in the same transaction as an ordinary recompute with that set named.
+      console.log('\n2b. The same again (2099.2) by the planned-table path, for comparison')
+      const again = await importFactorSet(db, {
+        setJson: { name: 'bench/set.json', text: JSON.stringify({ ...meta, version: '2099.2' }) },
+        factorsCsv: { name: 'bench/factors.csv', text: files.factorsCsv.text.replace('grid.central.2022,electricity:grid,generation,0.5395,', 'grid.central.2022,electricity:grid,generation,0.5405,') },
+        gridRegionsCsv: { name: 'bench/grid-regions.csv', text: files.gridRegionsCsv.text },
+      }, { actor: null, as: 'draft', now: new Date() })
+      if (!again.ok) throw new Error(again.errors.map(String).join('\n'))
+      t = performance.now()
+      cpu = cpuNow(name)
+      const planned = await db.transaction().execute(async (trx) => {
+        const p = await publishFactorSet(trx, null, '2099.2', { now: new Date(), skipRecompute: true })
+        if (!p.ok) throw new Error('publish failed')
+        return recomputeEmissions(trx, { version: '2099.2', skipRollups: true })
+      })
+      if (!planned.ok) throw new Error(planned.error.key)
+      report(planned.summary)
+      console.log(`   planned-table path: ${Math.round(planned.summary.examined / ((performance.now() - t) / 1000)).toLocaleString('en')} records/s`)
+      cpuReport(planned.summary.examined, cpu, cpuNow(name))
+    }
 
     console.log('\n3. Recompute on demand with the set in force (scripts/recompute.ts): nothing should change')
     cpu = cpuNow(name)
