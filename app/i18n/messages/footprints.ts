@@ -138,8 +138,9 @@ export const footprints = defineMessages(
     'footprints.api.field.monthInFuture': 'The month cannot be after the current month.',
     'footprints.api.field.massInvalid': 'The mass (kg) is a number above 0 and at most {max}, with at most 6 decimals, e.g. "1.25".',
 
-    'footprints.fallback.suppressed': 'Fewer than 3 outlets reported in {level} {code}: its intensity is withheld; a wider region’s is used.',
-    'footprints.fallback.noData': 'Nothing was reported in {level} {code} that month; a wider region’s intensity is used.',
+    // {level} arrives already in Chinese (the API translates it once for both texts): English names the region by its code alone.
+    'footprints.fallback.suppressed': 'Fewer than 3 outlets reported in region {code}: its intensity is withheld; a wider region’s is used.',
+    'footprints.fallback.noData': 'Nothing was reported in region {code} that month; a wider region’s intensity is used.',
     'footprints.level.city': 'city',
     'footprints.level.province': 'province',
     'footprints.level.national': 'nation',
