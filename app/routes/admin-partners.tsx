@@ -13,10 +13,6 @@ import { getDb } from '#app/utils/db.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
 import { issuesToFieldErrors, requireForm } from '#app/utils/forms.server.ts'
 
-// The page shows a partner's secret once, after an action: no browser or proxy may keep a copy.
-// Without this export Remix drops the action's own Cache-Control from the document.
-export const headers: HeadersFunction = () => ({ 'Cache-Control': 'no-store' })
-
 // This page shows a new key's secret once: no browser or proxy may keep a copy.
 // Remix sends a document's headers only through this export, so the action's own
 // Cache-Control would not reach the page without it.
