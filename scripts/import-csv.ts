@@ -18,7 +18,9 @@
 // beside the file as <file>.rejected.csv with a reason column.
 // Exit code 0: no row was rejected and the file could be read (every row is
 // now stored: imported, or already there; a rerun of last night's file is 0);
-// 1: rows were rejected (the others are committed), or the file could not be read.
+// 1: rows were rejected (the others are committed), or the file could not be read;
+// 3: the database connection was lost: the message says what was being done, and
+// that the commit's one transaction rolled back (nothing of the file is stored).
 import { spawnSync } from 'node:child_process'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -146,17 +148,67 @@ function rerunWithHeapLimit(): boolean {
   return true
 }
 
+/** What the command was doing, for the message when the database goes away. */
+let phase: 'connecting' | 'checking' | 'committing' | 'finishing' = 'connecting'
+let fileLabel = ''
+
+const connectionCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', '08006', '08003', '08001'])
+
+function isConnectionLost(error: unknown): boolean {
+  // Wrappers (the migration runner's) keep the driver's error as their cause, or only its message.
+  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | null, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && connectionCodes.has(e.code)) return true
+    if (typeof e.message === 'string' && /\b(ECONNREFUSED|ECONNRESET|EPIPE|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED|CONNECT_TIMEOUT)\b/.test(e.message)) return true
+  }
+  return false
+}
+
+/**
+ * The connection dropped: say which file, in what phase, and what state the
+ * data is in (a commit is one transaction: it rolled back), then exit 3. A
+ * postgres.js connection error can also arrive outside any awaited query.
+ */
+function connectionLost(error: unknown): never {
+  const detail = error instanceof Error ? error.message : String(error)
+  const state =
+    phase === 'committing'
+      ? '导入是一个事务：中断即回滚，本文件没有数据写入，也没有记录导入批次。连接恢复后重新运行同一命令即可（若中断恰在提交瞬间，已导入的文件会被识别，不会重复写入）。 / The import is one transaction: interrupted, it rolled back; nothing of this file was written and no import batch was recorded. Run the same command again once the database is back (if it was cut at the very commit, a file already imported is recognised and not written twice).'
+      : phase === 'finishing'
+        ? '导入已提交完成，之后连接中断。 / The import was committed; the connection dropped afterwards.'
+        : '尚未写入任何数据。 / Nothing was written.'
+  const doing = { connecting: '连接数据库 connecting', checking: '检查文件 checking', committing: '导入 committing', finishing: '完成提交 finishing the commit' }[phase]
+  console.error(`错误 Error: 数据库连接中断 / the database connection was lost (${doing} ${fileLabel}): ${detail}\n${state}`)
+  process.exit(3)
+}
+
+// A connection refused or cut can leave the pending statement's promise unsettled: the event
+// loop then empties and Node would exit 0 in silence, as if the import had succeeded.
+let started = false
+let finished = false
+process.on('beforeExit', () => {
+  if (started && !finished) connectionLost(new Error('the database stopped answering'))
+})
+process.on('unhandledRejection', (error) => (isConnectionLost(error) ? connectionLost(error) : (console.error(error), process.exit(1))))
+process.on('uncaughtException', (error) => (isConnectionLost(error) ? connectionLost(error) : (console.error(error), process.exit(1))))
+
 if (!rerunWithHeapLimit()) runCli(async () => {
   const args = parseArgs(process.argv.slice(2))
   const file = path.resolve(args.file)
   await stat(file).catch(() => {
     throw new Error(`找不到文件 ${file} / file not found: ${file}`)
   })
+  started = true
+  fileLabel = file
   const handle = openFromEnv()
   const work = await mkdtemp(path.join(tmpdir(), 'gp-import-'))
   let exitCode = 1
   try {
-    await migrateToLatest(handle.db)
+    try {
+      await migrateToLatest(handle.db)
+    } catch (error) {
+      if (isConnectionLost(error)) connectionLost(error)
+      throw error
+    }
     const { viewer, username } = await importViewer(handle.db, args.brand, args.as)
     console.log(`${describeLocation()} · ${args.type} · ${args.brand} · ${username}${args.dryRun ? ' · dry run' : ''}`)
     const rejectedPath = path.join(work, 'rejected.ndjson')
@@ -178,12 +230,22 @@ if (!rerunWithHeapLimit()) runCli(async () => {
         }
       },
     }
+    fileLabel = file
     let report: ImportReport
-    if (args.dryRun) {
-      report = await previewImport(handle.db, request)
-    } else {
-      report = (await commitImport(handle.db, request)).report
+    try {
+      if (args.dryRun) {
+        phase = 'checking'
+        report = await previewImport(handle.db, request)
+      } else {
+        phase = 'committing'
+        report = (await commitImport(handle.db, request)).report
+      }
+    } catch (error) {
+      if (isConnectionLost(error)) connectionLost(error)
+      throw error
     }
+    phase = 'finishing'
+    finished = true
     printReport(report, args.locales, args.dryRun)
     if (report.rejected > 0) {
       const out = path.join(path.dirname(file), `${path.parse(file).name}.rejected.csv`)

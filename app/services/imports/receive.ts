@@ -37,8 +37,11 @@ export async function receiveUpload(db: Kysely<Database>, viewer: Viewer, reques
   })
   const maxBodyBytes = maxUploadBytes + maxParts * maxFieldBytes
   if (Number(request.headers.get('content-length') ?? 0) > maxBodyBytes) return tooLarge()
+  // Read without cancelling the body on a refusal: the rest is then drained (below), so that the
+  // client reads the 413 instead of a connection reset under its unsent bytes.
+  const body = request.body as (ReadableStream<Uint8Array> & { values(options: { preventCancel: boolean }): AsyncIterable<Uint8Array> }) | null
   try {
-    await readMultipart(request.body as AsyncIterable<Uint8Array> | null, request.headers.get('content-type'), { maxBodyBytes, maxFieldBytes, maxParts }, {
+    await readMultipart(body ? body.values({ preventCancel: true }) : null, request.headers.get('content-type'), { maxBodyBytes, maxFieldBytes, maxParts }, {
       onField: (name, value) => void fields.set(name, value),
       onFile: async (name, fileName) => {
         // One file, in the field named file; any other file part is dropped unread.
@@ -50,7 +53,10 @@ export async function receiveUpload(db: Kysely<Database>, viewer: Viewer, reques
   } catch (error) {
     const written = file as UploadFile | null
     if (written) await written.abort()
-    if (error instanceof UploadTooLarge || (error instanceof MultipartError && error.status === 413)) return tooLarge()
+    if (error instanceof UploadTooLarge || (error instanceof MultipartError && error.status === 413)) {
+      if (body) await drain(body)
+      return tooLarge()
+    }
     if (error instanceof MultipartError) {
       return { ok: false, status: 400, field: 'file', error: { key: 'importPages.error.badUpload' }, recordType: fields.get('recordType') ?? '' }
     }
@@ -71,4 +77,19 @@ export async function receiveUpload(db: Kysely<Database>, viewer: Viewer, reques
   const reason = (fields.get('reason') ?? '').trim().slice(0, 500) || null
   const batchId = await createUpload(db, viewer, { recordCode: recordType, upload, replace: fields.get('replace') === 'on', reason })
   return { ok: true, batchId }
+}
+
+/** How long a refused body is read and dropped before the connection is let go. */
+const drainMs = 60_000
+
+/** Read and drop the rest of a refused body (one chunk in memory at a time), for at most drainMs. */
+async function drain(body: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = body.getReader()
+  const deadline = Date.now() + drainMs
+  try {
+    while (Date.now() < deadline) if ((await reader.read()).done) return
+    await reader.cancel()
+  } catch {
+    // The client went away: nothing left to drain.
+  }
 }
