@@ -277,7 +277,9 @@ runCli(async () => {
           const item = items[next++]!
           if (item.kind === 'original') {
             const headers = sign(item.action.body, item.action.key)
-            if (sentOriginals.length < replayCount) sentOriginals.push({ headers, body: item.action.body })
+            // The latest originals, so that their exact replays arrive within the signature's time tolerance even on a slow run.
+            sentOriginals.push({ headers, body: item.action.body })
+            if (sentOriginals.length > replayCount) sentOriginals.shift()
             await post('original', headers, item.action.body)
           } else if (item.kind === 'retry') {
             await post('retry', sign(item.action.body, item.action.key, item.offset), item.action.body)

@@ -18,9 +18,10 @@ const streamedBytes = 64 * mb
 const rssGrowthBound = 24 * mb
 
 let app: RunningApp
+// Starting the app seeds its embedded database: minutes on a loaded machine.
 beforeAll(async () => {
   app = await startApp()
-})
+}, 600_000)
 afterAll(async () => {
   await app?.stop()
 })

@@ -36,7 +36,7 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<R
   const child: ChildProcess = spawn(path.resolve('node_modules/.bin/tsx'), ['server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`app did not start:\n${output}`)), 120_000)
+    const timer = setTimeout(() => reject(new Error(`app did not start:\n${output}`)), 300_000)
     const onData = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20_000)
       if (output.includes(`http://localhost:${port}`)) {
