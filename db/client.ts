@@ -48,7 +48,11 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   // which would give in-memory databases other types than on-disk ones.
   const pglite = new PGlite({
     dataDir: config.dataDir,
-    startParams: [...PGlite.defaultStartParams, ...pgliteSettings.flatMap(([name, value]) => ['-c', `${name}=${value}`])],
+    // An in-memory database (tests) keeps its data files in memory too: pages evicted from
+    // small buffers would only be copied within the process, so it keeps PGlite's defaults.
+    ...(config.dataDir === undefined
+      ? {}
+      : { startParams: [...PGlite.defaultStartParams, ...pgliteSettings.flatMap(([name, value]) => ['-c', `${name}=${value}`])] }),
     parsers: { [OID_INT8]: asText, [OID_NUMERIC]: asText, [OID_DATE]: asText },
   })
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })

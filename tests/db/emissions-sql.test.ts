@@ -217,7 +217,8 @@ describe('recompute in SQL against the engine', () => {
       expect(published.ok).toBe(true)
     }
     const a = await recomputeEmissions(engine.db, { path: 'engine', skipRollups: true })
-    const b = await recomputeEmissions(inSql.db, { path: 'sql', skipRollups: true, parallel })
+    // no result of 2026.2 exists yet: the SQL path takes the publishing path (decision 083)
+    const b = await recomputeEmissions(inSql.db, { path: 'sql', skipRollups: true, parallel, newSet: true })
     if (!a.ok || !b.ok) throw new Error('recompute failed')
     expect(comparable(b.summary)).toEqual(comparable(a.summary))
     expect(a.summary.restatements).toBeGreaterThan(0)
