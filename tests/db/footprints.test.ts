@@ -146,6 +146,8 @@ describe('intensities', () => {
     expect(city.total).toBeUndefined()
     expect(city.parcels).toBeUndefined()
     expect(city.message.en).toContain('Fewer than 3 outlets')
+    // The English note is English throughout: no Chinese level name before the code.
+    expect(city.message.en).not.toMatch(/[\u4e00-\u9fff]/)
   })
 
   it('names each bad query parameter', async () => {
