@@ -146,8 +146,8 @@ async function check(baseUrl: string, page: Page, cookie: string): Promise<numbe
 async function load(baseUrl: string, page: Page, cookie: string, connections: number, duration: number, cpu: Cpu): Promise<Figures> {
   const url = `${baseUrl}${page.path}`
   const headers = { ...browserHeaders, ...(cookie ? { cookie } : {}) }
-  // A short warm-up first: the JIT, the pool's connections, caches filled on first use.
-  await autocannon({ url, connections: Math.min(connections, 10), amount: 200, headers })
+  // A short warm-up first (2 s, bounded in time on a busy machine): the JIT, the pool's connections.
+  await autocannon({ url, connections: Math.min(connections, 10), duration: 2, headers })
   const nodeBefore = processTreeCpuSeconds(cpu.pid)
   const pgBefore = backendCpuSeconds(cpu.database)
   const result: Result = await autocannon({ url, connections, duration, headers, timeout: 30 })
