@@ -1,4 +1,5 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { useEffect } from 'react'
 import { Link, useLoaderData } from '@remix-run/react'
 import { fallbackDetailsHref, FallbackShare } from '#app/components/fallback-notes.tsx'
 import { outletViewerRoles } from '#app/domain/access.ts'
@@ -38,14 +39,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { ...result.data, charts: charts?.ok ? charts.charts : null, documentTitle }
 }
 
-// The document title names jurisdiction and period: it is the PDF's default file name and its title.
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.documentTitle ?? '' }]
+
 
 export default function PrintReport() {
   const data = useLoaderData<typeof loader>()
   const t = useT()
   const locale = useLocale()
   const report = data.report
+  // The document title names jurisdiction and period: it is the PDF's default file name and its title.
+  // Set here because the root layout's own <title> comes first in the head.
+  useEffect(() => {
+    document.title = data.documentTitle
+  }, [data.documentTitle])
   if (!report) return <p className="muted">{t('reports.noPeriods')}</p>
   const definition = getMetric(report.metric)
   return (
