@@ -1,3 +1,4 @@
+import { StackTable } from '#app/components/stack-table.tsx'
 import Decimal from 'decimal.js'
 import { getMetric } from '#app/domain/metrics/definitions.ts'
 import { evaluateTarget, methodologyKeys, ruleParams, type SeriesPoint } from '#app/domain/metrics/status.ts'
@@ -64,7 +65,7 @@ export function VerdictRules() {
       <p data-testid="verdict-missing">{t('verdicts.rules.missing')}</p>
       <h3>{t('verdicts.example.title')}</h3>
       <p>{t('verdicts.example.setting', { outlets, metric: t(`metric.${target.metric}.name` as MessageKey), value: percent(target.value), deadline: target.deadline })}</p>
-      <table className="report-table" data-testid="verdict-example">
+      <StackTable className="report-table" data-testid="verdict-example">
         <thead>
           <tr>
             <th>{t('verdicts.example.month')}</th>
@@ -85,7 +86,7 @@ export function VerdictRules() {
             </tr>
           ))}
         </tbody>
-      </table>
+      </StackTable>
       <ol className="verdict-steps">
         <li>{t('verdicts.example.pooled', { numerator: example.numerator, denominator: example.denominator, value: percent(example.pooled) })}</li>
         <li>{t('verdicts.example.coverage', { reported: example.reported, outletMonths: outlets * quarter.length, value: percent(example.coverage), minCoverage: params.minCoverage })}</li>

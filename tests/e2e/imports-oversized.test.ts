@@ -113,7 +113,7 @@ describe('an upload over the limit', () => {
     const before = rssMb(pid)
     const answer = await upload(limitBytes + 20 * 1024 * 1024)
     expect(answer.status).toBe(413)
-    expect(JSON.parse(answer.body)).toEqual({ field: 'file', error: { key: 'importPages.error.tooLarge', params: { max: 200 } } })
+    expect(JSON.parse(answer.body)).toMatchObject({ errors: { file: { key: 'importPages.error.tooLarge', params: { max: 200 } } } })
     expect(rssMb(pid) - before).toBeLessThan(boundMb)
     const login = await fetch(`${app.url}/login`)
     expect(login.status).toBe(200)
@@ -134,6 +134,6 @@ describe('an upload over the limit', () => {
       body: '--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nno closing boundary',
     })
     expect(response.status).toBe(400)
-    expect(await response.json()).toEqual({ field: 'file', error: { key: 'importPages.error.badUpload' } })
+    expect(await response.json()).toMatchObject({ errors: { file: { key: 'importPages.error.badUpload' } } })
   })
 })
