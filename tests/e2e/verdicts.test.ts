@@ -38,7 +38,7 @@ describe('the bureau overview opens on the last complete month', () => {
     // The month in progress can still be chosen, and is then provisional.
     const options = await page.getByTestId('period-picker').locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value))
     expect(options).toContain(today.slice(0, 7))
-    await page.goto(`${e2e.app.url}/?period=${today.slice(0, 7)}`)
+    await page.goto(`${e2e.app.url}/bureau?period=${today.slice(0, 7)}`)
     expect(await page.getByTestId('targets-overview').locator('[data-status="provisional"]').count()).toBeGreaterThan(0)
   })
 })
