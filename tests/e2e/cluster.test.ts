@@ -52,10 +52,7 @@ async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 
 }
 
 describe('npm start on PostgreSQL', () => {
-  // Skipped at the end of the session that merged the import job worker, CSP and
-  // supervisor move: after a worker was killed, the survivor's /login timed out
-  // (15 s) in CI. A known regression, written in issue 15's note; not yet diagnosed.
-  it.skip('runs two workers, replaces one that is killed, and keeps answering meanwhile', async () => {
+  it('runs two workers, replaces one that is killed, and keeps answering meanwhile', async () => {
     const pids = await waitFor('two workers', () => {
       const seen = workerPids(app!.output())
       return seen.length >= 2 ? seen : undefined
@@ -65,6 +62,10 @@ describe('npm start on PostgreSQL', () => {
 
     const victim = pids[0]!
     process.kill(victim, 'SIGKILL')
+    // Until the supervisor has seen the exit, node's cluster may still hand a new
+    // connection to the dead worker, and that connection is lost (a limit of the
+    // round-robin hand-off, not of the app); from then on the survivor takes them all.
+    await waitFor('the supervisor to see the exit', () => (app!.output().includes(`Worker ${victim} exited`) ? true : undefined))
 
     // The surviving worker answers at once, while the replacement boots.
     const statuses: number[] = []
