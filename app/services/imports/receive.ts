@@ -46,7 +46,8 @@ export async function receiveUpload(db: Kysely<Database>, viewer: Viewer, reques
       onFile: async (name, fileName) => {
         // One file, in the field named file; any other file part is dropped unread.
         if (name !== 'file' || file || !fileName) return null
-        file = await new UploadFile(fileName).open()
+        // The name is shown back and stored: control characters (a NUL cannot be stored) are dropped.
+        file = await new UploadFile(fileName.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255) || 'upload.csv').open()
         return file
       },
     })
@@ -65,6 +66,11 @@ export async function receiveUpload(db: Kysely<Database>, viewer: Viewer, reques
   const recordType = fields.get('recordType') ?? ''
   const upload = (file as UploadFile | null)?.stored() ?? null
   const discard = async () => upload && (await removeStoredUpload(upload.storedName))
+  // PostgreSQL text cannot hold a NUL byte: a field carrying one is refused, never a 500.
+  if ([...fields.values()].some((value) => value.includes('\u0000'))) {
+    await discard()
+    return { ok: false, status: 400, field: 'file', error: { key: 'importPages.error.badUpload' }, recordType: recordType.replace(/\u0000/g, '') }
+  }
   if (!isRecordCode(recordType)) {
     await discard()
     return { ok: false, status: 400, field: 'recordType', error: { key: 'importPages.error.recordType' }, recordType }
