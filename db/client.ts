@@ -63,8 +63,8 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
  * The embedded database lives inside this process's memory (docs/decisions/
  * 082-embedded-memory.md), so its server settings are sized for a 300 MB
  * process, not for a server of its own: PostgreSQL touches all of
- * shared_buffers at start, and the default 128 MB alone was over a third of the
- * budget. The demo data and a million-row import fit in a few thousand pages;
+ * shared_buffers at start, so the default would spend much of the budget
+ * before any query (figures in decision 082). The demo data and a million-row import fit in a few thousand pages;
  * the operating system's page cache holds the rest of the data folder.
  */
 export const pgliteSettings: readonly (readonly [string, string])[] = [
@@ -80,8 +80,7 @@ export const pgliteSettings: readonly (readonly [string, string])[] = [
 /**
  * A new data folder's cluster is made by PGlite's initdb, which runs two more
  * WebAssembly instances beside the database's own and keeps their memory until
- * the garbage collector returns it: a first start peaked near three times the
- * budget. A short-lived process of its own makes the cluster instead; this one
+ * the garbage collector returns it, far past the budget (decision 082). A short-lived process of its own makes the cluster instead; this one
  * then opens an existing folder. Blocking is fine: it happens once, at boot.
  */
 function createClusterApart(dataDir: string): void {
