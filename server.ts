@@ -8,6 +8,7 @@ import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express, { type RequestHandler } from 'express'
 import { contentSecurityPolicy, isAllowedMutation, strictTransportSecurity } from '#app/domain/security.ts'
+import { lingerOnEarlyAnswer } from '#app/utils/lingering-close.server.ts'
 import { plannedWorkers, supervise, type ListeningMessage } from '#app/utils/supervisor.server.ts'
 
 // The one server for development and production. In production it serves the
@@ -67,14 +68,9 @@ app.use((req, res, next) => {
   // req.secure honours X-Forwarded-Proto only when TRUST_PROXY=1.
   if (req.secure) res.setHeader('Strict-Transport-Security', strictTransportSecurity)
   // An answer that goes out before its request's body has all arrived (a 404,
-  // a redirect to sign in, a 413 past a bound) closes the connection after it:
-  // the rest of that body is never read, so the connection cannot carry
-  // another request, and a client must not be told it can.
-  const writeHead = res.writeHead
-  res.writeHead = function (this: typeof res, ...args: Parameters<typeof res.writeHead>) {
-    if (!req.complete) this.setHeader('Connection', 'close')
-    return writeHead.apply(this, args)
-  } as typeof res.writeHead
+  // a redirect to sign in, a 413 past a bound) closes the connection after it,
+  // lingering so that the client reads the answer (app/utils/lingering-close.server.ts).
+  lingerOnEarlyAnswer(req, res)
   const allowed = isAllowedMutation({
     method: req.method,
     path: req.path,

@@ -37,8 +37,8 @@ export async function receiveUpload(db: Kysely<Database>, viewer: Viewer, reques
   })
   const maxBodyBytes = maxUploadBytes + maxParts * maxFieldBytes
   if (Number(request.headers.get('content-length') ?? 0) > maxBodyBytes) return tooLarge()
-  // Read without cancelling the body on a refusal: the rest is then drained (below), so that the
-  // client reads the 413 instead of a connection reset under its unsent bytes.
+  // Read without cancelling the body on a refusal: cancelling would destroy the socket under the
+  // 413; the server's lingering close drops the rest after the answer (app/utils/lingering-close.server.ts).
   const body = request.body as (ReadableStream<Uint8Array> & { values(options: { preventCancel: boolean }): AsyncIterable<Uint8Array> }) | null
   try {
     await readMultipart(body ? body.values({ preventCancel: true }) : null, request.headers.get('content-type'), { maxBodyBytes, maxFieldBytes, maxParts }, {
@@ -55,7 +55,6 @@ export async function receiveUpload(db: Kysely<Database>, viewer: Viewer, reques
     const written = file as UploadFile | null
     if (written) await written.abort()
     if (error instanceof UploadTooLarge || (error instanceof MultipartError && error.status === 413)) {
-      if (body) await drain(body)
       return tooLarge()
     }
     if (error instanceof MultipartError) {
@@ -83,19 +82,4 @@ export async function receiveUpload(db: Kysely<Database>, viewer: Viewer, reques
   const reason = (fields.get('reason') ?? '').trim().slice(0, 500) || null
   const batchId = await createUpload(db, viewer, { recordCode: recordType, upload, replace: fields.get('replace') === 'on', reason })
   return { ok: true, batchId }
-}
-
-/** How long a refused body is read and dropped before the connection is let go. */
-const drainMs = 60_000
-
-/** Read and drop the rest of a refused body (one chunk in memory at a time), for at most drainMs. */
-async function drain(body: ReadableStream<Uint8Array>): Promise<void> {
-  const reader = body.getReader()
-  const deadline = Date.now() + drainMs
-  try {
-    while (Date.now() < deadline) if ((await reader.read()).done) return
-    await reader.cancel()
-  } catch {
-    // The client went away: nothing left to drain.
-  }
 }
