@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { readdirSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
@@ -34,8 +35,8 @@ const vite = development
 
 async function loadBuild(): Promise<ServerBuild> {
   if (vite) return (await vite.ssrLoadModule('virtual:remix/server-build')) as ServerBuild
-  // @ts-expect-error the build exists only after `npm run build`
-  return (await import('./build/server/index.js')) as ServerBuild
+  // From the working folder, like build/client below: server.ts runs as it is (tsx) and bundled as build/server.js.
+  return (await import(/* @vite-ignore */ pathToFileURL(path.resolve('build/server/index.js')).href)) as ServerBuild
 }
 
 const build = await loadBuild()

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -20,8 +20,11 @@ export interface DatabaseHandle {
 
 export type DatabaseConfig =
   | { kind: 'postgres'; url: string; maxConnections?: number }
-  /** dataDir undefined means an in-memory database (tests). */
-  | { kind: 'pglite'; dataDir?: string }
+  /**
+   * dataDir undefined means an in-memory database (tests). clusterTemplate: a new
+   * data folder starts as a copy of this cluster when it holds one (clusterTemplateDir).
+   */
+  | { kind: 'pglite'; dataDir?: string; clusterTemplate?: string }
 
 // Both drivers must hand back the same JavaScript shapes, so that one set of
 // queries serves both: int8 and numeric as strings (exact, never floats) and
@@ -43,7 +46,7 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
     const db = new Kysely<Database>({ dialect: new PreparedPostgresJSDialect(sql) })
     return { db, kind: 'postgres', close: () => db.destroy() }
   }
-  if (config.dataDir !== undefined) createClusterApart(config.dataDir)
+  if (config.dataDir !== undefined) prepareCluster(config.dataDir, config.clusterTemplate)
   // Options go in the one-argument form: PGlite(undefined, options) ignores them,
   // which would give in-memory databases other types than on-disk ones.
   const pglite = new PGlite({
@@ -79,12 +82,55 @@ export const pgliteSettings: readonly (readonly [string, string])[] = [
 
 /**
  * A new data folder's cluster is made by PGlite's initdb, which runs two more
- * WebAssembly instances beside the database's own and keeps their memory until
- * the garbage collector returns it, far past the budget (decision 082). A short-lived process of its own makes the cluster instead; this one
+ * WebAssembly instances beside the database's own, one holding a copy of
+ * another's whole memory, far past the budget (decision 082). So the cluster
+ * is made once, by `npm run build` (makeClusterTemplate), and a new data
+ * folder starts as a plain copy of it: the app process never runs initdb.
+ * Without a template (the development server, scripts run before any build)
+ * a short-lived process of its own makes the cluster instead, and this one
  * then opens an existing folder. Blocking is fine: it happens once, at boot.
  */
-function createClusterApart(dataDir: string): void {
+function prepareCluster(dataDir: string, template: string | undefined): void {
   if (existsSync(path.join(dataDir, 'PG_VERSION'))) return
+  if (template !== undefined && existsSync(path.join(template, 'PG_VERSION'))) {
+    // PG_VERSION last: it is what marks a folder as holding a cluster, so a copy cut short is redone.
+    cpSync(template, dataDir, { recursive: true, filter: (source) => source !== path.join(template, 'PG_VERSION') })
+    copyFileSync(path.join(template, 'PG_VERSION'), path.join(dataDir, 'PG_VERSION'))
+    return
+  }
+  createClusterApart(dataDir)
+}
+
+/**
+ * Where `npm run build` leaves the cluster template: named after the PGlite
+ * release, whose PostgreSQL must be the one that made the cluster. Not in
+ * build/, which the Remix build empties: the template outlives builds.
+ */
+export function clusterTemplateDir(projectRoot: string): string {
+  return path.join(projectRoot, '.cache', `pglite-cluster-${pgliteVersion()}`)
+}
+
+function pgliteVersion(): string {
+  // The package's main file is dist/index.*; its package.json is one folder up.
+  const main = createRequire(import.meta.url).resolve('@electric-sql/pglite')
+  const manifest = JSON.parse(readFileSync(path.join(path.dirname(main), '..', 'package.json'), 'utf8')) as { version: string }
+  return manifest.version
+}
+
+/** Makes the cluster template once (a process of its own: initdb's memory is returned with it). */
+export function makeClusterTemplate(projectRoot: string): string {
+  const template = clusterTemplateDir(projectRoot)
+  if (existsSync(path.join(template, 'PG_VERSION'))) return template
+  const partial = `${template}.partial`
+  rmSync(partial, { recursive: true, force: true })
+  mkdirSync(path.dirname(template), { recursive: true })
+  createClusterApart(partial)
+  rmSync(template, { recursive: true, force: true })
+  renameSync(partial, template)
+  return template
+}
+
+function createClusterApart(dataDir: string): void {
   const pgliteUrl = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href
   const script = `const { PGlite } = await import(${JSON.stringify(pgliteUrl)}); const pg = new PGlite(${JSON.stringify({ dataDir })}); await pg.waitReady; await pg.close()`
   const made = spawnSync(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })

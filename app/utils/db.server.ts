@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import type { Kysely } from 'kysely'
-import { openDatabase, type DatabaseHandle } from '#db/client.ts'
+import { clusterTemplateDir, openDatabase, type DatabaseHandle } from '#db/client.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import type { Database } from '#db/schema.ts'
 import { isEmpty, seedDemoData } from '#seeds/load/demo.ts'
@@ -31,7 +31,8 @@ export function openFromEnv(): DatabaseHandle {
   if (DATABASE_URL) return openDatabase({ kind: 'postgres', url: DATABASE_URL })
   const dataDir = path.resolve(projectRoot, DATA_DIR)
   mkdirSync(dataDir, { recursive: true })
-  return openDatabase({ kind: 'pglite', dataDir })
+  // A new folder starts as a copy of the cluster `npm run build` made (db/client.ts).
+  return openDatabase({ kind: 'pglite', dataDir, clusterTemplate: clusterTemplateDir(projectRoot) })
 }
 
 export function describeLocation(): string {

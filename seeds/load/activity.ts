@@ -201,10 +201,15 @@ export interface GeneratedActivity {
 
 const provincePlate: Record<string, string> = { '41': '豫', '53': '云', '15': '蒙', '33': '浙' }
 
+/** The profile's months: they end before its anchor date, never "now". */
+function activityMonths(profile: ActivityProfile): { from: Month; to: Month } {
+  const to = addMonths(yearMonthOf(profile.anchorDate), -1)
+  return { from: addMonths(to, -(profile.months - 1)), to }
+}
+
 /** Pure and deterministic: the same profile and outlets give the same rows. */
 export function generateActivity(profile: ActivityProfile, outlets: readonly SeedOutlet[]): GeneratedActivity {
-  const lastMonth = addMonths(yearMonthOf(profile.anchorDate), -1)
-  const firstMonth = addMonths(lastMonth, -(profile.months - 1))
+  const { from: firstMonth, to: lastMonth } = activityMonths(profile)
   const months = Array.from({ length: profile.months }, (_, i) => addMonths(firstMonth, i))
   const out: GeneratedActivity = {
     months,
@@ -485,9 +490,34 @@ export async function seedActivity(trx: Kysely<Database>, seedsDir: string): Pro
     ])
     .orderBy('outlets.code')
     .execute()
-  const data = generateActivity(profile, outlets)
-
   const itemIds = await packagingItemIds(trx, profile)
+  const totals = { shipmentRows: 0, packagingRows: 0, vehicles: 0, vehicleUseRows: 0 }
+  // A few outlets at a time: each outlet draws from a generator of its own, so
+  // the rows, their order in every table and the ids they get are the same as
+  // if every outlet were generated at once, and only a group's rows are ever
+  // held in memory (decision 082).
+  for (let i = 0; i < outlets.length; i += outletsPerGroup) {
+    const data = generateActivity(profile, outlets.slice(i, i + outletsPerGroup))
+    await insertActivity(trx, data, itemIds)
+    totals.shipmentRows += data.shipments.length
+    totals.packagingRows += data.packaging.length
+    totals.vehicles += data.vehicles.length
+    totals.vehicleUseRows += data.vehicleUse.length
+  }
+
+  const rollups = await rebuildRollups(trx)
+  return {
+    months: activityMonths(profile),
+    ...totals,
+    rollupRows: rollups.outletMonths,
+  }
+}
+
+// About 4,000 daily rows a group: one statement per table (insertRecordset).
+const outletsPerGroup = 6
+
+/** One group's rows, table by table in the order the reports' foreign keys need. */
+async function insertActivity(trx: Kysely<Database>, data: GeneratedActivity, itemIds: Map<string, number>): Promise<void> {
   const provenance = { data_quality: 'measured', source: 'seed' }
 
   await insertRecordset(trx, 'shipment_stats', data.shipments.map((r) => ({ ...r, ...provenance })), {
@@ -537,16 +567,6 @@ export async function seedActivity(trx: Kysely<Database>, seedsDir: string): Pro
     outlet_id: 'integer', brand_id: 'integer', region_code: 'char(6)', month: 'date', electricity_kwh: 'numeric',
     data_quality: 'text', source: 'text',
   })
-
-  const rollups = await rebuildRollups(trx)
-  return {
-    months: { from: data.months[0]!, to: data.months[data.months.length - 1]! },
-    shipmentRows: data.shipments.length,
-    packagingRows: data.packaging.length,
-    vehicles: data.vehicles.length,
-    vehicleUseRows: data.vehicleUse.length,
-    rollupRows: rollups.outletMonths,
-  }
 }
 
 /** Catalog ids of the items the profile uses; a code the catalog lacks stops the seed, named. */

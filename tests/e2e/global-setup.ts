@@ -7,5 +7,6 @@ export default function setup() {
   // vite.config.ts leaves the Remix plugin out under Vitest; this build needs it.
   delete env.VITEST
   delete env.VITEST_MODE
-  execFileSync('npx', ['remix', 'vite:build'], { stdio: 'inherit', env })
+  // `npm run build`: the Remix build, then the server and its embedded database's template (vite.server.config.ts).
+  execFileSync('npm', ['run', 'build'], { stdio: 'inherit', env })
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { serveCommand } from '../../../scripts/lib/serve-command.ts'
 
 export const demoPassword = 'GreenParcel-demo'
 
@@ -20,7 +21,7 @@ async function freePort(): Promise<number> {
 
 export interface RunningApp {
   url: string
-  /** The process started (tsx, which runs the server as its child): for reading memory under /proc. */
+  /** The server's process (node, as `npm run serve` starts it): for reading memory under /proc. */
   pid: number
   /** What the server printed since it started (the last 20,000 characters): for a failing test's message. */
   output(): string
@@ -33,7 +34,8 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<R
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gp-e2e-'))
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: dataDir, ...extraEnv }
   if (!extraEnv.DATABASE_URL) delete env.DATABASE_URL
-  const child: ChildProcess = spawn(path.resolve('node_modules/.bin/tsx'), ['server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const { flags, entry } = serveCommand(process.cwd())
+  const child: ChildProcess = spawn(process.execPath, [...flags, entry], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`app did not start:\n${output}`)), 300_000)
