@@ -1,39 +1,47 @@
 // Peak memory of the embedded database (PGlite) against the 300 MB budget.
 //
-//   npx tsx scripts/bench-embedded.ts [--rows 1000000] [--outlets 5000] [--only idle,first-start,reseed,import] [--chunk N] [--heap MB]
+//   npm run build && npx tsx scripts/bench-embedded.ts [--rows 1000000] [--outlets 5000] [--only server,idle,first-start,reseed,import] [--chunk N] [--heap MB]
 //
-// --heap caps V8's old space of the case processes (--max-old-space-size; default
-// node's own): the JavaScript heap grows lazily while PostgreSQL's WebAssembly
-// memory, outside it, takes the rest of the budget.
+// Every case runs in a process of its own under plain node with the flags
+// `npm run serve` gives it (package.json), as a user's processes run: the
+// cases' code is bundled into .cache/bench-embedded/ first (no TypeScript
+// loader in the measured process). --heap overrides the V8 old-space cap
+// (--max-old-space-size) of the case processes.
 //
-// Each case runs in a process of its own (node with tsx, as `npm start` runs
-// the server), and its peak resident set size (VmHWM: the JavaScript heap, the
-// WebAssembly memory of PostgreSQL and everything else of the process) is what
-// the case's process reports when it ends, as /usr/bin/time -v would:
+// A case's peak resident set size (VmHWM: the JavaScript heap, the WebAssembly
+// memory of PostgreSQL and everything else of the process) is read from /proc
+// when the case is done, as /usr/bin/time -v would:
+//   server       the built server (`npm run serve`, build/server.js) on a new data folder: a
+//                copy of the cluster template, migrated and loaded with the demo data, read when
+//                it prints its address (first start); then restarted on that folder (restart)
 //   idle         an existing data folder opened, one query: the floor of every other case
-//   first-start  a new data folder: cluster made, migrated and loaded with the demo data, what
-//                `npm start` does on its first start (app/utils/db.server.ts boot)
+//   first-start  a new data folder, migrated and loaded with the demo data, without the web server
 //   reseed       `npm run seed` (scripts/seed.ts) on the folder first-start left
 //   import       a generated shipment CSV of --rows rows imported through the service the web
-//                upload uses (commitImport: parse, validate, cost, write, rollups, one transaction)
-//                into a data folder with the demo reference data and --outlets outlets
+//                upload's import worker and scripts/import-csv.ts use (commitImport: parse,
+//                validate, cost, write, rollups, one transaction) into a data folder with the
+//                demo reference data and --outlets outlets
 // The baseline printed beside each is the idle case of the same run; the
 // load average says how busy the machine was. Not a timed test.
 import { spawn } from 'node:child_process'
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { sql } from 'kysely'
 import type { Viewer } from '#app/domain/access.ts'
 import { commitImport } from '#app/services/imports.server.ts'
 import { mulberry32 } from '#app/utils/mulberry32.ts'
-import { openDatabase } from '#db/client.ts'
+import { clusterTemplateDir, openDatabase } from '#db/client.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { seedDemoData } from '#seeds/load/demo.ts'
 import { runCli } from './lib/cli.ts'
+import { serveCommand } from './lib/serve-command.ts'
 
-const projectRoot = path.resolve(import.meta.dirname, '..')
+// The working folder, not this file's: the cases run from a bundle in .cache/.
+const projectRoot = process.cwd()
+const clusterTemplate = clusterTemplateDir(projectRoot)
 const BUDGET_MB = 300
 
 function option(name: string, fallback: string): string {
@@ -70,7 +78,7 @@ interface CaseResult {
 async function runCase(name: string, dataDir: string): Promise<void> {
   const started = performance.now()
   let note = ''
-  const handle = openDatabase({ kind: 'pglite', dataDir })
+  const handle = openDatabase({ kind: 'pglite', dataDir, clusterTemplate })
   try {
     if (name === 'idle') {
       await sql`select 1`.execute(handle.db)
@@ -99,10 +107,30 @@ async function runCase(name: string, dataDir: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(out)}\n`)
 }
 
+/** node's flags for a case: those of `npm run serve`, the old-space cap replaced by --heap if given. */
+function nodeFlags(): string[] {
+  const flags = serveCommand(projectRoot).flags
+  if (!option('heap', '')) return flags
+  return [...flags.filter((f) => !f.startsWith('--max-old-space-size=')), `--max-old-space-size=${whole('heap', 1)}`]
+}
+
+/** This script and what it imports as one JavaScript file, for the cases to run under plain node. */
+async function bundleCases(): Promise<string> {
+  const outDir = path.join(projectRoot, '.cache', 'bench-embedded')
+  const { build } = await import('vite')
+  await build({
+    configFile: path.join(projectRoot, 'vite.server.config.ts'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, rollupOptions: { input: { 'bench-embedded': process.argv[1]! } } },
+  })
+  return path.join(outDir, 'bench-embedded.js')
+}
+
+let caseScript = ''
+
 function child(name: string, dataDir: string, extra: string[] = []): Promise<CaseResult> {
   return new Promise((resolve, reject) => {
-    const heap = option('heap', '')
-    const proc = spawn(process.execPath, [...(heap ? [`--max-old-space-size=${whole('heap', 1)}`] : []), ...process.execArgv, process.argv[1]!, '--case', name, '--dir', dataDir, ...extra], {
+    const proc = spawn(process.execPath, [...nodeFlags(), caseScript, '--case', name, '--dir', dataDir, ...extra], {
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     let output = ''
@@ -116,11 +144,54 @@ function child(name: string, dataDir: string, extra: string[] = []): Promise<Cas
   })
 }
 
+/** The built server on a new data folder: its peak when it prints its address, then it is stopped. */
+async function serverCase(dataDir: string): Promise<CaseResult> {
+  const { entry } = serveCommand(projectRoot)
+  const port = await freePort()
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: dataDir }
+  delete env.DATABASE_URL
+  const started = performance.now()
+  const proc = spawn(process.execPath, [...nodeFlags(), entry], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output = (output + chunk.toString()).slice(-20_000)
+        if (output.includes(`http://localhost:${port}`)) resolve()
+      }
+      proc.stdout!.on('data', onData)
+      proc.stderr!.on('data', onData)
+      proc.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output.slice(-2000)}`)))
+    })
+    const seconds = (performance.now() - started) / 1000
+    const status = await readFile(`/proc/${proc.pid}/status`, 'utf8')
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 'NaN')
+    return { peakMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024, seconds, note: output.includes('Demo data loaded') ? 'demo data loaded at boot' : 'existing folder' }
+  } finally {
+    proc.removeAllListeners('exit')
+    await new Promise<void>((resolve) => {
+      if (proc.exitCode !== null) return resolve()
+      proc.once('exit', () => resolve())
+      proc.kill('SIGTERM')
+    })
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
 // ---- the import's data folder and file --------------------------------------------------
 
 /** Demo reference data (no activity) and `outlets` outlets of SF; returns the importing viewer. */
 async function prepareImportFolder(dataDir: string, outlets: number): Promise<{ viewer: Viewer; codes: string[] }> {
-  const handle = openDatabase({ kind: 'pglite', dataDir })
+  const handle = openDatabase({ kind: 'pglite', dataDir, clusterTemplate })
   try {
     const db = handle.db
     await migrateToLatest(db)
@@ -177,7 +248,7 @@ async function writeShipmentCsv(file: string, codes: readonly string[], rows: nu
 async function main(): Promise<void> {
   const rows = whole('rows', 1_000_000)
   const outlets = whole('outlets', 5_000)
-  const only = new Set(option('only', 'idle,first-start,reseed,import').split(','))
+  const only = new Set(option('only', 'server,idle,first-start,reseed,import').split(','))
   const chunk = option('chunk', '')
   const work = await mkdtemp(path.join(os.tmpdir(), 'gp-bench-embedded-'))
   const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ')
@@ -185,10 +256,19 @@ async function main(): Promise<void> {
   const show = (name: string, r: CaseResult, idle?: CaseResult) => {
     const verdict = r.peakMb <= BUDGET_MB ? 'within' : 'OVER'
     const beside = idle && idle !== r ? `; idle PGlite process ${idle.peakMb.toFixed(0)} MB, so +${(r.peakMb - idle.peakMb).toFixed(0)} MB for the work` : ''
-    console.log(`  ${name.padEnd(12)} peak RSS ${r.peakMb.toFixed(0)} MB (budget ${BUDGET_MB} MB: ${verdict}${beside}); ${r.seconds.toFixed(1)} s${r.note ? `; ${r.note}` : ''}; load average ${load()}`)
+    console.log(`  ${name.padEnd(20)} peak RSS ${r.peakMb.toFixed(0)} MB (budget ${BUDGET_MB} MB: ${verdict}${beside}); ${r.seconds.toFixed(1)} s${r.note ? `; ${r.note}` : ''}; load average ${load()}`)
   }
   try {
-    console.log(`Node ${process.version}, ${os.cpus().length} cores, V8 old space ${option('heap', '') ? `capped at ${option('heap', '')} MB` : 'node default'}, load average at start ${load()}`)
+    console.log(`Node ${process.version}, ${os.cpus().length} cores, node flags ${nodeFlags().join(' ') || 'none'}, load average at start ${load()}`)
+    if (!existsSync(path.join(clusterTemplate, 'PG_VERSION'))) console.log(`  no cluster template (${clusterTemplate}): new folders run initdb in a process of their own; \`npm run build\` makes it`)
+    caseScript = await bundleCases()
+    const serverResults: [string, CaseResult][] = []
+    if (only.has('server')) {
+      if (!existsSync(path.join(projectRoot, serveCommand(projectRoot).entry))) throw new Error('the server case needs the build: npm run build')
+      const serverDir = path.join(work, 'server')
+      serverResults.push(['first start', await serverCase(serverDir)])
+      serverResults.push(['restart', await serverCase(serverDir)])
+    }
     const demoDir = path.join(work, 'demo')
     // the idle case needs an existing folder: first-start makes it
     if (only.has('first-start') || only.has('idle') || only.has('reseed')) {
@@ -198,6 +278,7 @@ async function main(): Promise<void> {
       if (only.has('reseed')) results.push(['reseed', await child('reseed', demoDir)])
     }
     const idle = results.find(([n]) => n === 'idle')?.[1]
+    for (const [name, r] of serverResults) show(`server ${name}`, r, idle)
     for (const [name, r] of results) show(name, r, idle)
     if (only.has('import')) {
       const importDir = path.join(work, 'import')
