@@ -144,7 +144,8 @@ export interface PartnerHttpRequest {
   method: string
   /** Path and query exactly as requested. */
   path: string
-  headers: Headers
+  /** Only read by name (a web Headers, or Node's headers behind the same get). */
+  headers: Pick<Headers, 'get'>
   body: Uint8Array
 }
 
