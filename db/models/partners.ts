@@ -297,13 +297,17 @@ export async function pruneSignatures(db: Db, before: Date): Promise<number> {
   return Number(result.numDeletedRows)
 }
 
-export async function findPartnerRequest(db: Db, partnerId: number, idempotencyKey: string) {
-  return db
+// Precompiled: every retry of a partner request reads its stored answer.
+const storedRequest = precompile<{ partnerId: number; idempotencyKey: string }, { id: string; bodySha256: string; statusCode: number | null; response: unknown }>((db, p) =>
+  (db as Kysely<Database>)
     .selectFrom('partner_requests')
     .select([txt('id').as('id'), 'body_sha256 as bodySha256', 'status_code as statusCode', 'response'])
-    .where('partner_id', '=', partnerId)
-    .where('idempotency_key', '=', idempotencyKey)
-    .executeTakeFirst()
+    .where('partner_id', '=', p('partnerId'))
+    .where('idempotency_key', '=', p('idempotencyKey')),
+)
+
+export async function findPartnerRequest(db: Db, partnerId: number, idempotencyKey: string) {
+  return (await storedRequest.execute(db, { partnerId, idempotencyKey })).rows[0]
 }
 
 const completeRequest = precompile<{ partnerId: number; id: string; statusCode: number; response: string; now: Date }, never>((db, p) =>
