@@ -26,7 +26,7 @@ export function precompile<P extends object, R>(build: (db: Kysely<any>, param: 
   let compiled: { sql: string; slots: ({ name: string } | { constant: unknown })[] } | undefined
   const param: ParamFn<P> = (name) => sql.val(new Param(name)) as never
   return {
-    execute(db, values) {
+    async execute(db, values) {
       if (!compiled) {
         const query = build(db, param).compile()
         compiled = { sql: query.sql, slots: query.parameters.map((value) => (value instanceof Param ? { name: value.name } : { constant: value })) }

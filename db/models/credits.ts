@@ -330,13 +330,16 @@ function awardQuery(db: Db) {
     ])
 }
 
+// Precompiled: every repeat of an award (a duplicate under a new key) reads the first one back.
+const awardByKey = precompile<{ consumerId: string; waybillNo: string; action: CreditAction }, AwardRow>((db, p) =>
+  awardQuery(db as Db)
+    .where('a.consumer_id', '=', p('consumerId'))
+    .where('a.waybill_no', '=', p('waybillNo'))
+    .where('a.action', '=', p('action')),
+)
+
 export async function findAward(db: Db, consumerId: string, waybillNo: string, action: CreditAction): Promise<AwardRow | undefined> {
-  const row = await awardQuery(db)
-    .where('a.consumer_id', '=', consumerId)
-    .where('a.waybill_no', '=', waybillNo)
-    .where('a.action', '=', action)
-    .executeTakeFirst()
-  return row && { ...row, factorIds: row.factorIds as string[] }
+  return (await awardByKey.execute(db, { consumerId, waybillNo, action })).rows[0]
 }
 
 /**
