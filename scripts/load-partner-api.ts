@@ -311,8 +311,9 @@ runCli(async () => {
       client: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
     })
     const cpuPerRequest = (before: ReturnType<typeof cpuNow>, after: ReturnType<typeof cpuNow>, requests: number, seconds: number) => {
-      const ms = (a: number, b: number) => (((b - a) * 1000) / requests).toFixed(2)
-      const share = (a: number, b: number) => `${Math.round(((b - a) / seconds) * 100)}%`
+      // The app's CPU is unknown when this script did not start it (--app-url).
+      const ms = (a: number, b: number) => (Number.isNaN(a) ? 'n/a' : (((b - a) * 1000) / requests).toFixed(2))
+      const share = (a: number, b: number) => (Number.isNaN(a) ? 'n/a' : `${Math.round(((b - a) / seconds) * 100)}%`)
       return `CPU per request: app ${ms(before.app, after.app)} ms, database ${ms(before.database, after.database)} ms, this client ${ms(before.client, after.client)} ms (of one core over the phase: app ${share(before.app, after.app)}, database ${share(before.database, after.database)}, client ${share(before.client, after.client)})`
     }
 
