@@ -83,6 +83,13 @@ app.use((req, res, next) => {
   res.status(403).type('text/plain; charset=utf-8').send('请求来源不可信，已拒绝。\nCross-site request refused.')
 })
 
+// The partner API without Remix's pipeline or the page middleware below (decision 086): the
+// build leaves its handler on globalThis (app/services/partner-http.server.ts); it runs the same
+// endpoints as the Remix routes and passes on whatever it does not serve. Under the development
+// server Remix serves it all.
+const partnerApi = (globalThis as { __greenparcelPartnerApi?: RequestHandler }).__greenparcelPartnerApi
+if (!vite && partnerApi) app.use(partnerApi)
+
 if (vite) {
   app.use(vite.middlewares)
 } else {

@@ -11,8 +11,9 @@
 //      months keep theirs and gain a restatement), in one transaction as the admin page does,
 //   3. recomputes again on demand, as scripts/recompute.ts does (nothing changes),
 // and prints records per second for each, the publish beside a plain INSERT … SELECT of
-// as many result rows (--compare also publishes once more by the path used before
-// decision 083) and the load average (the rollup refresh, another part of
+// as many result rows, an UPDATE of their status and the same INSERT … SELECT on two
+// connections (--compare also publishes once more by the path used before decision 083)
+// and the load average (the rollup refresh, another part of
 // the product, is left out of both; --rollups times it apart after step 1).
 // Admin connection: BENCH_DATABASE_URL or DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
 import path from 'node:path'
@@ -112,18 +113,36 @@ if (!rerunWithLargerYoungGeneration()) runCli(async () => {
     cpuReport(published.summary.examined, cpu, cpuNow(name))
     const publishSeconds = (performance.now() - t) / 1000
     console.log(`   publish incl. recompute, one transaction: ${publishSeconds.toFixed(1)} s`)
-    // Baseline from the same run: the floor of writing as many results, a plain INSERT … SELECT of
-    // the rows just written into a scratch copy of the table (its index, no costing, no superseding).
+    // Baselines from the same run, in a scratch copy of the table (its index, no costing):
+    //  - a plain INSERT … SELECT of the rows just written: the floor of writing as many results;
+    //  - an UPDATE of their status, as the publish sets each replaced result aside: with the
+    //    insert, the floor of a publish that writes two tuples per record in one backend;
+    //  - the same INSERT … SELECT split by outlet range over two connections, each in a
+    //    transaction of its own: the floor of a publish that writes the new set's results
+    //    beside the old ones in parallel (the version switch, decision 083, not built).
     await sql`create table bench_scratch (like emission_results including all)`.execute(db)
     const written = published.summary.written
     t = performance.now()
     await sql`insert into bench_scratch select * from emission_results where factor_set_version = '2099.1'`.execute(db)
     const baselineSeconds = (performance.now() - t) / 1000
+    t = performance.now()
+    await sql`update bench_scratch set status = 'superseded' where status <> 'superseded'`.execute(db)
+    const updateSeconds = (performance.now() - t) / 1000
+    await sql`truncate bench_scratch`.execute(db)
+    const middle = Math.ceil(outlets / 2)
+    t = performance.now()
+    await Promise.all([[1, middle], [middle + 1, outlets]].map(([lo, hi]) => db.transaction().execute((trx) =>
+      sql`insert into bench_scratch select * from emission_results where factor_set_version = '2099.1' and outlet_id between ${lo} and ${hi}`.execute(trx))))
+    const parallelSeconds = (performance.now() - t) / 1000
     await sql`drop table bench_scratch`.execute(db)
     const load = (await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')
-    console.log(`   publish: ${Math.round(published.summary.examined / publishSeconds).toLocaleString('en')} records/s (target 100,000); ` +
-      `baseline INSERT … SELECT of the ${written.toLocaleString('en')} rows written into a scratch copy of emission_results: ` +
-      `${baselineSeconds.toFixed(1)} s = ${Math.round(written / baselineSeconds).toLocaleString('en')} rows/s; load average ${load}`)
+    const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en')
+    console.log(`   publish: ${rate(published.summary.examined, publishSeconds)} records/s (target 100,000); baselines with the ${written.toLocaleString('en')} rows written, ` +
+      `in a scratch copy of emission_results: INSERT … SELECT ${baselineSeconds.toFixed(1)} s = ${rate(written, baselineSeconds)} rows/s; ` +
+      `UPDATE of their status ${updateSeconds.toFixed(1)} s = ${rate(written, updateSeconds)} rows/s; ` +
+      `insert + update (two tuples per record, one backend) ${rate(written, baselineSeconds + updateSeconds)} records/s; ` +
+      `INSERT … SELECT on two connections ${parallelSeconds.toFixed(1)} s = ${rate(written, parallelSeconds)} rows/s; load average ${load}`)
+    console.log(`   publish / INSERT … SELECT: ${(baselineSeconds / publishSeconds).toFixed(2)}; publish / (insert + update): ${((baselineSeconds + updateSeconds) / publishSeconds).toFixed(2)}`)
 
     if (process.argv.includes('--compare')) {
       // The same publish the way it went before decision 083 (the planned table of every costed

@@ -9,12 +9,16 @@
 // or --workers), creates its own partner key, sends the requests, checks,
 // stops the server and drops the database.
 //   npx tsx scripts/load-partner-api.ts [--requests 10000] [--concurrency 32]
-//     [--workers N] [--admin-url postgres://postgres@127.0.0.1:5432/postgres] [--keep]
+//     [--workers N] [--admin-url postgres://postgres@127.0.0.1:5432/postgres] [--keep] [--profile DIR]
 //
 // Beside the signed requests' figures it prints, from the same run and the
 // same client, a baseline: unsigned POSTs to the same route, answered 401
 // before any database work (the ceiling of the HTTP stack and this client on
-// this machine), and the load average before and after.
+// this machine), and the load average before and after. For each phase it also
+// prints the CPU time per request of the app's processes, of the database's
+// backends and of this client (all on the same machine): on a shared machine
+// CPU per request is steadier than requests per second. --profile DIR writes
+// V8 CPU profiles of the app's processes (node --cpu-prof).
 //
 // Against an app you started yourself on real PostgreSQL (npm run build, then
 // DATABASE_URL=… PARTNER_SECRET_SERVER_KEY=… PHONE_HASH_PEPPER=… npm run serve):
@@ -39,6 +43,8 @@ import { openDatabase, type DatabaseHandle } from '#db/client.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { seedDemoData } from '#seeds/load/demo.ts'
 import { runCli } from './lib/cli.ts'
+import { backendCpuSeconds } from './lib/pg-cpu.ts'
+import { processTreeCpuSeconds } from './lib/process-cpu.ts'
 import { mulberry32 } from '#app/utils/mulberry32.ts'
 
 const apiPath = '/api/partner/v1/green-actions'
@@ -52,6 +58,7 @@ const { values: opts } = parseArgs({
     baseline: { type: 'string', default: '5000' },
     'admin-url': { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     keep: { type: 'boolean', default: false },
+    profile: { type: 'string' },
     'app-url': { type: 'string' },
     'key-id': { type: 'string' },
     secret: { type: 'string' },
@@ -89,7 +96,10 @@ async function freePort(): Promise<number> {
 }
 
 async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // node refuses --cpu-prof in NODE_OPTIONS: the profiled server runs under node itself, with tsx as its loader.
+  const child = opts.profile
+    ? spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', path.resolve(opts.profile), '--import', 'tsx', 'server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(path.join(root, 'node_modules/.bin/tsx'), ['server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the app did not start:\n${output}`)), 180_000)
@@ -127,6 +137,7 @@ runCli(async () => {
   let secret: string
   let handle: DatabaseHandle
   let server: ChildProcess | undefined
+  let databaseName: string
   let cleanup = async () => {}
 
   if (external) {
@@ -135,11 +146,13 @@ runCli(async () => {
     keyId = opts['key-id']!
     secret = opts.secret!
     handle = openDatabase({ kind: 'postgres', url: opts['database-url']!, maxConnections: 4 })
+    databaseName = new URL(opts['database-url']!).pathname.slice(1)
     cleanup = () => handle.close()
   } else {
     if (!existsSync(path.join(root, 'build/server/index.js'))) throw new Error('No built app: run `npm run build` first.')
     const adminUrl = opts['admin-url']!
     const dbName = `gp_load_${randomBytes(5).toString('hex')}`
+    databaseName = dbName
     const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
     await admin.unsafe(`create database ${dbName}`)
     await admin.end()
@@ -291,8 +304,22 @@ runCli(async () => {
       await Promise.all(Array.from({ length: concurrency }, worker))
     }
 
+    // CPU seconds so far of the app's processes (only when this script started them), the database's backends and this client.
+    const cpuNow = () => ({
+      app: server?.pid === undefined ? Number.NaN : processTreeCpuSeconds(server.pid),
+      database: backendCpuSeconds(databaseName),
+      client: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+    })
+    const cpuPerRequest = (before: ReturnType<typeof cpuNow>, after: ReturnType<typeof cpuNow>, requests: number, seconds: number) => {
+      // The app's CPU is unknown when this script did not start it (--app-url).
+      const ms = (a: number, b: number) => (Number.isNaN(a) ? 'n/a' : (((b - a) * 1000) / requests).toFixed(2))
+      const share = (a: number, b: number) => (Number.isNaN(a) ? 'n/a' : `${Math.round(((b - a) / seconds) * 100)}%`)
+      return `CPU per request: app ${ms(before.app, after.app)} ms, database ${ms(before.database, after.database)} ms, this client ${ms(before.client, after.client)} ms (of one core over the phase: app ${share(before.app, after.app)}, database ${share(before.database, after.database)}, client ${share(before.client, after.client)})`
+    }
+
     // --- the baseline, same route, same client, same run: unsigned, refused 401 before any database work.
     const loadBefore = os.loadavg()
+    const baselineCpu = cpuNow()
     const baselineCount = Number(opts.baseline)
     const baselineMs: number[] = []
     let baselineErrors = 0
@@ -314,9 +341,11 @@ runCli(async () => {
       }),
     )
     const baselineSeconds = (performance.now() - baselineStarted) / 1000
+    const baselineCpuAfter = cpuNow()
     baselineMs.sort((x, y) => x - y)
 
     console.log(`Sending ${total} signed requests (${uniqueCount} unique actions for ${consumers} consumers, ${retryCount} retries, ${duplicateCount} duplicates under new keys, ${replayCount} exact replays) at concurrency ${concurrency} to ${baseUrl}`)
+    const signedCpu = cpuNow()
     const started = performance.now()
     await pool(sends)
     // Exact replays: the very same signed request again.
@@ -330,6 +359,7 @@ runCli(async () => {
       }),
     )
     const seconds = (performance.now() - started) / 1000
+    const signedCpuAfter = cpuNow()
     agent.destroy()
 
     // --- the check, in SQL ---
@@ -371,6 +401,8 @@ runCli(async () => {
     console.log(`Load average (1, 5, 15 min) before: ${loadBefore.map((x) => x.toFixed(2)).join(', ')}; after: ${loadAfter.map((x) => x.toFixed(2)).join(', ')} on ${os.availableParallelism()} cores`)
     console.log(`Signed POST ${apiPath}: ${outcomes.length} in ${seconds.toFixed(1)} s = ${signedRate.toFixed(0)} requests/second; ${ms(latencies)}; errors (5xx, network, unexpected): ${unexpected}`)
     console.log(`Baseline, unsigned POST → 401, same run: ${baselineMs.length} in ${baselineSeconds.toFixed(1)} s = ${baselineRate.toFixed(0)} requests/second; ${ms(baselineMs)}; not 401: ${baselineErrors}`)
+    console.log(`  signed: ${cpuPerRequest(signedCpu, signedCpuAfter, outcomes.length, seconds)}`)
+    console.log(`  baseline: ${cpuPerRequest(baselineCpu, baselineCpuAfter, baselineMs.length, baselineSeconds)}`)
     console.log(`Signed / baseline: ${(signedRate / baselineRate).toFixed(2)}×; goal 1,000 signed requests/second: ${signedRate >= 1000 ? 'met' : 'not met'} in this run`)
     if (networkErrors > 0) console.log(`Network errors: ${networkErrors}`)
     console.log('Answers:')

@@ -1,17 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { creditContext } from '#app/services/credit-data.server.ts'
-import { partnerJsonResponse, servePartnerRequest } from '#app/services/partner-http.server.ts'
-import { apiError, handleGreenAction, maxBodyBytes } from '#app/services/partners.server.ts'
+import { partnerEndpoints, partnerJsonResponse, servePartnerRequest } from '#app/services/partner-http.server.ts'
 
 // POST /api/partner/v1/green-actions: signed JSON from e-commerce partners.
 // Cookieless (server.ts exempts /api/partner/ from the browser origin check).
+// In production server.ts serves the POST before Remix (partnerApi, the same endpoint).
 
 export async function loader(_args: LoaderFunctionArgs) {
-  return partnerJsonResponse(apiError('method_not_allowed', undefined, { Allow: 'POST' }))
+  return partnerJsonResponse(partnerEndpoints.greenActions.notAllowed())
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  return servePartnerRequest(request, { maxBytes: maxBodyBytes, tooLarge: () => apiError('body_too_large') }, async (req) =>
-    handleGreenAction(await creditContext(), req, new Date()),
-  )
+  return servePartnerRequest(request, partnerEndpoints.greenActions)
 }

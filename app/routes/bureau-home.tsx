@@ -7,23 +7,30 @@ import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import { loadReportPage } from '#app/services/reports.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
-import { countVisibleOutletsByCityAndBrand, listVisibleOutlets } from '#db/models/outlets.ts'
+import { countVisibleOutletsByCityAndBrand, pageVisibleOutlets } from '#db/models/outlets.ts'
 import { findRegion } from '#db/models/reference.ts'
 import { ContributionNote, EvaluationCell, metricValueText, PeriodPicker, PeriodStateNote, periodText, scopeHref, targetText } from './reports-view.tsx'
 import { StackTable } from '#app/components/stack-table.tsx'
 
 // The bureau's jurisdiction at a glance: each target in force with its
 // current value, status and coverage; then the outlets it regulates.
+/** Outlets per page of the register: a province holds thousands. */
+const outletsPerPage = 20
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, ['bureau_officer'])
   const db = await getDb()
   const region = await findRegion(db, viewer.regionCode!)
   if (!region) throw new Response('Not found', { status: 404 })
-  const [cells, outlets, page] = await Promise.all([
+  const query = new URL(request.url).searchParams
+  const asked = Number(query.get('outlets') ?? '1')
+  const pageNo = Number.isInteger(asked) && asked >= 1 && asked <= 1_000_000 ? asked : 1
+  const [cells, register, page] = await Promise.all([
     countVisibleOutletsByCityAndBrand(db, viewer),
-    listVisibleOutlets(db, viewer),
-    loadReportPage(db, viewer, { kind: 'region', regionCode: region.code }, new URL(request.url).searchParams, new Date(), { children: false, benchmarks: false }),
+    pageVisibleOutlets(db, viewer, { offset: (pageNo - 1) * outletsPerPage, limit: outletsPerPage }),
+    loadReportPage(db, viewer, { kind: 'region', regionCode: region.code }, query, new Date(), { children: false, benchmarks: false }),
   ])
+  const outlets = { rows: register.rows, total: register.total, from: (pageNo - 1) * outletsPerPage + 1, page: pageNo, pages: Math.max(1, Math.ceil(register.total / outletsPerPage)) }
   if (!page.ok) throw new Response(null, { status: page.status })
   // Only what the overview shows goes into the page (and its serialised data): the metrics with a target.
   const { period, periods, report } = page.data
@@ -45,6 +52,7 @@ export default function BureauHome() {
   const count = (city: string, brand: string) => cells.find((c) => c.cityCode === city && c.brandCode === brand)?.outlets ?? '0'
   const report = page.report
   const withTargets = report?.metrics ?? []
+  const pageHref = (n: number) => `?${new URLSearchParams({ ...(page.period ? { period: page.period } : {}), outlets: String(n) })}#register`
   return (
     <section className="card" data-testid="home-bureau_officer">
       <h1>{t('bureauHome.title', { region: localName(locale, region) })}</h1>
@@ -88,7 +96,7 @@ export default function BureauHome() {
       <p className="muted">{t('bureauHome.intro')}</p>
       <div className="stats">
         <div className="stat">
-          <span className="stat-value">{outlets.length}</span>
+          <span className="stat-value">{outlets.total}</span>
           <span className="stat-label">{t('bureauHome.outletsTotal')}</span>
         </div>
         <div className="stat">
@@ -116,8 +124,17 @@ export default function BureauHome() {
             ))}
           </tbody>
         </StackTable>
-      <h2>{t('bureauHome.outletList')}</h2>
-      <OutletTable outlets={outlets} />
+      <h2 id="register">{t('bureauHome.outletList')}</h2>
+      <OutletTable outlets={outlets.rows} />
+      {outlets.pages > 1 && (
+        <nav className="pager" data-testid="outlet-pager">
+          <span className="muted">
+            {t('bureauHome.outletPage', { from: String(outlets.from), to: String(outlets.from + outlets.rows.length - 1), total: String(outlets.total) })}
+          </span>{' '}
+          {outlets.page > 1 && <Link to={pageHref(outlets.page - 1)}>{t('bureauHome.previousOutlets')}</Link>}{' '}
+          {outlets.page < outlets.pages && <Link to={pageHref(outlets.page + 1)}>{t('bureauHome.nextOutlets')}</Link>}
+        </nav>
+      )}
     </section>
   )
 }

@@ -526,7 +526,9 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
     // lookups that follow go by the live results' key whatever the table holds; what the
     // planner must not do is take a table of millions for an empty one.
     await analyzeResults(db)
-    for (const t of await readTypesWithResults(db, options.outletId === undefined ? {} : { outletId: options.outletId })) withResults.add(t)
+    // A new set's path needs no such scan of the whole table (its history included): where
+    // nothing is stored it sets nothing aside and writes every result as current.
+    if (!options.newSet) for (const t of await readTypesWithResults(db, options.outletId === undefined ? {} : { outletId: options.outletId })) withResults.add(t)
   }
   for (const recordType of options.recordTypes ?? costedRecordTypes) {
     const filter: ActivityFilter = { limit: batchSize }

@@ -36,6 +36,7 @@ import {
   recordSignature,
   revokePartnerKeyRow,
   takeRateToken,
+  takeRateTokenAndOpenRequest,
   type RateLimit,
 } from '#db/models/partners.ts'
 import type { Database } from '#db/schema.ts'
@@ -144,7 +145,8 @@ export interface PartnerHttpRequest {
   method: string
   /** Path and query exactly as requested. */
   path: string
-  headers: Headers
+  /** Only read by name (a web Headers, or Node's headers behind the same get). */
+  headers: Pick<Headers, 'get'>
   body: Uint8Array
 }
 
@@ -353,20 +355,31 @@ export async function handleGreenAction(ctx: PartnerApiContext, req: PartnerHttp
   const ruleSets = await ruleSetsForAwards(ctx.db, now)
   await pruneSignaturesNow(ctx, now)
 
-  return ctx.db.transaction().execute(async (trx): Promise<PartnerHttpResponse> => {
-    if (!(await takeRateToken(trx, key.partnerId, now, rateLimitOf(key)))) return rateLimited(key)
+  // The answer is stored by the transaction's last statement, sent together with its COMMIT
+  // (postgres.js pipelines both): awaited after the commit, so a failed store fails the request.
+  let stored: Promise<void> | undefined
+  const response = await ctx.db.transaction().execute(async (trx): Promise<PartnerHttpResponse> => {
+    const limit = rateLimitOf(key)
     // Checked before the replay guard, so a request refused for its header does not use up its signature.
-    if (!idempotency.ok) return apiError(idempotency.code)
-    const opened = await openPartnerRequest(trx, { partnerId: key.partnerId, keyId, signature: auth.signature, idempotencyKey: idempotency.key, bodySha256, now })
+    if (!idempotency.ok) return (await takeRateToken(trx, key.partnerId, now, limit)) ? apiError(idempotency.code) : rateLimited(key)
+    const claim = { partnerId: key.partnerId, keyId, signature: auth.signature, idempotencyKey: idempotency.key, bodySha256, now }
+    let opened = await takeRateTokenAndOpenRequest(trx, claim, limit)
+    if (opened.status === 'no_token') {
+      if (!(await takeRateToken(trx, key.partnerId, now, limit))) return rateLimited(key)
+      opened = await openPartnerRequest(trx, claim)
+    }
     if (opened.status === 'replayed') return apiError('request_replayed')
     if (opened.status === 'known') {
-      const stored = await findPartnerRequest(trx, key.partnerId, idempotency.key)
-      if (!stored || stored.statusCode === null) throw new Error('partner request claimed but not answered')
-      if (stored.bodySha256 !== bodySha256) return apiError('idempotency_key_reused')
-      return { status: stored.statusCode, body: stored.response, headers: { 'Idempotent-Replayed': 'true' } }
+      const found = await findPartnerRequest(trx, key.partnerId, idempotency.key)
+      if (!found || found.statusCode === null) throw new Error('partner request claimed but not answered')
+      if (found.bodySha256 !== bodySha256) return apiError('idempotency_key_reused')
+      return { status: found.statusCode, body: found.response, headers: { 'Idempotent-Replayed': 'true' } }
     }
-    const answer = async (response: PartnerHttpResponse) => {
-      await completePartnerRequest(trx, key.partnerId, opened.requestId, response.status, response.body, now)
+    const requestId = opened.requestId
+    const answer = (response: PartnerHttpResponse) => {
+      stored = completePartnerRequest(trx, key.partnerId, requestId, response.status, response.body, now)
+      // Observed after the commit (below); until then a failure must not count as unhandled.
+      stored.catch(() => {})
       return response
     }
 
@@ -394,4 +407,7 @@ export async function handleGreenAction(ctx: PartnerApiContext, req: PartnerHttp
     if (outcome.status === 'duplicate') return answer(apiError('already_awarded'))
     return answer({ status: 201, body: awardBody(outcome.award), headers: {} })
   })
+  // A failed store aborted the transaction, and its COMMIT rolled everything back: fail the request.
+  await stored
+  return response
 }

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http'
+
 /**
  * Request bodies read with a bound: every byte counted as it arrives, reading
  * stopped at the bound, so no body, declared or chunked, holds more memory
@@ -44,4 +46,49 @@ export async function readBoundedBody(request: Request, maxBytes: number): Promi
     offset += chunk.byteLength
   }
   return body
+}
+
+/**
+ * readBoundedBody for a request read straight from Node (the partner API's
+ * handler before Remix, app/services/partner-http.server.ts): the same bound,
+ * the same refusals. Past the bound the stream is paused and left to the
+ * server's lingering close, never destroyed here.
+ */
+export function readBoundedNodeBody(req: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
+  const declared = req.headers['content-length']
+  if (declared !== undefined && Number(declared) > maxBytes) return Promise.reject(new BodyTooLarge(maxBytes))
+  if (req.complete && req.readableLength === 0) return Promise.resolve(new Uint8Array(0))
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const stop = () => {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onError)
+      req.off('aborted', onAborted)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength
+      if (size > maxBytes) {
+        stop()
+        req.pause()
+        reject(new BodyTooLarge(maxBytes))
+        return
+      }
+      chunks.push(chunk)
+    }
+    const onEnd = () => {
+      stop()
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
+    }
+    const onError = (error: Error) => {
+      stop()
+      reject(error)
+    }
+    const onAborted = () => onError(new Error('the client closed the connection before its body was read'))
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('error', onError)
+    req.on('aborted', onAborted)
+  })
 }

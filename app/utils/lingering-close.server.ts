@@ -24,7 +24,7 @@ export interface LingerBounds {
   maxMs: number
 }
 
-export const lingerBounds: LingerBounds = { maxBytes: 16 * 1024 * 1024, maxMs: 10_000 }
+export const lingerBounds: LingerBounds = { maxBytes: 64 * 1024 * 1024, maxMs: 10_000 }
 
 export function lingerOnEarlyAnswer(req: IncomingMessage, res: ServerResponse, bounds: LingerBounds = lingerBounds): void {
   const writeHead = res.writeHead

@@ -4,7 +4,8 @@ import type { Viewer } from '#app/domain/access.ts'
 import type { CreditAction, IsoDate, LedgerEntryKind } from '#app/domain/credits/actions.ts'
 import type { LedgerEntry } from '#app/domain/credits/ledger.ts'
 import type { Database } from '../schema.ts'
-import { jsonb } from './json.ts'
+import { precompile } from '../precompiled.ts'
+import { jsonb, jsonbFromText } from './json.ts'
 import { outletVisibleTo } from './scope.ts'
 import { txt, txtOrNull } from './sql-text.ts'
 
@@ -32,14 +33,18 @@ function consumerQuery(db: Db) {
  * transaction): the lock every ledger write of that consumer is serialised by
  * (lockConsumer), without a second round trip.
  */
+// The locking lookups run on every award (the partner API's hot path): precompiled.
+const lockByMemberCode = precompile<{ memberCode: string }, ConsumerRow>((db, p) => consumerQuery(db).where('member_code', '=', p('memberCode')).forUpdate())
+const lockByPhoneHash = precompile<{ phoneHash: string }, ConsumerRow>((db, p) => consumerQuery(db).where('phone_hash', '=', p('phoneHash')).forUpdate())
+
 export async function findConsumerByMemberCode(db: Db, memberCode: string, options: { lock?: boolean } = {}): Promise<ConsumerRow | undefined> {
-  const query = consumerQuery(db).where('member_code', '=', memberCode)
-  return (options.lock ? query.forUpdate() : query).executeTakeFirst()
+  if (options.lock) return (await lockByMemberCode.execute(db, { memberCode })).rows[0]
+  return consumerQuery(db).where('member_code', '=', memberCode).executeTakeFirst()
 }
 
 export async function findConsumerByPhoneHash(db: Db, phoneHash: string, options: { lock?: boolean } = {}): Promise<ConsumerRow | undefined> {
-  const query = consumerQuery(db).where('phone_hash', '=', phoneHash)
-  return (options.lock ? query.forUpdate() : query).executeTakeFirst()
+  if (options.lock) return (await lockByPhoneHash.execute(db, { phoneHash })).rows[0]
+  return consumerQuery(db).where('phone_hash', '=', phoneHash).executeTakeFirst()
 }
 
 /** The signed-in consumer's own record: the id comes from the session, never from the request. */
@@ -193,28 +198,33 @@ export interface NewEarnEntry {
  * waybill, action) key and ON CONFLICT DO NOTHING. Undefined = lost, and then
  * no entry is written either.
  */
-export async function insertAwardIfNew(trx: Trx, a: NewCreditAction, earn: NewEarnEntry): Promise<{ actionId: string; ledgerEntryId: string } | undefined> {
-  const row = await trx
+type AwardValues = { [K in keyof NewCreditAction as `a_${K}`]: unknown } & { [K in keyof NewEarnEntry as `e_${K}`]: unknown }
+
+// Precompiled: it runs on every award. Each value is a param named after its field.
+const insertAward = precompile<AwardValues, { ledgerEntryId: string; actionId: string }>((db, param) => {
+  const a = (name: keyof NewCreditAction) => param(`a_${name}`)
+  const e = (name: keyof NewEarnEntry) => param(`e_${name}`)
+  return (db as Db)
     .with('a', (db) =>
       db
         .insertInto('credit_actions')
         .values({
-          consumer_id: a.consumerId,
-          action: a.action,
-          waybill_no: a.waybillNo,
-          quantity: a.quantity,
-          occurred_at: a.occurredAt,
-          occurred_on: a.occurredOn,
-          outlet_id: a.outletId,
-          partner_id: a.partnerId,
-          partner_key_id: a.partnerKeyId,
-          partner_order_id: a.partnerOrderId,
-          recorded_by: a.recordedBy,
-          avoided_co2e_g: a.avoidedCo2eG,
-          factor_ids: jsonb(a.factorIds),
-          factor_set_version: a.factorSetVersion,
-          rule_set_version: a.ruleSetVersion,
-          uncapped_points: a.uncappedPoints,
+          consumer_id: a('consumerId') as never,
+          action: a('action') as never,
+          waybill_no: a('waybillNo') as never,
+          quantity: a('quantity') as never,
+          occurred_at: a('occurredAt') as never,
+          occurred_on: a('occurredOn') as never,
+          outlet_id: a('outletId') as never,
+          partner_id: a('partnerId') as never,
+          partner_key_id: a('partnerKeyId') as never,
+          partner_order_id: a('partnerOrderId') as never,
+          recorded_by: a('recordedBy') as never,
+          avoided_co2e_g: a('avoidedCo2eG') as never,
+          factor_ids: jsonbFromText(a('factorIds')),
+          factor_set_version: a('factorSetVersion') as never,
+          rule_set_version: a('ruleSetVersion') as never,
+          uncapped_points: a('uncappedPoints') as never,
         })
         .onConflict((oc) => oc.columns(['consumer_id', 'waybill_no', 'action']).doNothing())
         .returning(['id', 'consumer_id', 'occurred_on', 'rule_set_version']),
@@ -227,18 +237,51 @@ export async function insertAwardIfNew(trx: Trx, a: NewCreditAction, earn: NewEa
         .select([
           'a.consumer_id',
           sql<'earn'>`'earn'`.as('kind'),
-          sql<string>`${earn.points}::numeric`.as('points'),
-          sql<string>`${earn.balanceAfter}::numeric`.as('balance_after'),
+          sql<string>`${e('points')}::numeric`.as('points'),
+          sql<string>`${e('balanceAfter')}::numeric`.as('balance_after'),
           'a.occurred_on',
           'a.rule_set_version',
           'a.id',
-          sql<string | null>`${earn.expiresOn}::date`.as('expires_on'),
-          sql<number | null>`${earn.createdBy}::int`.as('created_by'),
-          (earn.detail === undefined ? sql<unknown>`null::jsonb` : jsonb(earn.detail)).as('detail'),
+          sql<string | null>`${e('expiresOn')}::date`.as('expires_on'),
+          sql<number | null>`${e('createdBy')}::int`.as('created_by'),
+          jsonbFromText(e('detail')).as('detail'),
         ]),
     )
     .returning([txt('credit_ledger.id').as('ledgerEntryId'), txt('credit_ledger.action_id').as('actionId')])
-    .executeTakeFirst()
+})
+
+/**
+ * An award's action row and its earn entry in one statement. The database
+ * decides which of several identical requests wins: the unique (consumer,
+ * waybill, action) key and ON CONFLICT DO NOTHING. Undefined = lost, and then
+ * no entry is written either.
+ */
+export async function insertAwardIfNew(trx: Trx, a: NewCreditAction, earn: NewEarnEntry): Promise<{ actionId: string; ledgerEntryId: string } | undefined> {
+  const row = (
+    await insertAward.execute(trx, {
+      a_consumerId: a.consumerId,
+      a_action: a.action,
+      a_waybillNo: a.waybillNo,
+      a_quantity: a.quantity,
+      a_occurredAt: a.occurredAt,
+      a_occurredOn: a.occurredOn,
+      a_outletId: a.outletId,
+      a_partnerId: a.partnerId,
+      a_partnerKeyId: a.partnerKeyId,
+      a_partnerOrderId: a.partnerOrderId,
+      a_recordedBy: a.recordedBy,
+      a_avoidedCo2eG: a.avoidedCo2eG,
+      a_factorIds: JSON.stringify(a.factorIds),
+      a_factorSetVersion: a.factorSetVersion,
+      a_ruleSetVersion: a.ruleSetVersion,
+      a_uncappedPoints: a.uncappedPoints,
+      e_points: earn.points,
+      e_balanceAfter: earn.balanceAfter,
+      e_expiresOn: earn.expiresOn,
+      e_createdBy: earn.createdBy,
+      e_detail: earn.detail === undefined ? null : JSON.stringify(earn.detail),
+    })
+  ).rows[0]
   return row && { actionId: row.actionId, ledgerEntryId: row.ledgerEntryId }
 }
 
@@ -287,13 +330,16 @@ function awardQuery(db: Db) {
     ])
 }
 
+// Precompiled: every repeat of an award (a duplicate under a new key) reads the first one back.
+const awardByKey = precompile<{ consumerId: string; waybillNo: string; action: CreditAction }, AwardRow>((db, p) =>
+  awardQuery(db as Db)
+    .where('a.consumer_id', '=', p('consumerId'))
+    .where('a.waybill_no', '=', p('waybillNo'))
+    .where('a.action', '=', p('action')),
+)
+
 export async function findAward(db: Db, consumerId: string, waybillNo: string, action: CreditAction): Promise<AwardRow | undefined> {
-  const row = await awardQuery(db)
-    .where('a.consumer_id', '=', consumerId)
-    .where('a.waybill_no', '=', waybillNo)
-    .where('a.action', '=', action)
-    .executeTakeFirst()
-  return row && { ...row, factorIds: row.factorIds as string[] }
+  return (await awardByKey.execute(db, { consumerId, waybillNo, action })).rows[0]
 }
 
 /**
@@ -303,22 +349,25 @@ export async function findAward(db: Db, consumerId: string, waybillNo: string, a
  * taken, so it sees every earlier writer's committed entries.
  */
 export async function earnedOnAndBalance(trx: Trx, consumerId: string, action: CreditAction, occurredOn: IsoDate): Promise<{ earned: Decimal; balance: Decimal }> {
-  const row = await trx
-    .selectNoFrom((eb) => [
-      eb
-        .selectFrom('credit_ledger as e')
-        .innerJoin('credit_actions as a', (join) => join.onRef('a.consumer_id', '=', 'e.consumer_id').onRef('a.id', '=', 'e.action_id'))
-        .select(sql<string | null>`sum(e.points)`.as('total'))
-        .where('e.consumer_id', '=', consumerId)
-        .where('e.kind', '=', 'earn')
-        .where('a.action', '=', action)
-        .where('a.occurred_on', '=', occurredOn)
-        .as('earned'),
-      eb.selectFrom('credit_ledger').select('balance_after').where('consumer_id', '=', consumerId).orderBy('id', 'desc').limit(1).as('balance'),
-    ])
-    .executeTakeFirstOrThrow()
+  const row = (await earnedAndBalance.execute(trx, { consumerId, action, occurredOn })).rows[0]!
   return { earned: new Decimal(row.earned ?? 0), balance: new Decimal(row.balance ?? 0) }
 }
+
+// Precompiled: it runs on every award.
+const earnedAndBalance = precompile<{ consumerId: string; action: CreditAction; occurredOn: IsoDate }, { earned: string | null; balance: string | null }>((db, p) =>
+  (db as Db).selectNoFrom((eb) => [
+    eb
+      .selectFrom('credit_ledger as e')
+      .innerJoin('credit_actions as a', (join) => join.onRef('a.consumer_id', '=', 'e.consumer_id').onRef('a.id', '=', 'e.action_id'))
+      .select(sql<string | null>`sum(e.points)`.as('total'))
+      .where('e.consumer_id', '=', p('consumerId'))
+      .where('e.kind', '=', 'earn')
+      .where('a.action', '=', p('action'))
+      .where('a.occurred_on', '=', p('occurredOn'))
+      .as('earned'),
+    eb.selectFrom('credit_ledger').select('balance_after').where('consumer_id', '=', p('consumerId')).orderBy('id', 'desc').limit(1).as('balance'),
+  ]),
+)
 
 /** The balance is the last entry's balance_after (the trigger keeps the chain exact). */
 export async function currentBalance(db: Db, consumerId: string): Promise<Decimal> {

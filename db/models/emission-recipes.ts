@@ -202,17 +202,20 @@ export async function costAndStoreInSql(
   recordType: CostedRecordType,
   version: string,
   filter: ActivityFilter,
-  /** newSet: no result of `version` is stored anywhere (the set is being published). */
+  /** newSet: no result of `version` is stored anywhere (the set is being published); anyStored is then not needed. */
   options: { touched: boolean; anyStored: boolean; newSet?: boolean },
 ): Promise<SqlCostOutcome> {
   const costed = costedSelect(recordType, filter)
   const outcome: SqlCostOutcome = { costed: 0, written: 0, changed: 0, superseded: 0, restatements: 0, touched: [] }
-  if (options.anyStored && options.newSet) {
+  if (options.newSet) {
     // Publishing: nothing of this set to compare with or keep, so no planned table
     // of every costed row (decision 083); what is replaced is set aside, then written.
     const spec = typeSql[recordType]
-    const ids = sql`select t.outlet_id, t.id from ${sql.raw(spec.from)} join gp_recipes r on r.key = ${sql.raw(spec.key)} and r.kind = 'linear' where ${where(spec, filter)}`
-    outcome.superseded = await supersedeForNewSet(trx, recordType, ids, resultScope(filter))
+    const ids = (locked: boolean) => sql`
+      select t.outlet_id, t.id from ${sql.raw(spec.from)} join gp_recipes r on r.key = ${sql.raw(spec.key)} and r.kind = 'linear'
+      where ${where(spec, filter)} and ${sql.raw(locked ? '' : 'not ')}exists (select 1 from period_submissions l
+        where l.outlet_id = t.outlet_id and l.month = date_trunc('month', ${sql.raw(`t.${spec.date}`)}::timestamp)::date)`
+    outcome.superseded = await supersedeForNewSet(trx, recordType, { open: ids(false), locked: ids(true) }, resultScope(filter))
     const done = await insertNewSetResults(trx, recordType, version, costed, { touched: options.touched })
     Object.assign(outcome, { costed: done.written, written: done.written, changed: done.changed, restatements: done.restatements, touched: done.touched })
     return outcome

@@ -235,18 +235,20 @@ export async function applyPlannedResults(
 /**
  * Publishing a set no result was ever stored with (a draft becoming the set
  * in force) needs none of applyPlannedResults' comparisons: no result of the
- * set stands anywhere to be kept or rewritten. The records `costedIds` selects
- * (outlet_id, record_id) lose their live results of other sets that the new
- * ones replace: in an open month the current result and any restatement, in a
- * locked month the restatement (its current result stays and the new result
- * stands beside it). What was set aside, with its figures, goes to the
- * temporary table gp_before for the counts. Call inside the publishing
- * transaction, then insertNewSetResults.
+ * set stands anywhere to be kept or rewritten. The records costed lose their
+ * live results of other sets that the new ones replace: in an open month
+ * (`ids.open`) the current result, in a locked month (`ids.locked`) the
+ * restatement (its current result stays and the new result stands beside it).
+ * A restatement only ever stands beside a locked month's current result, and
+ * months are never unlocked, so only the locked months' records are looked up
+ * for one (a tenth of the records, say, instead of all). What was set aside,
+ * with its figures, goes to the temporary table gp_before for the counts. Call
+ * inside the publishing transaction, then insertNewSetResults.
  */
 export async function supersedeForNewSet(
   trx: Kysely<Database>,
   recordType: CostedRecordType,
-  costedIds: RawBuilder<unknown>,
+  ids: { open: RawBuilder<unknown>; locked: RawBuilder<unknown> },
   scope: RawBuilder<unknown>,
 ): Promise<number> {
   await sql`drop table if exists gp_before`.execute(trx)
@@ -259,7 +261,7 @@ export async function supersedeForNewSet(
         update emission_results e set status = 'superseded'
         where e.record_type = ${recordType} and e.status = ${status} ${scope}
           ${status === 'current' ? sql`and not exists (select 1 from period_submissions l where l.outlet_id = e.outlet_id and l.month = e.month)` : sql``}
-          and (e.outlet_id, e.record_id) in (${costedIds})
+          and (e.outlet_id, e.record_id) in (${status === 'current' ? ids.open : ids.locked})
         returning e.outlet_id, e.record_id, e.co2e_kg, e.avoided_co2e_kg
       )
       insert into gp_before select outlet_id, record_id, ${status}, co2e_kg, avoided_co2e_kg from set_aside`.execute(trx)
@@ -274,7 +276,8 @@ export async function supersedeForNewSet(
  * still has its current result, else current. Returns rows written, how many
  * of them carry a figure other than the one that stood in their place
  * before, the restatements, and (when asked) the outlet-months whose current
- * results changed.
+ * results changed: all counted in the statement that writes them, from the
+ * rows it returns (no second table of every written row).
  */
 export async function insertNewSetResults(
   trx: Kysely<Database>,
@@ -283,10 +286,11 @@ export async function insertNewSetResults(
   computed: RawBuilder<unknown>,
   options: { touched: boolean },
 ): Promise<{ written: number; changed: number; restatements: number; touched: { outletId: number; month: string }[] }> {
-  await sql`drop table if exists gp_after`.execute(trx)
-  await sql`create temp table gp_after (outlet_id integer, record_id bigint, month date, status text, co2e_kg numeric, avoided_co2e_kg numeric)`.execute(trx)
-  const inserted = await sql`
-    with written as (
+  // What stood before in the new result's place: the figure set aside (current, or a
+  // locked month's restatement), else for a restatement the locked current result, which
+  // stays (the statement's reads see the table as it was before its own insert).
+  const { rows } = await sql<{ written: string; changed: string; restatements: string; touched: string[] | null }>`
+    with a as (
       insert into emission_results (${sql.raw(resultColumns)})
       select c.outlet_id, ${recordType}, c.record_id, ${version}, c.month, c.category, c.co2e_kg, c.avoided_co2e_kg,
         c.ttw_kg, c.wtt_kg, c.electricity_kg, c.method, c.data_quality, c.provenance,
@@ -297,25 +301,21 @@ export async function insertNewSetResults(
       left join period_submissions l on l.outlet_id = c.outlet_id and l.month = c.month
       returning outlet_id, record_id, month, status, co2e_kg, avoided_co2e_kg
     )
-    insert into gp_after select * from written`.execute(trx)
-  const written = Number(inserted.numAffectedRows ?? 0n)
-  // What stood before in the new result's place: the figure set aside (current, or a
-  // locked month's restatement), else for a restatement the locked current result, which stays.
-  const { rows } = await sql<{ changed: string; restatements: string }>`
-    select count(*) filter (where
+    select count(*)::text as written,
+      count(*) filter (where
         case when b.record_id is not null then (b.co2e_kg, b.avoided_co2e_kg) is distinct from (a.co2e_kg, a.avoided_co2e_kg)
              when a.status = 'restatement' then (select (cur.co2e_kg, cur.avoided_co2e_kg) is distinct from (a.co2e_kg, a.avoided_co2e_kg)
                from emission_results cur where cur.outlet_id = a.outlet_id and cur.record_type = ${recordType}
                  and cur.record_id = a.record_id and cur.status = 'current')
              else true end)::text as changed,
-      count(*) filter (where a.status = 'restatement')::text as restatements
-    from gp_after a left join gp_before b on b.outlet_id = a.outlet_id and b.record_id = a.record_id and b.status = a.status`.execute(trx)
-  let touched: { outletId: number; month: string }[] = []
-  if (options.touched) {
-    const t = await sql<{ outlet_id: number; month: string }>`
-      select distinct outlet_id, month::text as month from gp_after where status = 'current'`.execute(trx)
-    touched = t.rows.map((r) => ({ outletId: r.outlet_id, month: r.month }))
-  }
-  await sql`drop table gp_before, gp_after`.execute(trx)
-  return { written, changed: Number(rows[0]!.changed), restatements: Number(rows[0]!.restatements), touched }
+      count(*) filter (where a.status = 'restatement')::text as restatements,
+      ${options.touched ? sql`array_agg(distinct a.outlet_id::text || '|' || a.month::text) filter (where a.status = 'current')` : sql`null::text[]`} as touched
+    from a left join gp_before b on b.outlet_id = a.outlet_id and b.record_id = a.record_id and b.status = a.status`.execute(trx)
+  await sql`drop table gp_before`.execute(trx)
+  const r = rows[0]!
+  const touched = (r.touched ?? []).map((k) => {
+    const [outletId, month] = k.split('|')
+    return { outletId: Number(outletId), month: month! }
+  })
+  return { written: Number(r.written), changed: Number(r.changed), restatements: Number(r.restatements), touched }
 }

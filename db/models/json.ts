@@ -5,5 +5,10 @@ import { sql, type RawBuilder } from 'kysely'
  * in SQL (postgres.js would otherwise encode an already-encoded string again).
  */
 export function jsonb(value: unknown): RawBuilder<unknown> {
-  return sql`cast(${JSON.stringify(value)}::text as jsonb)`
+  return jsonbFromText(JSON.stringify(value))
+}
+
+/** jsonb of a value already encoded as JSON text (or of a precompiled query's param holding it). */
+export function jsonbFromText(text: unknown): RawBuilder<unknown> {
+  return sql`cast(${text}::text as jsonb)`
 }

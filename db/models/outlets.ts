@@ -73,6 +73,27 @@ export async function listVisibleOutlets(
   return query.orderBy('outlets.region_code').orderBy('brands.code').orderBy('outlets.code').execute()
 }
 
+/**
+ * One page of the outlets the viewer may see, in the register's order (region,
+ * brand, code), and how many there are in all: a jurisdiction can hold
+ * thousands, and a page shows a bounded number of them.
+ */
+export async function pageVisibleOutlets(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  page: { offset: number; limit: number },
+): Promise<{ rows: OutletRow[]; total: number }> {
+  const [rows, count] = await Promise.all([
+    outletQuery(db, viewer).orderBy('outlets.region_code').orderBy('brands.code').orderBy('outlets.code').limit(page.limit).offset(page.offset).execute(),
+    db
+      .selectFrom('outlets')
+      .where((eb) => outletVisibleTo(eb, viewer))
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ])
+  return { rows, total: Number(count.n) }
+}
+
 /** Outlets per city and brand inside the viewer's scope: the bureau's first view of its jurisdiction. */
 export async function countVisibleOutletsByCityAndBrand(db: Kysely<Database>, viewer: Viewer) {
   return db

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database } from '../schema.ts'
-import { jsonb } from './json.ts'
+import { precompile } from '../precompiled.ts'
+import { jsonbFromText } from './json.ts'
 import { txt } from './sql-text.ts'
 
 type Db = Kysely<Database>
@@ -90,8 +91,11 @@ export interface RateLimit {
   slots: number
 }
 
-/** A slot's tokens after refilling by elapsed time × its share of the rate, at most its share of the burst. */
-function refilled(limit: RateLimit, now: Date) {
+/**
+ * A slot's tokens after refilling by elapsed time × its share of the rate, at
+ * most its share of the burst. Takes values or a precompiled query's params.
+ */
+function refilled(limit: { [K in keyof RateLimit]: unknown }, now: unknown) {
   return sql<string>`least(${limit.burst}::numeric / ${limit.slots}, partner_rate_slots.tokens + greatest(0, extract(epoch from (${now}::timestamptz - partner_rate_slots.refilled_at))) * (${limit.ratePerSecond}::numeric / ${limit.slots}))`
 }
 
@@ -164,22 +168,30 @@ export async function recordSignature(db: Db, partnerId: number, signature: stri
 
 export type OpenedRequest = { status: 'replayed' } | { status: 'claimed'; requestId: string } | { status: 'known' }
 
-/**
- * The replay guard and the Idempotency-Key claim in one statement, inside the
- * request's transaction: the signature is recorded (a second use is a
- * replay), then the key is claimed. A request whose key another request holds
- * waits on the unique index until that one commits, then reads 'known' and
- * fetches the stored answer (findPartnerRequest).
- */
-export async function openPartnerRequest(
-  trx: Trx,
-  r: { partnerId: number; keyId: string; signature: string; idempotencyKey: string; bodySha256: string; now: Date },
-): Promise<OpenedRequest> {
-  const row = await trx
+interface OpenRequestValues {
+  partnerId: number
+  keyId: string
+  signature: string
+  idempotencyKey: string
+  bodySha256: string
+  now: Date
+}
+
+/** The signature recorded, then the Idempotency-Key claimed, only for the rows `gate` yields (one row: go on). */
+// Kysely<any>: the caller may have added CTEs (rate) that the schema type does not know.
+function signatureAndClaim(db: Kysely<any>, gate: 'rate' | 'always', p: { [K in keyof OpenRequestValues]: unknown }) {
+  return db
     .with('sig', (db) =>
       db
         .insertInto('partner_signatures')
-        .values({ partner_id: r.partnerId, signature: r.signature, seen_at: r.now })
+        .columns(['partner_id', 'signature', 'seen_at'])
+        .expression(
+          (gate === 'rate' ? db.selectFrom('rate') : db.selectNoFrom([])).select([
+            sql<number>`${p.partnerId}::int`.as('partner_id'),
+            sql<string>`${p.signature}::text`.as('signature'),
+            sql<Date>`${p.now}::timestamptz`.as('seen_at'),
+          ]),
+        )
         .onConflict((oc) => oc.columns(['partner_id', 'signature']).doNothing())
         .returning('partner_id'),
     )
@@ -191,22 +203,93 @@ export async function openPartnerRequest(
           db
             .selectFrom('sig')
             .select([
-              sql<number>`${r.partnerId}::int`.as('partner_id'),
-              sql<string>`${r.keyId}::text`.as('key_id'),
-              sql<string>`${r.idempotencyKey}::text`.as('idempotency_key'),
-              sql<string>`${r.bodySha256}::char(64)`.as('body_sha256'),
+              sql<number>`${p.partnerId}::int`.as('partner_id'),
+              sql<string>`${p.keyId}::text`.as('key_id'),
+              sql<string>`${p.idempotencyKey}::text`.as('idempotency_key'),
+              sql<string>`${p.bodySha256}::char(64)`.as('body_sha256'),
             ]),
         )
         .onConflict((oc) => oc.columns(['partner_id', 'idempotency_key']).doNothing())
         .returning(txt('id').as('id')),
     )
-    .selectNoFrom([
-      sql<boolean>`exists (select 1 from sig)`.as('fresh'),
-      sql<string | null>`(select id from req)`.as('requestId'),
-    ])
-    .executeTakeFirstOrThrow()
+}
+
+function openedFrom(row: { fresh: boolean; requestId: string | null }): OpenedRequest {
   if (!row.fresh) return { status: 'replayed' }
   return row.requestId === null ? { status: 'known' } : { status: 'claimed', requestId: row.requestId }
+}
+
+/**
+ * A partner request's first statement when all goes well: a rate-limit token
+ * from a free slot (as takeRateToken's first step), and only if one was taken
+ * the signature recorded and the Idempotency-Key claimed (as
+ * openPartnerRequest), in one round trip. 'no_token' when no free slot held a
+ * token: nothing was written, and the caller goes the long way
+ * (takeRateToken, then openPartnerRequest). Precompiled: it runs on every
+ * partner request.
+ */
+const rateTokenAndOpen = precompile<OpenRequestValues & RateLimit, { token: boolean; fresh: boolean; requestId: string | null }>((db, param) => {
+  const p = {
+    partnerId: param('partnerId'),
+    keyId: param('keyId'),
+    signature: param('signature'),
+    idempotencyKey: param('idempotencyKey'),
+    bodySha256: param('bodySha256'),
+    now: param('now'),
+  }
+  const limit = { ratePerSecond: param('ratePerSecond'), burst: param('burst'), slots: param('slots') }
+  return signatureAndClaim(
+    (db as Kysely<Database>)
+      .with('pick', (db) =>
+        db
+          .selectFrom('partner_rate_slots')
+          .select('slot')
+          .where('partner_id', '=', p.partnerId)
+          .where(sql<boolean>`slot < ${limit.slots}`)
+          .where(sql<boolean>`${refilled(limit, p.now)} >= 1`)
+          .orderBy('slot')
+          .limit(1)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .with('rate', (db) =>
+        db
+          .updateTable('partner_rate_slots')
+          .from('pick')
+          .set({
+            tokens: sql`${refilled(limit, p.now)} - 1`,
+            refilled_at: sql`greatest(partner_rate_slots.refilled_at, ${p.now}::timestamptz)`,
+          })
+          .whereRef('partner_rate_slots.slot', '=', 'pick.slot')
+          .where('partner_rate_slots.partner_id', '=', p.partnerId)
+          .returning('partner_rate_slots.slot'),
+      ) as unknown as Kysely<any>,
+    'rate',
+    p,
+  ).selectNoFrom([
+    sql<boolean>`exists (select 1 from rate)`.as('token'),
+    sql<boolean>`exists (select 1 from sig)`.as('fresh'),
+    sql<string | null>`(select id from req)`.as('requestId'),
+  ])
+})
+
+export async function takeRateTokenAndOpenRequest(trx: Trx, r: OpenRequestValues, limit: RateLimit): Promise<OpenedRequest | { status: 'no_token' }> {
+  const row = (await rateTokenAndOpen.execute(trx, { ...r, ...limit })).rows[0]!
+  return row.token ? openedFrom(row) : { status: 'no_token' }
+}
+
+/**
+ * The replay guard and the Idempotency-Key claim in one statement, inside the
+ * request's transaction: the signature is recorded (a second use is a
+ * replay), then the key is claimed. A request whose key another request holds
+ * waits on the unique index until that one commits, then reads 'known' and
+ * fetches the stored answer (findPartnerRequest).
+ */
+export async function openPartnerRequest(trx: Trx, r: OpenRequestValues): Promise<OpenedRequest> {
+  const row = await signatureAndClaim(trx, 'always', r)
+    .selectNoFrom([sql<boolean>`exists (select 1 from sig)`.as('fresh'), sql<string | null>`(select id from req)`.as('requestId')])
+    .executeTakeFirstOrThrow()
+  return openedFrom(row)
 }
 
 export async function pruneSignatures(db: Db, before: Date): Promise<number> {
@@ -214,20 +297,28 @@ export async function pruneSignatures(db: Db, before: Date): Promise<number> {
   return Number(result.numDeletedRows)
 }
 
-export async function findPartnerRequest(db: Db, partnerId: number, idempotencyKey: string) {
-  return db
+// Precompiled: every retry of a partner request reads its stored answer.
+const storedRequest = precompile<{ partnerId: number; idempotencyKey: string }, { id: string; bodySha256: string; statusCode: number | null; response: unknown }>((db, p) =>
+  (db as Kysely<Database>)
     .selectFrom('partner_requests')
     .select([txt('id').as('id'), 'body_sha256 as bodySha256', 'status_code as statusCode', 'response'])
-    .where('partner_id', '=', partnerId)
-    .where('idempotency_key', '=', idempotencyKey)
-    .executeTakeFirst()
+    .where('partner_id', '=', p('partnerId'))
+    .where('idempotency_key', '=', p('idempotencyKey')),
+)
+
+export async function findPartnerRequest(db: Db, partnerId: number, idempotencyKey: string) {
+  return (await storedRequest.execute(db, { partnerId, idempotencyKey })).rows[0]
 }
 
-export async function completePartnerRequest(trx: Trx, partnerId: number, id: string, statusCode: number, response: unknown, now: Date): Promise<void> {
-  await trx
+const completeRequest = precompile<{ partnerId: number; id: string; statusCode: number; response: string; now: Date }, never>((db, p) =>
+  (db as Kysely<Database>)
     .updateTable('partner_requests')
-    .set({ status_code: statusCode, response: jsonb(response), completed_at: now })
-    .where('partner_id', '=', partnerId)
-    .where('id', '=', id)
-    .execute()
+    .set({ status_code: p('statusCode'), response: jsonbFromText(p('response')), completed_at: p('now') })
+    .where('partner_id', '=', p('partnerId'))
+    .where(sql<boolean>`id = ${p('id')}::bigint`),
+)
+
+/** Store a claimed request's answer (precompiled: every partner request that gets this far writes one). */
+export async function completePartnerRequest(trx: Trx, partnerId: number, id: string, statusCode: number, response: unknown, now: Date): Promise<void> {
+  await completeRequest.execute(trx, { partnerId, id, statusCode, response: JSON.stringify(response), now })
 }

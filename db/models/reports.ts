@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Viewer } from '#app/domain/access.ts'
 import { rollupFields, type RollupField } from '#app/domain/metrics/definitions.ts'
 import type { RollupSums } from '#app/domain/metrics/compute.ts'
-import { isWithinRegion, regionLevel } from '#app/domain/regions.ts'
+import { isWithinRegion, regionLevel, regionPrefix } from '#app/domain/regions.ts'
 import type { Database } from '../schema.ts'
 import type { MixMeasure } from '../tables/reports.ts'
 import { outletVisibleTo } from './scope.ts'
@@ -381,4 +381,75 @@ export async function outletNames(db: Kysely<Database>, viewer: Viewer, ids: rea
 export async function brandNames(db: Kysely<Database>): Promise<NamedRow[]> {
   const rows = await db.selectFrom('brands').select(['id', 'code', 'name_zh', 'name_en']).orderBy('code').execute()
   return rows.map((r) => ({ key: String(r.id), nameZh: r.name_zh, nameEn: r.name_en, brandCode: r.code }))
+}
+
+/** What a report reads, for its fingerprint (`reportFingerprint`). */
+export interface ReportReads {
+  /** The months of the scope's rollup rows it reads; null: every month (a baseline read from the first). */
+  range: MonthRange | null
+  /** Regions whose other brands' rollup rows it reads for benchmarks, with the brand left out. */
+  benchmarks: { regionCode: string; brandId: number; range: MonthRange }[]
+  /** Whether it reads the names of the scope's outlets (a drill-down to outlets). */
+  outletNames: boolean
+}
+
+/** count and an order-free hash of the row versions a condition selects: any insert, update or delete changes it. */
+function versionsOf(table: string, alias: string, condition: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(select count(*)::text || ':' || coalesce(sum(hashtextextended(${sql.raw(alias)}.ctid::text || ':' || ${sql.raw(alias)}.xmin::text, 0)), 0)::text
+    from ${sql.raw(table)} ${sql.raw(alias)} where ${condition})`
+}
+
+/**
+ * A fingerprint of every row a report reads: the viewer's rollup rows of the
+ * scope (the months read), the other brands' rows behind its benchmarks, the
+ * names of its outlets, and the reference tables (regions, brands, target sets
+ * and targets). Each part is the count of rows and the sum of a hash of each
+ * row version's physical place and creating transaction, so any committed
+ * insert, update or delete of a row read changes it; no writer has to
+ * announce a change. Two reads with the same fingerprint read the same rows.
+ * The conditions are the report queries' own (`scoped`), so the fingerprint,
+ * like them, counts nothing the viewer may not see.
+ */
+export async function reportFingerprint(db: Kysely<Database>, viewer: Viewer, filter: ScopeFilter, reads: ReportReads): Promise<string> {
+  const own = reads.range ? sql`${scoped(viewer, filter)} and ${monthCondition(reads.range)}` : scoped(viewer, filter)
+  const parts: RawBuilder<unknown>[] = [versionsOf('outlet_month_rollups', 'r', own)]
+  for (const b of reads.benchmarks) {
+    parts.push(versionsOf('outlet_month_rollups', 'r', sql`${regionCondition(b.regionCode)} and ${monthCondition(b.range)} and r.brand_id <> ${b.brandId}`))
+  }
+  if (reads.outletNames) parts.push(versionsOf('outlets', 'o', outletsOfScope(viewer, filter)))
+  parts.push(
+    versionsOf('regions', 'g', sql`true`),
+    versionsOf('brands', 'b', sql`true`),
+    versionsOf('target_sets', 's', sql`true`),
+    versionsOf('targets', 't', sql`true`),
+  )
+  const { rows } = await sql<{ fingerprint: string }>`select concat_ws('|', ${sql.join(parts)}) as fingerprint`.execute(db)
+  return rows[0]!.fingerprint
+}
+
+/** The outlets of a scope that the viewer may see: a superset of the outlets a drill-down names. */
+function outletsOfScope(viewer: Viewer, filter: ScopeFilter): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = []
+  switch (viewer.role) {
+    case 'admin':
+      break
+    case 'bureau_officer':
+      if (!viewer.regionCode) return sql`false`
+      parts.push(sql`o.region_code like ${`${regionPrefix(viewer.regionCode)}%`}`)
+      break
+    case 'carrier_admin':
+      if (viewer.brandId === null) return sql`false`
+      parts.push(sql`o.brand_id = ${viewer.brandId}`)
+      break
+    case 'outlet_operator':
+      if (viewer.outletId === null) return sql`false`
+      parts.push(sql`o.id = ${viewer.outletId}`)
+      break
+    case 'consumer':
+      return sql`false`
+  }
+  const scope = filter.scope
+  if (scope.kind === 'region') parts.push(sql`o.region_code like ${`${regionPrefix(scope.regionCode)}%`}`)
+  if (scope.kind === 'outlet') parts.push(sql`o.id = ${scope.outletId}`)
+  return parts.length === 0 ? sql`true` : sql.join(parts, sql` and `)
 }

@@ -51,7 +51,7 @@ export async function seedDemoData(
     hashes.set(password, await hashPassword(password))
   }
 
-  return db.transaction().execute(async (trx) => {
+  const summary = await db.transaction().execute(async (trx) => {
     await sql`truncate audit_log, login_attempts, sessions, memberships, users, outlets, brands, regions restart identity cascade`.execute(trx)
 
     // Parents before children: provinces, cities, districts.
@@ -140,6 +140,11 @@ export async function seedDemoData(
     if (options.activity !== false) await costSeededActivity(trx)
     return { regions: regions!.length, brands: brands!.length, outlets: outlets!.length, users: users!.length }
   })
+  // Statistics for the planner at once: without them it takes every outlet's tens of
+  // thousands of fresh rows for one and plans the pages' queries for a single row.
+  // Embedded PGlite has no autovacuum to gather them later.
+  await sql`analyze`.execute(db)
+  return summary
 }
 
 export async function isEmpty(db: Kysely<Database>): Promise<boolean> {

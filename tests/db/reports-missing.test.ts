@@ -4,6 +4,7 @@ import { parsePeriod } from '#app/domain/periods/period.ts'
 import { buildReport, type MetricRow, type Report } from '#app/services/reports.server.ts'
 import { refreshOutletMonths } from '#db/models/rollups.ts'
 import { createTestDatabase, viewerOf, type TestDatabase } from '../support/db.ts'
+import { insertShipmentDay, ownerColumns, type ShipmentDay } from '../support/report-fixtures.ts'
 
 /**
  * Missing is not zero (issue 13.3), through the rollups and the report, on a
@@ -17,32 +18,7 @@ let y: number
 let jinshuiOutlets: number
 const now = new Date('2030-03-01T08:00:00Z')
 
-async function owner(code: string) {
-  const o = await t.db.selectFrom('outlets').select(['id', 'brand_id', 'region_code']).where('code', '=', code).executeTakeFirstOrThrow()
-  return { outlet_id: o.id, brand_id: o.brand_id, region_code: o.region_code, data_quality: 'measured' as const, source: 'form' as const }
-}
-
-type Day = { parcels: number; e: number; ecom?: number; orig?: number; rec?: number; box?: number; narrow?: number; bags?: number; rbags?: number }
-
-async function shipment(code: string, date: string, f: Day) {
-  await t.db
-    .insertInto('shipment_stats')
-    .values({
-      ...(await owner(code)),
-      stat_date: date,
-      parcels: f.parcels,
-      e_waybill_parcels: f.e,
-      paper_waybill_parcels: f.parcels - f.e,
-      ecommerce_parcels: f.ecom ?? null,
-      ecommerce_original_parcels: f.orig ?? null,
-      recyclable_packaging_parcels: f.rec ?? null,
-      box_parcels: f.box ?? null,
-      narrow_tape_box_parcels: f.narrow ?? null,
-      transit_bags: f.bags ?? null,
-      recyclable_transit_bags: f.rbags ?? null,
-    })
-    .execute()
-}
+const shipment = (code: string, date: string, f: ShipmentDay) => insertShipmentDay(t.db, code, date, f)
 
 async function report(scope: Parameters<typeof buildReport>[2], period = '2030-01'): Promise<Report> {
   const parsed = parsePeriod(period)
@@ -57,8 +33,8 @@ const statusOf = (row: MetricRow) => (row.evaluation?.kind === 'status' ? row.ev
 
 beforeAll(async () => {
   t = await createTestDatabase({ seed: true })
-  x = (await owner('SF-410105-01')).outlet_id
-  y = (await owner('ZTO-410105-01')).outlet_id
+  x = (await ownerColumns(t.db, 'SF-410105-01')).outlet_id
+  y = (await ownerColumns(t.db, 'ZTO-410105-01')).outlet_id
   // Day 1 of X: every field. Day 2: 原包装直发件数, recyclable-packaging parcels, narrow-tape box parcels and transit bags blank.
   await shipment('SF-410105-01', '2030-01-01', { parcels: 100, e: 95, ecom: 80, orig: 60, rec: 5, box: 50, narrow: 40, bags: 10, rbags: 8 })
   await shipment('SF-410105-01', '2030-01-02', { parcels: 100, e: 97, ecom: 70, box: 40, rbags: 6 })
@@ -132,7 +108,7 @@ describe('missing versus zero', () => {
       .values({ code: 'test-missing-box', name_zh: '纸箱', name_en: 'Box', category: 'box', material: 'material:corrugated_virgin', unit_mass_kg: '0.2', meets_gb_t_16606: true, meets_gb_43352: true, plastic: false, degradable: false, reusable: false, design_life_uses: null, source: 'test' })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await t.db.insertInto('packaging_consumption').values({ ...(await owner('SF-410105-01')), period_start: '2030-01-01', period_kind: 'month', item_id: item.id, item_count: 20 }).execute()
+    await t.db.insertInto('packaging_consumption').values({ ...(await ownerColumns(t.db, 'SF-410105-01')), period_start: '2030-01-01', period_kind: 'month', item_id: item.id, item_count: 20 }).execute()
     await refreshOutletMonths(t.db, [{ outletId: x, month: '2030-01' }])
     const outlet = await report({ kind: 'outlet', outletId: x })
     expect(metric(outlet, 'non_degradable_plastic_items').value).toBe('0')

@@ -7,6 +7,7 @@ import { monthlySums } from '#db/models/reports.ts'
 import { rebuildRollups, refreshOutletMonths, refreshOutletsFrom } from '#db/models/rollups.ts'
 import { insertTargets, insertTargetSet } from '#db/models/target-sets.ts'
 import { createTestDatabase, viewerOf, type TestDatabase } from '../support/db.ts'
+import { insertShipmentDay, ownerColumns, type ShipmentDay } from '../support/report-fixtures.ts'
 
 /**
  * A handful of raw rows, rolled up, reported, and every figure compared with
@@ -48,32 +49,7 @@ function metric(r: Report, code: string): MetricRow {
   return r.metrics.find((m) => m.code === code)!
 }
 
-async function ownerColumns(code: string) {
-  const o = await t.db.selectFrom('outlets').select(['id', 'brand_id', 'region_code']).where('code', '=', code).executeTakeFirstOrThrow()
-  return { outlet_id: o.id, brand_id: o.brand_id, region_code: o.region_code, data_quality: 'measured' as const, source: 'form' as const }
-}
-
-async function shipment(code: string, date: string, f: { parcels: number; e: number; ecom?: number; orig?: number; rec?: number; box?: number; narrow?: number; bags?: number; rbags?: number }) {
-  const row = await t.db
-    .insertInto('shipment_stats')
-    .values({
-      ...(await ownerColumns(code)),
-      stat_date: date,
-      parcels: f.parcels,
-      e_waybill_parcels: f.e,
-      paper_waybill_parcels: f.parcels - f.e,
-      ecommerce_parcels: f.ecom ?? null,
-      ecommerce_original_parcels: f.orig ?? null,
-      recyclable_packaging_parcels: f.rec ?? null,
-      box_parcels: f.box ?? null,
-      narrow_tape_box_parcels: f.narrow ?? null,
-      transit_bags: f.bags ?? null,
-      recyclable_transit_bags: f.rbags ?? null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return row.id
-}
+const shipment = (code: string, date: string, f: ShipmentDay) => insertShipmentDay(t.db, code, date, f)
 
 async function item(code: string, f: { category: 'box' | 'bag' | 'tape' | 'transit_bag'; material: string; mass: string; plastic?: boolean; degradable?: boolean; standard?: boolean; life?: number }) {
   const row = await t.db
@@ -117,7 +93,7 @@ async function loadFixture() {
   const tape = await item('test-tape', { category: 'tape', material: 'material:pp_tape', mass: '0.25', plastic: true })
   const woven = await item('test-woven', { category: 'transit_bag', material: 'material:pp_woven', mass: '0.1', plastic: true, standard: false })
   const reusable = await item('test-reusable', { category: 'box', material: 'material:pp_recyclable_box', mass: '0.65', plastic: true, life: 50 })
-  const a = await ownerColumns('SF-410105-01')
+  const a = await ownerColumns(t.db, 'SF-410105-01')
   const uses: [number, number][] = [[box, 30], [pe, 40], [pla, 10], [tape, 2], [woven, 2], [reusable, 100]]
   for (const [itemId, count] of uses) {
     await t.db.insertInto('packaging_consumption').values({ ...a, period_start: '2025-03-01', period_kind: 'month', item_id: itemId, item_count: count }).execute()
@@ -131,7 +107,7 @@ async function loadFixture() {
   // Bins: A labels its bin in March; B's labelled bin is out of service.
   await t.db.insertInto('recovery_bins').values({ ...a, as_of_date: '2025-01-15', installed_bins: 2, labelled_bins: 0, in_service_bins: 2 }).execute()
   await t.db.insertInto('recovery_bins').values({ ...a, as_of_date: '2025-03-10', installed_bins: 2, labelled_bins: 1, in_service_bins: 2 }).execute()
-  const b = await ownerColumns('ZTO-410105-01')
+  const b = await ownerColumns(t.db, 'ZTO-410105-01')
   await t.db.insertInto('recovery_bins').values({ ...b, as_of_date: '2025-02-01', installed_bins: 1, labelled_bins: 1, in_service_bins: 0 }).execute()
   await t.db.insertInto('recovery_collections').values({ ...a, collection_date: '2025-03-31', cartons_collected: 30, cartons_reused: 20 }).execute()
 
@@ -275,7 +251,7 @@ describe('rollups', () => {
   })
 
   it('follow a restatement: the superseded row drops out, the new one counts', async () => {
-    const a = await ownerColumns('SF-410105-01')
+    const a = await ownerColumns(t.db, 'SF-410105-01')
     const old = await t.db
       .selectFrom('shipment_stats')
       .select('id')
@@ -303,7 +279,7 @@ describe('rollups', () => {
   })
 
   it('a vehicle entering service later reaches the months it served', async () => {
-    const a = await ownerColumns('SF-410105-01')
+    const a = await ownerColumns(t.db, 'SF-410105-01')
     const feb = async () =>
       (
         await sql<{ v: number; acquired: number }>`

@@ -82,9 +82,20 @@ export interface PartnerRequestOptions {
 const c = (code: PartnerFieldErrorCode) => code
 const required = { required_error: c('field_required'), invalid_type_error: c('field_invalid_type') }
 
-function requestSchema({ now, clockSkewSeconds = 300, maxAgeDays = 30 }: PartnerRequestOptions) {
-  const latestMs = now.getTime() + clockSkewSeconds * 1000
-  const earliestMs = now.getTime() - maxAgeDays * 24 * 60 * 60 * 1000
+function timeWindow({ now, clockSkewSeconds = 300, maxAgeDays = 30 }: PartnerRequestOptions) {
+  return { latestMs: now.getTime() + clockSkewSeconds * 1000, earliestMs: now.getTime() - maxAgeDays * 24 * 60 * 60 * 1000 }
+}
+
+/**
+ * The schema is built once (building it is most of a parse's cost), and its
+ * time-window refinements read the window of the parse under way: safeParse
+ * is synchronous, so nothing else runs between setting it and reading it.
+ */
+let parseWindow = { latestMs: 0, earliestMs: 0 }
+
+const requestSchema = buildRequestSchema()
+
+function buildRequestSchema() {
   return z
     .object({
       partnerOrderId: z
@@ -111,8 +122,8 @@ function requestSchema({ now, clockSkewSeconds = 300, maxAgeDays = 30 }: Partner
         .string(required)
         .datetime({ offset: true, message: c('occurred_at_invalid') })
         .transform((value) => new Date(value))
-        .refine((date) => date.getTime() <= latestMs, c('occurred_at_in_future'))
-        .refine((date) => date.getTime() >= earliestMs, c('occurred_at_too_old')),
+        .refine((date) => date.getTime() <= parseWindow.latestMs, c('occurred_at_in_future'))
+        .refine((date) => date.getTime() >= parseWindow.earliestMs, c('occurred_at_too_old')),
     }, required)
     .strict(c('field_unknown'))
 }
@@ -136,7 +147,8 @@ export function parsePartnerActionBody(rawBody: string, options: PartnerRequestO
 }
 
 export function parsePartnerAction(json: unknown, options: PartnerRequestOptions): ParsePartnerRequestResult {
-  const parsed = requestSchema(options).safeParse(json)
+  parseWindow = timeWindow(options)
+  const parsed = requestSchema.safeParse(json)
   const errors: ApiFieldError[] = []
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

@@ -9,9 +9,10 @@ import { benchmarkCell } from '#app/domain/metrics/suppression.ts'
 import type { TargetSet } from '#app/domain/metrics/targets.ts'
 import { addMonths, formatPeriod, monthsBetween, type Month, type Period } from '#app/domain/periods/period.ts'
 import { regionLevel } from '#app/domain/regions.ts'
-import { baselineSums, crossBrandBenchmark, factorSetVersions, monthlySumsBy, outletNames, regionNames, type MonthRange, type ScopeMonthlySums, type NamedRow } from '#db/models/reports.ts'
+import { baselineSums, crossBrandBenchmark, factorSetVersions, monthlySumsBy, outletNames, regionNames, reportFingerprint, type MonthRange, type ScopeMonthlySums, type NamedRow } from '#db/models/reports.ts'
 import { listTargetSets } from '#db/models/target-sets.ts'
 import type { Database } from '#db/schema.ts'
+import { FingerprintCache, reportCacheEntries } from './cache.ts'
 import { metricRow } from './metric-row.ts'
 import { effectiveEnd } from './periods.ts'
 import { resolveScope, childLevelOf, groupKeyOf } from './scope.ts'
@@ -47,12 +48,26 @@ export async function buildReport(
   // One pass over the scope's rollup rows, grouped by the level below: the
   // drill-down, and the scope's own months as the sum of its groups.
   const periodRange: MonthRange = { from: months[0]!, to: endMonth }
+  const withBenchmarks = options.benchmarks !== false
+  const withChildren = Boolean(childLevel && groupKey && options.children !== false)
+
+  // A report built from the same rows is reused (cache.ts): the key says who asks
+  // for what, the fingerprint which rows stand now.
+  const key = JSON.stringify([viewer, request, formatPeriod(period), end, scope, options.metric ?? null, withBenchmarks, withChildren])
+  const fingerprint = await reportFingerprint(db, viewer, filter, {
+    range: local ? { from: earliest([seriesRange.from, periodRange.from]), to: endMonth } : null,
+    benchmarks: withBenchmarks && scope.brand ? benchmarkRegions(scope).map((regionCode) => ({ regionCode, brandId: scope.brand!.id, range: periodRange })) : [],
+    outletNames: withChildren && childLevel === 'outlet',
+  })
+  const cached = reportCache.get(key, fingerprint)
+  if (cached) return { ok: true, report: { ...cached, generatedAt: options.now.toISOString() } }
+
   const [rows, baseline, childBaselines, versions, benchmarks] = await Promise.all([
     monthlySumsBy(db, viewer, filter, seriesRange, groupKey),
     local ? Promise.resolve(null) : baselineSums(db, viewer, filter),
     groupKey && !local ? baselineSums(db, viewer, filter, groupKey) : Promise.resolve(null),
     factorSetVersions(db, viewer, filter, periodRange),
-    options.benchmarks === false ? Promise.resolve([]) : benchmarksFor(db, viewer, scope, periodRange),
+    withBenchmarks ? benchmarksFor(db, viewer, scope, periodRange) : Promise.resolve([]),
   ])
   const monthly = groupKey ? totalsOfGroups(rows) : rows
 
@@ -62,8 +77,8 @@ export async function buildReport(
   const metrics = metricCodes.map((code) => metricRow(code, periodSums, seriesOf(byMonth, seriesRange), endDate, targets, baselineOf, provisional))
   const metric = options.metric ?? targets[0]?.metric ?? 'e_waybill_rate'
 
-  const children = childLevel && groupKey && options.children !== false
-    ? await childRows(db, viewer, scope, childLevel, rows, childBaselines, months, seriesRange, endDate, sets, metric, provisional)
+  const children = withChildren
+    ? await childRows(db, viewer, scope, childLevel!, rows, childBaselines, months, seriesRange, endDate, sets, metric, provisional)
     : []
 
   const coverage = computeCoverage(periodSums)
@@ -87,8 +102,10 @@ export async function buildReport(
     fallback: fallbackShareView(periodSums.co2e_kg, periodSums.fallback_co2e_kg),
     generatedAt: options.now.toISOString(),
   }
-  return { ok: true, report }
+  return { ok: true, report: reportCache.set(key, fingerprint, report) }
 }
+
+const reportCache = new FingerprintCache<Report>(reportCacheEntries())
 
 export async function childRows(
   db: Kysely<Database>,
@@ -147,12 +164,7 @@ export async function benchmarksFor(
   scope: ScopeInfo,
   range: MonthRange,
 ): Promise<{ view: BenchmarkView }[]> {
-  let regions: string[] = []
-  if (scope.kind === 'outlet' && scope.regionCode && scope.brand) {
-    regions = [...new Set([scope.regionCode, `${scope.regionCode.slice(0, 4)}00`])]
-  } else if (scope.kind === 'region' && scope.brandFiltered && scope.regionCode) {
-    regions = [scope.regionCode]
-  }
+  const regions = benchmarkRegions(scope)
   if (regions.length === 0 || !scope.brand) return []
   const brandId = scope.brand.id
   const names = new Map((await regionNames(db, regions)).map((r) => [r.key, r]))
@@ -183,6 +195,14 @@ export async function benchmarksFor(
       }
     }),
   )
+}
+
+/** The regions a scope is benchmarked in: an outlet's district and city; a brand's own region. */
+function benchmarkRegions(scope: ScopeInfo): string[] {
+  if (!scope.brand) return []
+  if (scope.kind === 'outlet' && scope.regionCode) return [...new Set([scope.regionCode, `${scope.regionCode.slice(0, 4)}00`])]
+  if (scope.kind === 'region' && scope.brandFiltered && scope.regionCode) return [scope.regionCode]
+  return []
 }
 
 export function avoidedOf(monthly: readonly ScopeMonthlySums[], months: readonly Month[], periodSums: RollupSums): Report['avoided'] {
