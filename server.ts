@@ -23,7 +23,9 @@ if (!planned.ok) {
   console.error(planned.message)
   process.exit(1)
 }
-if (cluster.isPrimary && planned.workers > 1) {
+// On PostgreSQL the primary supervises even one worker: it replaces a worker that dies, and the
+// worker runs without the embedded process's heap cap.
+if (cluster.isPrimary && process.env.DATABASE_URL && !development) {
   supervise(planned.workers)
   // Never settles: the primary's event loop is kept alive by its workers, and it exits through supervise().
   await new Promise<never>(() => {})

@@ -7,7 +7,7 @@
 //
 // Builds nothing itself: run `npm run build` first. It creates a throwaway
 // PostgreSQL database with the demo seed, and for each worker count starts the
-// production server (server.ts, WEB_CONCURRENCY=n), signs in as bureau.henan
+// production server as `npm run serve` starts it (build/server.js, WEB_CONCURRENCY=n), signs in as bureau.henan
 // and outlet.sf, and loads with autocannon (n connections, d seconds each):
 //   GET /login                      the baseline (no session: the sign-in form)
 //   GET /bureau                     as bureau.henan
@@ -31,6 +31,7 @@ import { openDatabase } from '#db/client.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { seedDemoData } from '#seeds/load/demo.ts'
 import { runCli } from './lib/cli.ts'
+import { serveCommand } from './lib/serve-command.ts'
 import { backendCpuSeconds } from './lib/pg-cpu.ts'
 import { processTreeCpuSeconds } from './lib/process-cpu.ts'
 
@@ -209,6 +210,8 @@ runCli(async () => {
       PHONE_HASH_PEPPER: randomBytes(32).toString('hex'),
     }
     const tsx = path.join(root, 'node_modules/.bin/tsx')
+    // The app as `npm run serve` starts it: the built server under plain node, with its flags.
+    const serve = serveCommand(root)
 
     for (const workers of workerCounts) {
       console.log(`\n== ${workers} app process${workers > 1 ? 'es' : ''} (WEB_CONCURRENCY=${workers})`)
@@ -219,8 +222,8 @@ runCli(async () => {
         workers === 1 ? output.includes(`http://localhost:${port}`) : (output.match(/Worker \d+ listening/g) ?? []).length >= workers
       // node refuses --cpu-prof in NODE_OPTIONS: the profiled server runs under node itself, with tsx as its loader.
       const app = opts.profile
-        ? await start(process.execPath, ['--cpu-prof', '--cpu-prof-dir', path.resolve(opts.profile), '--import', 'tsx', 'server.ts'], appEnv, listening)
-        : await start(tsx, ['server.ts'], appEnv, listening)
+        ? await start(process.execPath, ['--cpu-prof', '--cpu-prof-dir', path.resolve(opts.profile), ...serve.flags, serve.entry], appEnv, listening)
+        : await start(process.execPath, [...serve.flags, serve.entry], appEnv, listening)
       running.push(app)
       const cookies = new Map<string | null, string>([[null, '']])
       for (const page of pages) if (page.as && !cookies.has(page.as)) cookies.set(page.as, await signIn(baseUrl, page.as))

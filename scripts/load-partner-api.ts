@@ -43,6 +43,7 @@ import { openDatabase, type DatabaseHandle } from '#db/client.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { seedDemoData } from '#seeds/load/demo.ts'
 import { runCli } from './lib/cli.ts'
+import { serveCommand } from './lib/serve-command.ts'
 import { backendCpuSeconds } from './lib/pg-cpu.ts'
 import { processTreeCpuSeconds } from './lib/process-cpu.ts'
 import { mulberry32 } from '#app/utils/mulberry32.ts'
@@ -96,10 +97,11 @@ async function freePort(): Promise<number> {
 }
 
 async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
-  // node refuses --cpu-prof in NODE_OPTIONS: the profiled server runs under node itself, with tsx as its loader.
+  // The app as `npm run serve` starts it (the built server under plain node, with its flags); --cpu-prof added for a profile.
+  const serve = serveCommand(root)
   const child = opts.profile
-    ? spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', path.resolve(opts.profile), '--import', 'tsx', 'server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(path.join(root, 'node_modules/.bin/tsx'), ['server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    ? spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', path.resolve(opts.profile), ...serve.flags, serve.entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [...serve.flags, serve.entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the app did not start:\n${output}`)), 180_000)

@@ -26,6 +26,11 @@ export function plannedWorkers(
   return { ok: true, workers: Math.max(1, requested) }
 }
 
+/** node's flags for a worker: the primary's, less those meant for the embedded process alone. */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  return execArgv.filter((flag) => !/^--(max-old-space-size(=|$)|liftoff-only$)/.test(flag))
+}
+
 /** What a worker tells the supervisor once it listens: the lines of the start banner. */
 export interface ListeningMessage {
   kind: 'greenparcel:listening'
@@ -44,6 +49,10 @@ export function isListeningMessage(message: unknown): message is ListeningMessag
  * way, so the supervisor stops with that worker's exit code instead.
  */
 export function supervise(workers: number): void {
+  // The heap cap and baseline-only WebAssembly of `npm run serve` are sized for the
+  // embedded database's one process (decision 082); a worker on PostgreSQL serves
+  // pages under load and runs without them.
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv) })
   let stopping = false
   let bannerShown = false
   let othersForked = false

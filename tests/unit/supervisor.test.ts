@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { plannedWorkers } from '#app/utils/supervisor.server.ts'
+import { plannedWorkers, workerExecArgv } from '#app/utils/supervisor.server.ts'
 
 describe('how many app processes npm start runs', () => {
   const pg = 'postgres://postgres@127.0.0.1:5432/greenparcel'
@@ -27,5 +27,12 @@ describe('how many app processes npm start runs', () => {
         expect(planned.message).toContain(`WEB_CONCURRENCY must be a whole number from 1 to 256 (got “${bad}”)`)
       }
     }
+  })
+})
+
+describe('workerExecArgv', () => {
+  it('drops the embedded process’s heap cap and baseline-only WebAssembly, keeps the rest', () => {
+    expect(workerExecArgv(['--max-old-space-size=96', '--liftoff-only', '--enable-source-maps', '--import', 'tsx'])).toEqual(['--enable-source-maps', '--import', 'tsx'])
+    expect(workerExecArgv(['--max-old-space-size', '--cpu-prof'])).toEqual(['--cpu-prof'])
   })
 })
