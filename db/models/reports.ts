@@ -334,12 +334,15 @@ export async function rollupMonthRange(db: Kysely<Database>): Promise<MonthRange
   return row?.from && row.to ? { from: row.from, to: row.to } : null
 }
 
-/** The last month before `month` (`YYYY-MM`) that any rollup holds, or null. */
-export async function lastRollupMonthBefore(db: Kysely<Database>, month: string): Promise<string | null> {
+/** rollupMonthRange and lastRollupMonthBefore(month) in one statement: the period picker's reads. */
+export async function rollupMonths(db: Kysely<Database>, month: string): Promise<{ range: MonthRange | null; lastBefore: string | null }> {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new Error(`Not a month (YYYY-MM): ${month}`)
-  const { rows } = await sql<{ to: string | null }>`
-    select to_char(max(month), 'YYYY-MM') as "to" from outlet_month_rollups where month < ${`${month}-01`}::date`.execute(db)
-  return rows[0]?.to ?? null
+  const { rows } = await sql<{ from: string | null; to: string | null; before: string | null }>`
+    select to_char(min(month), 'YYYY-MM') as "from", to_char(max(month), 'YYYY-MM') as "to",
+      to_char(max(month) filter (where month < ${`${month}-01`}::date), 'YYYY-MM') as before
+    from outlet_month_rollups`.execute(db)
+  const row = rows[0]
+  return { range: row?.from && row.to ? { from: row.from, to: row.to } : null, lastBefore: row?.before ?? null }
 }
 
 export interface NamedRow {

@@ -5,7 +5,7 @@ import { formatPeriod } from '#app/domain/periods/period.ts'
 import type { Database } from '#db/schema.ts'
 import { buildBrandComparison } from './brands.ts'
 import { buildReportCharts, emptyCharts } from './charts.ts'
-import { reportPeriods, pickPeriod } from './periods.ts'
+import { periodsRange, reportPeriods, pickPeriod } from './periods.ts'
 import { buildReport } from './report.ts'
 import { homeScope, resolveScope } from './scope.ts'
 import type { ScopeRequest, Refusal, ChartData, ReportPageData, BrandPageData, ReportOptions } from './types.ts'
@@ -33,6 +33,7 @@ export async function loadReportPage(
   const result = await buildReport(db, viewer, request, picked.period, {
     ...parts,
     now,
+    horizon: periodsRange(periods),
     metric: isMetricCode(metricParam) ? metricParam : undefined,
   })
   if (!result.ok) return result

@@ -14,7 +14,7 @@ import {
   type Period,
   type PeriodState,
 } from '#app/domain/periods/period.ts'
-import { lastRollupMonthBefore, rollupMonthRange, type MonthRange } from '#db/models/reports.ts'
+import { rollupMonthRange, rollupMonths, type MonthRange } from '#db/models/reports.ts'
 import type { Database } from '#db/schema.ts'
 import type { PeriodChoices } from './types.ts'
 
@@ -26,7 +26,7 @@ import type { PeriodChoices } from './types.ts'
  */
 export async function reportPeriods(db: Kysely<Database>, now: Date): Promise<PeriodChoices> {
   const current = currentMonth(now)
-  const [range, lastComplete] = await Promise.all([rollupMonthRange(db), lastRollupMonthBefore(db, current)])
+  const { range, lastBefore: lastComplete } = await rollupMonths(db, current)
   if (!range) return { latest: null, inProgress: current, months: [], quarters: [], years: [] }
   const months: string[] = []
   for (let m = range.to; monthsBetween(range.from, m) >= 0; m = addMonths(m, -1)) months.push(m)
@@ -53,9 +53,15 @@ export interface EffectiveEnd {
  * month in progress. A period with no complete month is provisional: its
  * months are shown as they stand, without a verdict.
  */
-export async function effectiveEnd(db: Kysely<Database>, period: Period, now: Date): Promise<EffectiveEnd> {
+export async function effectiveEnd(
+  db: Kysely<Database>,
+  period: Period,
+  now: Date,
+  /** The rollups' month range when the caller has just read it (periodsRange), else read here. */
+  known?: MonthRange | null,
+): Promise<EffectiveEnd> {
   const all = monthsInPeriod(period)
-  const horizon = await rollupMonthRange(db)
+  const horizon = known !== undefined ? known : await rollupMonthRange(db)
   const state = periodState(period, now)
   const calendarEnd = periodEnd(period)
   if (state !== 'to_date') return { endDate: calendarEnd, endMonth: yearMonthOf(calendarEnd), months: all, horizon, state }
@@ -66,6 +72,11 @@ export async function effectiveEnd(db: Kysely<Database>, period: Period, now: Da
   const year = Number(endMonth.slice(0, 4))
   const month = Number(endMonth.slice(5, 7))
   return { endDate: `${endMonth}-${String(daysInMonth(year, month)).padStart(2, '0')}`, endMonth, months, horizon, state }
+}
+
+/** The rollups' month range as the period choices hold it (months, newest first). */
+export function periodsRange(periods: PeriodChoices): MonthRange | null {
+  return periods.months.length > 0 ? { from: periods.months[periods.months.length - 1]!, to: periods.months[0]! } : null
 }
 
 export function pickPeriod(value: string | null, periods: PeriodChoices): { period: Period | null; invalid: string | null } {

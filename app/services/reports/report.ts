@@ -27,7 +27,7 @@ export async function buildReport(
   options: ReportOptions,
 ): Promise<{ ok: true; report: Report } | Refusal> {
   // Reference reads side by side; nothing of the scope is read before it is allowed.
-  const [resolved, end, sets] = await Promise.all([resolveScope(db, viewer, request), effectiveEnd(db, period, options.now), listTargetSets(db)])
+  const [resolved, end, sets] = await Promise.all([resolveScope(db, viewer, request), effectiveEnd(db, period, options.now, options.horizon), listTargetSets(db)])
   if (!resolved.ok) return resolved
   const { scope, filter, targetRegion } = resolved
   const { endDate, endMonth, months, horizon, state } = end

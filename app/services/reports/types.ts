@@ -1,3 +1,4 @@
+import type { MonthRange } from '#db/models/reports.ts'
 import type { Role } from '#app/domain/access.ts'
 import type { FallbackShareView } from '#app/domain/factors/fallbacks.ts'
 import type { MetricCode } from '#app/domain/metrics/definitions.ts'
@@ -172,6 +173,8 @@ export interface ReportOptions {
   benchmarks?: boolean
   /** Whether to build the drill-down rows (default true); the bureau overview shows none. */
   children?: boolean
+  /** The rollups' month range when the caller has just read it (the period picker's), saving a statement. */
+  horizon?: MonthRange | null
 }
 
 export interface BrandComparisonRow {
