@@ -1,4 +1,5 @@
 import { Link } from '@remix-run/react'
+import type { PageView } from '#app/domain/paging.ts'
 import type { OutletRow } from '#db/models/outlets.ts'
 import { formatDate } from '#app/i18n/format.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
@@ -35,6 +36,27 @@ export function OutletTable({ outlets, showBrand = true }: { outlets: OutletRow[
           ))}
         </tbody>
       </StackTable>
+  )
+}
+
+/**
+ * A register of outlets, one page of it, with where the page stands and links
+ * to the pages before and after (plain links: no JavaScript needed). `hrefOf`
+ * gives a page's link, keeping whatever else the page's query holds.
+ */
+export function OutletRegister({ outlets, view, hrefOf, showBrand = true }: { outlets: OutletRow[]; view: PageView; hrefOf: (page: number) => string; showBrand?: boolean }) {
+  const t = useT()
+  return (
+    <>
+      <OutletTable outlets={outlets} showBrand={showBrand} />
+      {view.pages > 1 && (
+        <nav className="pager" data-testid="outlet-pager">
+          <span className="muted">{t('outletRegister.page', { from: String(view.from), to: String(view.to), total: String(view.total) })}</span>{' '}
+          {view.page > 1 && <Link to={hrefOf(view.page - 1)}>{t('outletRegister.previous')}</Link>}{' '}
+          {view.page < view.pages && <Link to={hrefOf(view.page + 1)}>{t('outletRegister.next')}</Link>}
+        </nav>
+      )}
+    </>
   )
 }
 

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { OutletTable } from '#app/components/outlet-table.tsx'
+import { OutletRegister } from '#app/components/outlet-table.tsx'
+import { pageOf, pageView } from '#app/domain/paging.ts'
 import { metricLabelKeys } from '#app/domain/metrics/definitions.ts'
 import { formatPercent } from '#app/i18n/format.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
@@ -23,14 +24,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const region = await findRegion(db, viewer.regionCode!)
   if (!region) throw new Response('Not found', { status: 404 })
   const query = new URL(request.url).searchParams
-  const asked = Number(query.get('outlets') ?? '1')
-  const pageNo = Number.isInteger(asked) && asked >= 1 && asked <= 1_000_000 ? asked : 1
+  const asked = pageOf(query.get('outlets'), outletsPerPage)
   const [cells, register, page] = await Promise.all([
     countVisibleOutletsByCityAndBrand(db, viewer),
-    pageVisibleOutlets(db, viewer, { offset: (pageNo - 1) * outletsPerPage, limit: outletsPerPage }),
+    pageVisibleOutlets(db, viewer, asked),
     loadReportPage(db, viewer, { kind: 'region', regionCode: region.code }, query, new Date(), { children: false, benchmarks: false }),
   ])
-  const outlets = { rows: register.rows, total: register.total, from: (pageNo - 1) * outletsPerPage + 1, page: pageNo, pages: Math.max(1, Math.ceil(register.total / outletsPerPage)) }
+  const outlets = { rows: register.rows, view: pageView(asked, register.rows.length, register.total) }
   if (!page.ok) throw new Response(null, { status: page.status })
   // Only what the overview shows goes into the page (and its serialised data): the metrics with a target.
   const { period, periods, report } = page.data
@@ -96,7 +96,7 @@ export default function BureauHome() {
       <p className="muted">{t('bureauHome.intro')}</p>
       <div className="stats">
         <div className="stat">
-          <span className="stat-value">{outlets.total}</span>
+          <span className="stat-value">{outlets.view.total}</span>
           <span className="stat-label">{t('bureauHome.outletsTotal')}</span>
         </div>
         <div className="stat">
@@ -125,16 +125,7 @@ export default function BureauHome() {
           </tbody>
         </StackTable>
       <h2 id="register">{t('bureauHome.outletList')}</h2>
-      <OutletTable outlets={outlets.rows} />
-      {outlets.pages > 1 && (
-        <nav className="pager" data-testid="outlet-pager">
-          <span className="muted">
-            {t('bureauHome.outletPage', { from: String(outlets.from), to: String(outlets.from + outlets.rows.length - 1), total: String(outlets.total) })}
-          </span>{' '}
-          {outlets.page > 1 && <Link to={pageHref(outlets.page - 1)}>{t('bureauHome.previousOutlets')}</Link>}{' '}
-          {outlets.page < outlets.pages && <Link to={pageHref(outlets.page + 1)}>{t('bureauHome.nextOutlets')}</Link>}
-        </nav>
-      )}
+      <OutletRegister outlets={outlets.rows} view={outlets.view} hrefOf={pageHref} />
     </section>
   )
 }

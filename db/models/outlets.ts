@@ -75,23 +75,23 @@ export async function listVisibleOutlets(
 
 /**
  * One page of the outlets the viewer may see, in the register's order (region,
- * brand, code), and how many there are in all: a jurisdiction can hold
- * thousands, and a page shows a bounded number of them.
+ * brand, code), with how many there are in all and in how many provinces: a
+ * jurisdiction or a brand can hold thousands, and a page shows a bounded number.
  */
 export async function pageVisibleOutlets(
   db: Kysely<Database>,
   viewer: Viewer,
   page: { offset: number; limit: number },
-): Promise<{ rows: OutletRow[]; total: number }> {
+): Promise<{ rows: OutletRow[]; total: number; provinces: number }> {
   const [rows, count] = await Promise.all([
     outletQuery(db, viewer).orderBy('outlets.region_code').orderBy('brands.code').orderBy('outlets.code').limit(page.limit).offset(page.offset).execute(),
     db
       .selectFrom('outlets')
       .where((eb) => outletVisibleTo(eb, viewer))
-      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.count<string>('outlets.province_code').distinct().as('provinces')])
       .executeTakeFirstOrThrow(),
   ])
-  return { rows, total: Number(count.n) }
+  return { rows, total: Number(count.n), provinces: Number(count.provinces) }
 }
 
 /** Outlets per city and brand inside the viewer's scope: the bureau's first view of its jurisdiction. */

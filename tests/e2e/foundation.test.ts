@@ -67,6 +67,19 @@ describe('scope and safety', () => {
     expect(text).toContain('极兔速递')
   })
 
+  it('a province bureau reads its outlet register page by page, without JavaScript too', async () => {
+    const page = await e2e.context.newPage()
+    await signIn(page, e2e.app.url, 'bureau.henan')
+    const pager = page.getByTestId('outlet-pager')
+    await pager.waitFor()
+    // The demo's Henan has 30 outlets and sorting centres: 20 on the first page, 10 on the second.
+    expect(await pager.textContent()).toContain('第 1–20 家，共 30 家')
+    expect(await page.getByTestId('outlet-table').locator('tbody tr').count()).toBe(20)
+    await Promise.all([page.waitForURL(/outlets=2/), pager.getByRole('link', { name: '下一页 →' }).click()])
+    await expect.poll(() => pager.textContent()).toContain('第 21–30 家，共 30 家')
+    expect(await page.getByTestId('outlet-table').locator('tbody tr').count()).toBe(10)
+  })
+
   it('refuses a wrong password without saying which part was wrong', async () => {
     const page = await e2e.context.newPage()
     await page.goto(`${e2e.app.url}/login`)
