@@ -10,21 +10,26 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
  * client reads it: the client sees a broken connection instead of the 413.
  * So the answer says `Connection: close`, the server half-closes after it (its
  * FIN follows the answer), and reads and throws away whatever the client still
- * sends, one chunk at a time, until the client stops, `maxBytes` more have come
- * or `maxMs` have passed; only then is the socket destroyed. Memory stays at one
- * chunk whatever the client sends; a client that ignores the answer and keeps
- * sending is cut off at the bound.
+ * sends, one chunk at a time, until the client stops or `maxMs` have passed.
+ * Past `maxBytes` it stops reading (the client's writes then wait on a full
+ * window, which gives it the time to read the answer) and destroys the socket
+ * `graceMs` later. Memory stays at one chunk whatever the client sends; a
+ * client that ignores the answer and keeps sending is cut off.
  *
  * Readers of bodies (app/utils/body.server.ts, the upload reader) therefore only
  * stop reading at their bound; none of them cancels the body, which would
  * destroy the socket before the answer is written.
  */
 export interface LingerBounds {
+  /** Bytes read and dropped after the answer; past them reading stops. */
   maxBytes: number
+  /** How long the connection is held after the answer, at most. */
   maxMs: number
+  /** Once maxBytes are dropped, how long the connection is still held, unread, before it is destroyed. */
+  graceMs: number
 }
 
-export const lingerBounds: LingerBounds = { maxBytes: 64 * 1024 * 1024, maxMs: 10_000 }
+export const lingerBounds: LingerBounds = { maxBytes: 16 * 1024 * 1024, maxMs: 10_000, graceMs: 2_000 }
 
 export function lingerOnEarlyAnswer(req: IncomingMessage, res: ServerResponse, bounds: LingerBounds = lingerBounds): void {
   const writeHead = res.writeHead
@@ -58,14 +63,19 @@ function linger(req: IncomingMessage, bounds: LingerBounds): void {
     clearTimeout(timer)
     socket.destroy()
   }
-  const timer = setTimeout(done, bounds.maxMs)
+  let timer = setTimeout(done, bounds.maxMs)
   timer.unref()
   // Whatever was reading the body (the web stream handed to the route) stops being fed.
   req.removeAllListeners('data')
   req.removeAllListeners('readable')
   req.on('data', (chunk: Buffer) => {
     discarded += chunk.byteLength
-    if (discarded > bounds.maxBytes) done()
+    if (discarded > bounds.maxBytes && !req.isPaused()) {
+      req.pause()
+      clearTimeout(timer)
+      timer = setTimeout(done, bounds.graceMs)
+      timer.unref()
+    }
   })
   req.once('end', done)
   req.once('error', done)

@@ -208,7 +208,10 @@ describe('fuzz: malformed requests against the built server', () => {
     )
     console.log(`fuzz: 204 MB upload: ${answer.ok ? `${answer.status} ${answer.body.slice(0, 120)}` : answer.error}, server memory grew ${mb(growth)} at most`)
     if (answer.ok) expect([400, 413]).toContain(answer.status)
-    expect(growth).toBeLessThan(32 * 1024 * 1024)
+    // The upload path's bound (tests/e2e/imports-oversized.test.ts, decision 076): 64 MB. Streaming
+    // 200 MB through the reader leaves freed chunks outside V8's heap until a collection, which V8
+    // starts on its own only after about 64 MB of them; a body held whole would add 204 MB.
+    expect(growth).toBeLessThan(64 * 1024 * 1024)
     const alive = await client.send({ method: 'GET', path: '/login', headers: {}, body: null })
     expect(alive.ok && alive.status).toBe(200)
   })

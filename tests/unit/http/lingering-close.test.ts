@@ -10,7 +10,7 @@ import { lingerOnEarlyAnswer } from '#app/utils/lingering-close.server.ts'
 let server: http.Server | undefined
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())))
 
-function listen(bounds?: { maxBytes: number; maxMs: number }): Promise<string> {
+function listen(bounds?: { maxBytes: number; maxMs: number; graceMs: number }): Promise<string> {
   server = http.createServer((req, res) => {
     lingerOnEarlyAnswer(req, res, bounds)
     // Read one chunk of the body, then answer without reading the rest.
@@ -61,7 +61,7 @@ describe('lingering close', () => {
   })
 
   it('cuts off a client that keeps sending past the bound', async () => {
-    const url = await listen({ maxBytes: 1024 * 1024, maxMs: 10_000 })
+    const url = await listen({ maxBytes: 1024 * 1024, maxMs: 10_000, graceMs: 200 })
     const closed = await new Promise<number>((resolve) => {
       const chunk = Buffer.alloc(64 * 1024, 0x41)
       let sent = 0
