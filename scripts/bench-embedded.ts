@@ -26,7 +26,6 @@
 import { spawn } from 'node:child_process'
 import { createWriteStream, existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { sql } from 'kysely'
@@ -38,6 +37,7 @@ import { migrateToLatest } from '#db/migrate.ts'
 import { seedDemoData } from '#seeds/load/demo.ts'
 import { runCli } from './lib/cli.ts'
 import { serveCommand } from './lib/serve-command.ts'
+import { freePort } from './lib/free-port.ts'
 
 // The working folder, not this file's: the cases run from a bundle in .cache/.
 const projectRoot = process.cwd()
@@ -177,15 +177,6 @@ async function serverCase(dataDir: string): Promise<CaseResult> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
 
 // ---- the import's data folder and file --------------------------------------------------
 

@@ -21,7 +21,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { availableParallelism, loadavg } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -34,6 +33,7 @@ import { runCli } from './lib/cli.ts'
 import { serveCommand } from './lib/serve-command.ts'
 import { backendCpuSeconds } from './lib/pg-cpu.ts'
 import { processTreeCpuSeconds } from './lib/process-cpu.ts'
+import { freePort } from './lib/free-port.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 const password = 'GreenParcel-demo'
@@ -83,15 +83,6 @@ interface Cpu {
   database: string
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))))
-    })
-  })
-}
 
 /** Spawn a process and wait until its output satisfies `ready`. */
 async function start(command: string, args: string[], env: NodeJS.ProcessEnv, ready: (output: string) => boolean): Promise<ChildProcess> {

@@ -30,7 +30,6 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import http from 'node:http'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -47,6 +46,7 @@ import { serveCommand } from './lib/serve-command.ts'
 import { backendCpuSeconds } from './lib/pg-cpu.ts'
 import { processTreeCpuSeconds } from './lib/process-cpu.ts'
 import { mulberry32 } from '#app/utils/mulberry32.ts'
+import { freePort } from './lib/free-port.ts'
 
 const apiPath = '/api/partner/v1/green-actions'
 const root = path.resolve(import.meta.dirname, '..')
@@ -86,15 +86,6 @@ interface Outcome {
   ms: number
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))))
-    })
-  })
-}
 
 async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
   // The app as `npm run serve` starts it (the built server under plain node, with its flags); --cpu-prof added for a profile.

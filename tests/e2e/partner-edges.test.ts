@@ -26,7 +26,7 @@ afterAll(async () => {
   await app?.stop()
 })
 
-/** Resident memory of the process and its descendants (tsx runs the server as its child), in bytes. */
+/** Resident memory of the process and its descendants (a supervisor may run the server as its child), in bytes. */
 function treeRss(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0)

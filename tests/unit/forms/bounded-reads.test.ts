@@ -31,13 +31,13 @@ describe('bodies are read with a bound', () => {
     await expect(readBoundedBody(request, 10)).rejects.toBeInstanceOf(BodyTooLarge)
   })
 
-  it('stops a chunked body of 300 MB soon after its bound, reading at most a megabyte more', async () => {
+  it('stops a chunked body of 300 MB at its bound: the reader takes no more than the bound and what the stream has queued', async () => {
     const body = chunkedBody(300 * 16, 64 * 1024)
     const request = post(body.stream)
     await expect(readBoundedBody(request, 1024 * 1024)).rejects.toEqual(new BodyTooLarge(1024 * 1024))
-    // the rest is read and dropped for a while, then the stream is cancelled
+    // Reading stops at the bound; the rest is left to the server's lingering close, never read here.
     await new Promise((resolve) => setTimeout(resolve, 50))
-    expect(body.pulled()).toBeLessThanOrEqual(2 * 1024 * 1024 + 3 * 64 * 1024)
+    expect(body.pulled()).toBeLessThanOrEqual(1024 * 1024 + 3 * 64 * 1024)
   })
 })
 
