@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { translate, type Message } from '#app/i18n/index.ts'
-import { importFactorSet, publishFactorSet, retireFactorSet } from '#app/services/factor-sets.server.ts'
+import { importFactorSet, publishConnections, publishFactorSet, retireFactorSet } from '#app/services/factor-sets.server.ts'
 import type { RecomputeSummary } from '#app/services/emissions.server.ts'
 import { describeLocation, openFromEnv } from '#app/utils/db.server.ts'
 import { migrateToLatest } from '#db/migrate.ts'
@@ -74,7 +74,7 @@ runCli(async () => {
       }
     } else if (command === 'publish') {
       if (!target) throw new Error(usage)
-      const result = await publishFactorSet(handle.db, null, target, { now })
+      const result = await publishFactorSet(handle.db, null, target, { now, parallel: publishConnections(handle.kind) })
       if (!result.ok) throw new Error(say(result.error))
       console.log(`${target}: published`)
       printRecompute(result.summary)

@@ -5,9 +5,9 @@ import type { FactorSetFiles } from '#app/domain/factors/types.ts'
 import { formatDateTime, formatDecimal } from '#app/i18n/format.ts'
 import type { Message, MessageKey, MessageParams } from '#app/i18n/index.ts'
 import { useLocale, useT } from '#app/i18n/react.ts'
-import { importFactorSet, publishFactorSet, retireFactorSet } from '#app/services/factor-sets.server.ts'
+import { importFactorSet, publishConnections, publishFactorSet, retireFactorSet } from '#app/services/factor-sets.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
-import { getDb } from '#app/utils/db.server.ts'
+import { getDb, getDbKind } from '#app/utils/db.server.ts'
 import { findVersionInForce, listFactorRows, listFactorSets } from '#db/models/factor-sets.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
 import { unitText } from '#app/components/source-note.tsx'
@@ -99,7 +99,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.ok) return data<ActionResult>({ ok: false, errors: parsed.errors }, { status: 400 })
   const version = parsed.data.version
   if (intent === 'publish') {
-    const result = await publishFactorSet(db, actor, version, { now })
+    const result = await publishFactorSet(db, actor, version, { now, parallel: publishConnections(await getDbKind()) })
     if (!result.ok) return data<ActionResult>({ ok: false, errors: { form: result.error } }, { status: 400 })
     const s = result.summary
     return data<ActionResult>({

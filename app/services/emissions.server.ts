@@ -14,6 +14,7 @@ import {
   type StoredResultHead,
 } from '#db/models/emissions.ts'
 import { supersedeResults, writeResults } from '#db/models/emission-results.ts'
+import { lockResultWrites } from '#db/models/result-status.ts'
 import { analyzeResults, costAndStoreInSql, loadRecipes, readEngineRowIds, readRecipeGroups, readRefusedRows, readTypesWithResults } from '#db/models/emission-recipes.ts'
 import { findStoredFactorSet, findVersionInForce } from '#db/models/factor-sets.ts'
 import { refreshOutletMonths } from '#db/models/rollups.ts'
@@ -100,7 +101,7 @@ export interface CostRecordsResult {
 
 /**
  * Cost activity records and store the results, inside the caller's
- * transaction. Each record is computed with the published set in force (or
+ * transaction (or one of its own). Each record is computed with the published set in force (or
  * the published set named) and stored as the current result, replacing the
  * previous current result of an open month; in a locked (submitted) month a
  * result of a newer set is stored as a restatement beside the locked one.
@@ -108,11 +109,21 @@ export interface CostRecordsResult {
  * and nothing is stored for it: the caller decides whether to reject it.
  */
 export async function costRecords(
-  trx: Kysely<Database>,
+  db: Kysely<Database>,
   recordType: CostedRecordType,
   recordIds: readonly string[],
   options: { factorSet?: string } = {},
 ): Promise<CostRecordsResult> {
+  return inTransaction(db, (trx) => costRecordsIn(trx, recordType, recordIds, options))
+}
+
+async function costRecordsIn(
+  trx: Kysely<Database>,
+  recordType: CostedRecordType,
+  recordIds: readonly string[],
+  options: { factorSet?: string },
+): Promise<CostRecordsResult> {
+  await lockResultWrites(trx)
   const found = await publishedSet(trx, options.factorSet)
   if (!found.ok) {
     return {
@@ -126,7 +137,7 @@ export async function costRecords(
   const inputs = await readActivityBatch(trx, recordType, { recordIds })
   const byId = new Map(inputs.map((i) => [String(i.recordId), i]))
   const state = await readBatchState(trx, recordType, inputs, true)
-  const plan = costAndPlan(set, inputs, state, true)
+  const plan = costAndPlan(set, inputs, state, true, false)
   await writePlan(trx, recordType, set.version, plan, {})
 
   const results: RecordCost[] = recordIds.map((recordId) => {
@@ -222,7 +233,7 @@ interface BatchPlan {
  * is not touched. Locked month already counting this set: nothing to write.
  * Locked month without any result: the new result is current.
  */
-function costAndPlan(set: FactorSet, inputs: readonly CostInput[], state: BatchState, keep: boolean): BatchPlan {
+function costAndPlan(set: FactorSet, inputs: readonly CostInput[], state: BatchState, keep: boolean, newSet: boolean): BatchPlan {
   const version = set.version
   const { locked, stored } = state
   const current = new Map<string, StoredResultHead>()
@@ -282,12 +293,13 @@ function costAndPlan(set: FactorSet, inputs: readonly CostInput[], state: BatchS
     if (plan.fresh) {
       plan.changed++
     } else if (status === 'restatement') {
-      if (rest && rest.version !== version) plan.replaceRestatement.push({ outletId: c.outletId, recordId: id })
+      // a new set's results stand beside the old ones until it is published (result-status.ts)
+      if (rest && rest.version !== version && !newSet) plan.replaceRestatement.push({ outletId: c.outletId, recordId: id })
       if (differs(row, ofVersion.get(id))) plan.restatements++
       // a restatement changes the figure shown beside the locked one
       if (differs(row, rest ?? cur)) plan.changed++
     } else {
-      if ((cur && cur.version !== version) || rest) plan.replaceAll.push({ outletId: c.outletId, recordId: id })
+      if (((cur && cur.version !== version) || rest) && !newSet) plan.replaceAll.push({ outletId: c.outletId, recordId: id })
       if (differs(row, cur)) plan.changed++
     }
     if (status === 'current' && (c.outletId !== lastOutlet || c.month !== lastMonth)) {
@@ -316,7 +328,7 @@ async function writePlan(
   recordType: CostedRecordType,
   version: string,
   plan: BatchPlan,
-  options: { bulkWriter?: BulkResultWriter },
+  options: { bulkWriter?: BulkResultWriter; newSet?: boolean },
 ): Promise<{ written: number; superseded: number }> {
   if (plan.rows.length === 0) return { written: 0, superseded: 0 }
   let upsert = plan.versionStored
@@ -330,6 +342,8 @@ async function writePlan(
     }
   }
   const run = async (trx: Kysely<Database>) => {
+    // A publish holds the lock itself (exclusively) while it writes its set's results.
+    if (!options.newSet) await lockResultWrites(trx, version)
     const superseded =
       (await supersedeResults(trx, recordType, version, plan.replaceAll, 'replaced')) +
       (await supersedeResults(trx, recordType, version, plan.replaceRestatement, 'restatement'))
@@ -369,7 +383,13 @@ export interface RecomputeOptions {
    * the engine, batch by batch (the reference the SQL path is tested against).
    */
   path?: 'sql' | 'engine'
-  /** No result of the set is stored yet (publishing a draft): the SQL path writes without comparing. */
+  /**
+   * Publishing: `version` is a draft about to be published, with no result
+   * stored yet. Its results are written beside the ones that count, which stay
+   * as they are (result-status.ts); nothing is set aside and the rollups are
+   * not refreshed (the publish does both once the set is in force, with the
+   * outlet-months returned as `touched`). The caller holds the publish lock.
+   */
   newSet?: boolean
 }
 
@@ -397,7 +417,9 @@ export interface RecomputeSummary {
   recordsPerSecond: number
 }
 
-export type RecomputeResult = { ok: true; summary: RecomputeSummary } | { ok: false; error: Message }
+export type RecomputeResult =
+  | { ok: true; summary: RecomputeSummary; touched: { outletId: number; month: string }[] }
+  | { ok: false; error: Message }
 
 /**
  * Recompute stored results for every current activity record (or those of
@@ -410,7 +432,9 @@ export type RecomputeResult = { ok: true; summary: RecomputeSummary } | { ok: fa
  * the caller's transaction when given one.
  */
 export async function recomputeEmissions(db: Kysely<Database>, options: RecomputeOptions = {}): Promise<RecomputeResult> {
-  const found = await publishedSet(db, options.version)
+  const newSet = options.newSet === true
+  if (newSet && options.version === undefined) throw new Error('A new set is recomputed by its version')
+  const found = newSet ? await getFactorSet(db, options.version!) : await publishedSet(db, options.version)
   if (!found.ok) return found
   const set = found.set
   const started = performance.now()
@@ -475,9 +499,9 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
       if (inputs.length === 0) break
       const last = inputs[inputs.length - 1]!
       next = !recordIds && inputs.length < batchSize ? Promise.resolve([]) : nextBatch(last)
-      const plan = costAndPlan(set, inputs, await readBatchState(trx, recordType, inputs, recordIds !== undefined), false)
+      const plan = costAndPlan(set, inputs, await readBatchState(trx, recordType, inputs, recordIds !== undefined), false, newSet)
       await settle()
-      inflight = writePlan(trx, recordType, set.version, plan, { bulkWriter: options.bulkWriter })
+      inflight = writePlan(trx, recordType, set.version, plan, { bulkWriter: options.bulkWriter, newSet })
       // a failed write surfaces at the next settle; keep it from being reported as unhandled meanwhile
       inflight.catch(() => {})
 
@@ -495,6 +519,8 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
 
   // In SQL: the records of each group costed at once with the group's recipe (emission-recipes.ts).
   const bySql = async (trx: Kysely<Database>, recordType: CostedRecordType, filter: ActivityFilter) => {
+    // A publish holds the lock itself (exclusively) while it writes its set's results.
+    if (!newSet) await lockResultWrites(trx, set.version)
     const slots = recipeSlots[recordType]
     const recipes = new Map<string, Recipe>()
     for (const group of await readRecipeGroups(trx, recordType, filter)) {
@@ -506,7 +532,7 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
       summary.examined += refused.count
       addFailures(recordType, refused.error, refused.sampleIds, refused.count)
     }
-    const done = await costAndStoreInSql(trx, recordType, set.version, filter, { touched: !options.skipRollups, anyStored: withResults.has(recordType), newSet: options.newSet === true })
+    const done = await costAndStoreInSql(trx, recordType, set.version, filter, { touched: newSet || !options.skipRollups, anyStored: withResults.has(recordType), newSet })
     summary.examined += done.costed
     summary.written += done.written
     summary.changed += done.changed
@@ -528,7 +554,7 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
     await analyzeResults(db)
     // A new set's path needs no such scan of the whole table (its history included): where
     // nothing is stored it sets nothing aside and writes every result as current.
-    if (!options.newSet) for (const t of await readTypesWithResults(db, options.outletId === undefined ? {} : { outletId: options.outletId })) withResults.add(t)
+    if (!newSet) for (const t of await readTypesWithResults(db, options.outletId === undefined ? {} : { outletId: options.outletId })) withResults.add(t)
   }
   for (const recordType of options.recordTypes ?? costedRecordTypes) {
     const filter: ActivityFilter = { limit: batchSize }
@@ -550,9 +576,9 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
       ranges.map((outletRange) => db.transaction().execute((trx) => bySql(trx, recordType, outletRange ? { ...filter, outletRange } : filter))),
     )
   }
-  if (!options.skipRollups) summary.outletMonthsRefreshed = await refreshRollupsAfterRecompute(db, [...touched.values()])
+  if (!options.skipRollups && !newSet) summary.outletMonthsRefreshed = await refreshRollupsAfterRecompute(db, [...touched.values()])
   tick()
-  return { ok: true, summary }
+  return { ok: true, summary, touched: [...touched.values()] }
 }
 
 /** `parts` ranges of outlet ids of about equal width, or [null] for one pass over every outlet. */

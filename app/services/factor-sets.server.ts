@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Viewer } from '#app/domain/access.ts'
 import { avoidedEmissions } from '#app/domain/emissions/avoided.ts'
 import { facilityEmissions } from '#app/domain/emissions/facility.ts'
@@ -26,7 +26,9 @@ import {
 } from '#db/models/factor-sets.ts'
 import type { Database } from '#db/schema.ts'
 import { inTransaction } from '#db/transaction.ts'
-import { getFactorSet, recomputeEmissions, type RecomputeSummary } from './emissions.server.ts'
+import { deleteResultsOfVersion } from '#db/models/emission-results.ts'
+import { lockResultWritesForPublish, publishLockKey } from '#db/models/result-status.ts'
+import { getFactorSet, recomputeEmissions, refreshRollupsAfterRecompute, type RecomputeResult, type RecomputeSummary } from './emissions.server.ts'
 
 type Actor = Pick<Viewer, 'userId'> | null
 
@@ -100,68 +102,139 @@ export async function importFactorSet(
   })
 }
 
+/**
+ * How many connections a publish writes its results on: the embedded
+ * database has one; on PostgreSQL two (each a backend of its own).
+ */
+export function publishConnections(kind: 'postgres' | 'pglite'): number {
+  return kind === 'postgres' ? 2 : 1
+}
+
 export type PublishResult = { ok: true; summary: RecomputeSummary | null } | { ok: false; error: Message }
 
 /**
- * draft → published, and every stored result recomputed with the new set,
- * which must be a higher version than the set in force (versions only go up,
- * so the set in force is always the highest published one),
- * all in one transaction: either the set is in force and every figure
- * follows it, or nothing changed. Audited with the recompute's counts.
+ * draft → published, and every record costed with the new set, which must be
+ * a higher version than the set in force (versions only go up, so the set in
+ * force is always the highest published one). The version switch
+ * (docs/decisions/083-publish.md, db/models/result-status.ts): the new set's
+ * results are written beside the ones that count, which are not rewritten,
+ * and the set's status changes in one short transaction with the rollups it
+ * touches; readers see every figure of the old set or every figure of the
+ * new one. Other writers of results wait for the publish (the publish lock).
+ * In the caller's transaction, or with `parallel` 1 (the embedded database),
+ * all of it is one transaction; else the results are written by `parallel`
+ * transactions side by side, each over a range of outlets, and a publish that
+ * fails deletes what it wrote. Audited with the recompute's counts.
  */
 export async function publishFactorSet(
   db: Kysely<Database>,
   actor: Actor,
   version: string,
-  options: { now: Date; skipRollups?: boolean; skipRecompute?: boolean },
+  /** `path`: how the records are costed (emissions.server.ts), for the tests that hold the two equal. */
+  options: { now: Date; skipRollups?: boolean; skipRecompute?: boolean; parallel?: number; path?: 'sql' | 'engine' },
 ): Promise<PublishResult> {
-  return inTransaction(db, async (trx): Promise<PublishResult> => {
-    const stored = await findStoredFactorSet(trx, version)
-    if (!stored) return { ok: false, error: { key: 'emissions.error.unknownFactorSet', params: { version } } }
-    if (stored.status !== 'draft') {
-      return { ok: false, error: { key: 'factorSets.error.notDraft', params: { version, status: stored.status } } }
-    }
-    const inForce = await findVersionInForce(trx)
-    if (inForce !== undefined && compareVersions(version, inForce) <= 0) {
-      return { ok: false, error: { key: 'factorSets.error.versionNotNewer', params: { version, inForce } } }
-    }
-    const loaded = loadFactorSet(stored.files)
-    if (!loaded.ok || loaded.set.contentSha256 !== stored.contentSha256) {
-      return { ok: false, error: { key: 'factorSets.error.storedInvalid', params: { version } } }
-    }
-    // set.json as it would be written to disk for a published set: the
-    // checksum is recorded, so a later edit of the stored text is detected.
-    const setJson = JSON.parse(stored.files.setJson.text.replace(/^\uFEFF/, '')) as Record<string, unknown>
-    setJson.status = 'published'
-    setJson.contentSha256 = stored.contentSha256
-    await publishStoredSet(trx, version, `${JSON.stringify(setJson, null, 2)}\n`, actor?.userId ?? null, options.now)
-    let s: RecomputeSummary | null = null
-    if (!options.skipRecompute) {
-      // a draft has never costed anything: no result of this version exists to compare with
-      const recomputed = await recomputeEmissions(trx, { version, skipRollups: options.skipRollups, newSet: true })
-      if (!recomputed.ok) throw new Error(`Recompute after publishing ${version} failed: ${recomputed.error.key}`)
-      s = recomputed.summary
-    }
-    await appendAudit(trx, {
-      actorUserId: actor?.userId ?? null,
-      action: 'factor_set.publish',
-      entityType: 'factor_set',
-      entityId: version,
-      after: {
-        version,
-        contentSha256: stored.contentSha256,
-        recompute: s && {
-          examined: s.examined,
-          written: s.written,
-          changed: s.changed,
-          superseded: s.superseded,
-          restatements: s.restatements,
-          failed: s.failed,
-        },
-      },
+  const parallel = options.parallel ?? 1
+  if (db.isTransaction || parallel <= 1 || options.skipRecompute) {
+    return inTransaction(db, async (trx): Promise<PublishResult> => {
+      await lockResultWritesForPublish(trx)
+      const checked = await checkPublishable(trx, version)
+      if (!checked.ok) return checked
+      let recomputed: Extract<RecomputeResult, { ok: true }> | null = null
+      if (!options.skipRecompute) {
+        // a draft has never costed anything, unless a publish of it failed half-way
+        await deleteResultsOfVersion(trx, version)
+        recomputed = await recomputeNewSet(trx, version, 1, options.path)
+      }
+      return switchToSet(trx, actor, checked, recomputed, options)
     })
-    return { ok: true, summary: s }
+  }
+  return db.connection().execute(async (conn): Promise<PublishResult> => {
+    await sql`select pg_advisory_lock(${publishLockKey}::bigint)`.execute(conn)
+    try {
+      const checked = await checkPublishable(conn, version)
+      if (!checked.ok) return checked
+      await deleteResultsOfVersion(conn, version)
+      try {
+        const recomputed = await recomputeNewSet(db, version, parallel, options.path)
+        return await conn.transaction().execute((trx) => switchToSet(trx, actor, checked, recomputed, options))
+      } catch (error) {
+        await deleteResultsOfVersion(conn, version)
+        throw error
+      }
+    } finally {
+      await sql`select pg_advisory_unlock(${publishLockKey}::bigint)`.execute(conn)
+    }
   })
+}
+
+type Publishable = { ok: true; version: string; contentSha256: string; setJsonText: string }
+
+async function checkPublishable(db: Kysely<Database>, version: string): Promise<Publishable | { ok: false; error: Message }> {
+  const stored = await findStoredFactorSet(db, version)
+  if (!stored) return { ok: false, error: { key: 'emissions.error.unknownFactorSet', params: { version } } }
+  if (stored.status !== 'draft') {
+    return { ok: false, error: { key: 'factorSets.error.notDraft', params: { version, status: stored.status } } }
+  }
+  const inForce = await findVersionInForce(db)
+  if (inForce !== undefined && compareVersions(version, inForce) <= 0) {
+    return { ok: false, error: { key: 'factorSets.error.versionNotNewer', params: { version, inForce } } }
+  }
+  const loaded = loadFactorSet(stored.files)
+  if (!loaded.ok || loaded.set.contentSha256 !== stored.contentSha256) {
+    return { ok: false, error: { key: 'factorSets.error.storedInvalid', params: { version } } }
+  }
+  // set.json as it would be written to disk for a published set: the
+  // checksum is recorded, so a later edit of the stored text is detected.
+  const setJson = JSON.parse(stored.files.setJson.text.replace(/^\uFEFF/, '')) as Record<string, unknown>
+  setJson.status = 'published'
+  setJson.contentSha256 = stored.contentSha256
+  return { ok: true, version, contentSha256: stored.contentSha256, setJsonText: `${JSON.stringify(setJson, null, 2)}\n` }
+}
+
+async function recomputeNewSet(db: Kysely<Database>, version: string, parallel: number, path?: 'sql' | 'engine'): Promise<Extract<RecomputeResult, { ok: true }>> {
+  const recomputed = await recomputeEmissions(db, { version, newSet: true, skipRollups: true, parallel, path })
+  if (!recomputed.ok) throw new Error(`Recompute for publishing ${version} failed: ${recomputed.error.key}`)
+  return recomputed
+}
+
+/** The switch: the set in force changes, with the rollups of the outlet-months its results touch. */
+async function switchToSet(
+  trx: Kysely<Database>,
+  actor: Actor,
+  checked: Publishable,
+  recomputed: Extract<RecomputeResult, { ok: true }> | null,
+  options: { now: Date; skipRollups?: boolean },
+): Promise<PublishResult> {
+  const { version } = checked
+  // The draft was costed as it is: replaced meanwhile, it is not published.
+  const again = await findStoredFactorSet(trx, version)
+  if (!again || again.status !== 'draft' || again.contentSha256 !== checked.contentSha256) {
+    throw new Error(`Factor set ${version} changed while it was being published`)
+  }
+  await publishStoredSet(trx, version, checked.setJsonText, actor?.userId ?? null, options.now)
+  const s = recomputed?.summary ?? null
+  if (recomputed && s && !options.skipRollups) {
+    s.outletMonthsRefreshed = await refreshRollupsAfterRecompute(trx, recomputed.touched)
+  }
+  await appendAudit(trx, {
+    actorUserId: actor?.userId ?? null,
+    action: 'factor_set.publish',
+    entityType: 'factor_set',
+    entityId: version,
+    after: {
+      version,
+      contentSha256: checked.contentSha256,
+      recompute: s && {
+        examined: s.examined,
+        written: s.written,
+        changed: s.changed,
+        superseded: s.superseded,
+        restatements: s.restatements,
+        failed: s.failed,
+      },
+    },
+  })
+  return { ok: true, summary: s }
 }
 
 export type RetireResult = { ok: true } | { ok: false; error: Message }

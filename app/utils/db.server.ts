@@ -66,3 +66,9 @@ export async function getDb(): Promise<Kysely<Database>> {
   holder.__greenparcelDb ??= open()
   return (await holder.__greenparcelDb).handle.db
 }
+
+/** Which database this process runs on: the embedded one has a single connection. */
+export async function getDbKind(): Promise<DatabaseHandle['kind']> {
+  holder.__greenparcelDb ??= open()
+  return (await holder.__greenparcelDb).handle.kind
+}

@@ -4,7 +4,8 @@ import type { Message } from '#app/i18n/index.ts'
 import { FIGURES, type Recipe } from '#app/domain/emissions/recipes.ts'
 import type { Database } from '../schema.ts'
 import { costedRecordTypes, type CostedRecordType } from '../tables/emissions.ts'
-import { applyPlannedResults, insertComputedResults, insertNewSetResults, supersedeForNewSet } from './emission-results.ts'
+import { applyPlannedResults, insertComputedResults, insertNewSetResults } from './emission-results.ts'
+import { countedCurrent, countedRestatement } from './result-status.ts'
 import type { ActivityFilter } from './emissions.ts'
 import { jsonb } from './json.ts'
 
@@ -208,14 +209,9 @@ export async function costAndStoreInSql(
   const costed = costedSelect(recordType, filter)
   const outcome: SqlCostOutcome = { costed: 0, written: 0, changed: 0, superseded: 0, restatements: 0, touched: [] }
   if (options.newSet) {
-    // Publishing: nothing of this set to compare with or keep, so no planned table
-    // of every costed row (decision 083); what is replaced is set aside, then written.
-    const spec = typeSql[recordType]
-    const ids = (locked: boolean) => sql`
-      select t.outlet_id, t.id from ${sql.raw(spec.from)} join gp_recipes r on r.key = ${sql.raw(spec.key)} and r.kind = 'linear'
-      where ${where(spec, filter)} and ${sql.raw(locked ? '' : 'not ')}exists (select 1 from period_submissions l
-        where l.outlet_id = t.outlet_id and l.month = date_trunc('month', ${sql.raw(`t.${spec.date}`)}::timestamp)::date)`
-    outcome.superseded = await supersedeForNewSet(trx, recordType, { open: ids(false), locked: ids(true) }, resultScope(filter))
+    // Publishing: nothing of this set to compare with or keep, and nothing set aside
+    // (the version switch, decision 083): the new results are written beside the
+    // ones that count until the set is published.
     const done = await insertNewSetResults(trx, recordType, version, costed, { touched: options.touched })
     Object.assign(outcome, { costed: done.written, written: done.written, changed: done.changed, restatements: done.restatements, touched: done.touched })
     return outcome
@@ -274,9 +270,9 @@ export async function costAndStoreInSql(
       from (${costed}) c
       left join period_submissions l on l.outlet_id = c.outlet_id and l.month = c.month
       left join emission_results cur on cur.outlet_id = c.outlet_id and cur.record_type = ${recordType}
-        and cur.record_id = c.record_id and cur.status = 'current'
+        and cur.record_id = c.record_id and ${countedCurrent('cur')}
       left join emission_results rest on rest.outlet_id = c.outlet_id and rest.record_type = ${recordType}
-        and rest.record_id = c.record_id and rest.status = 'restatement'
+        and rest.record_id = c.record_id and ${countedRestatement('rest')}
       where not coalesce(
         (l.outlet_id is not null and cur.factor_set_version = ${version})
         or (l.outlet_id is null and cur.factor_set_version = ${version} and rest.record_id is null and ${same('cur')})

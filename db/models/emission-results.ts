@@ -5,6 +5,7 @@ import type { CostedRecordType } from '#app/domain/emissions/types.ts'
 import { copyChannel, copyValue, type CopyChannel } from '../copy.ts'
 import type { Database } from '../schema.ts'
 import { pgArray } from './emissions.ts'
+import { countedCurrent, countedRestatement, countedResult, inForceText, lockResultWrites, publishLockKey } from './result-status.ts'
 
 /**
  * Every write to emission_results: single records (forms), the recompute by
@@ -50,7 +51,13 @@ export async function copyResultsText(channel: CopyChannel, text: string): Promi
 export async function copyResults(pg: postgres.Sql, recordType: CostedRecordType, version: string, rows: readonly ResultToWrite[]): Promise<number> {
   if (rows.length === 0) return 0
   const text = resultsCopyText(recordType, version, rows)
-  await pg.begin((tx) => copyResultsText(copyChannel(tx), text))
+  await pg.begin(async (tx) => {
+    // as lockResultWrites does on a Kysely transaction: after a publish, or before it
+    await tx`select pg_advisory_xact_lock_shared(${publishLockKey}::bigint)`
+    const [row] = await tx.unsafe<{ in_force: string | null }[]>(`select ${inForceText} as in_force`)
+    if (row?.in_force !== version) throw new Error(`Factor set ${version} is no longer the set in force`)
+    await copyResultsText(copyChannel(tx), text)
+  })
   return rows.length
 }
 
@@ -59,7 +66,7 @@ export async function copyResults(pg: postgres.Sql, recordType: CostedRecordType
  * for batches known to have no live result of this version yet (a plain insert,
  * the fast path of a first computation); true replaces the live result of the
  * same status, and only when something in it differs (live results of other
- * versions are superseded before, so the one replaced is of this version).
+ * versions are superseded before, or stand beside it while a set is being published).
  * Returns rows written.
  */
 export async function writeResults(
@@ -74,7 +81,7 @@ export async function writeResults(
   // Provenance JSON never holds a raw newline (JSON escapes it), so the list
   // travels newline-separated: no array quoting of text full of quotes.
   const conflict = options.upsert
-    ? sql`on conflict (outlet_id, record_type, record_id, status) where status <> 'superseded' do update set
+    ? sql`on conflict (outlet_id, record_type, record_id, factor_set_version) where status <> 'superseded' do update set
         month = excluded.month, category = excluded.category, co2e_kg = excluded.co2e_kg,
         avoided_co2e_kg = excluded.avoided_co2e_kg, ttw_kg = excluded.ttw_kg, wtt_kg = excluded.wtt_kg,
         electricity_kg = excluded.electricity_kg, method = excluded.method, data_quality = excluded.data_quality,
@@ -133,7 +140,7 @@ export async function supersedeResults(
     from unnest(${pgArray(records.map((r) => r.outletId))}::int[], ${pgArray(records.map((r) => r.recordId))}::bigint[]) as u(outlet_id, record_id)
     where r.outlet_id between ${lo} and ${hi}
       and r.outlet_id = u.outlet_id and r.record_type = ${recordType} and r.record_id = u.record_id
-      and r.status <> 'superseded' and ${which}`.execute(db)
+      and ${countedResult('r')} and ${which}`.execute(db)
   return Number(result.numAffectedRows ?? 0n)
 }
 
@@ -150,6 +157,9 @@ export async function retireResultsOfRecords(
   recordType: string,
   records: readonly { outletId: number; id: string }[],
 ): Promise<void> {
+  if (records.length === 0) return
+  // Ordered after a publish in progress, which then cannot leave its result of the old record standing.
+  await lockResultWrites(db)
   for (let start = 0; start < records.length; start += recordsPerStatement) {
     const chunk = records.slice(start, start + recordsPerStatement).map((r) => ({ o: r.outletId, id: r.id }))
     await sql`
@@ -206,7 +216,7 @@ export async function applyPlannedResults(
     update emission_results e set status = 'superseded'
     from gp_costed c
     where e.outlet_id = c.outlet_id and e.record_type = ${recordType} and e.record_id = c.record_id
-      and e.status <> 'superseded'
+      and ${countedResult('e')}
       and ((c.status = 'current' and ((e.status = 'current' and e.factor_set_version <> ${version}) or e.status = 'restatement'))
         or (c.status = 'restatement' and e.status = 'restatement' and e.factor_set_version <> ${version}))`.execute(trx)
   // A result of this set standing in the new one's place is updated; the others are new rows
@@ -233,51 +243,16 @@ export async function applyPlannedResults(
 }
 
 /**
- * Publishing a set no result was ever stored with (a draft becoming the set
- * in force) needs none of applyPlannedResults' comparisons: no result of the
- * set stands anywhere to be kept or rewritten. The records costed lose their
- * live results of other sets that the new ones replace: in an open month
- * (`ids.open`) the current result, in a locked month (`ids.locked`) the
- * restatement (its current result stays and the new result stands beside it).
- * A restatement only ever stands beside a locked month's current result, and
- * months are never unlocked, so only the locked months' records are looked up
- * for one (a tenth of the records, say, instead of all). What was set aside,
- * with its figures, goes to the temporary table gp_before for the counts. Call
- * inside the publishing transaction, then insertNewSetResults.
- */
-export async function supersedeForNewSet(
-  trx: Kysely<Database>,
-  recordType: CostedRecordType,
-  ids: { open: RawBuilder<unknown>; locked: RawBuilder<unknown> },
-  scope: RawBuilder<unknown>,
-): Promise<number> {
-  await sql`drop table if exists gp_before`.execute(trx)
-  await sql`create temp table gp_before (outlet_id integer, record_id bigint, status text, co2e_kg numeric, avoided_co2e_kg numeric)`.execute(trx)
-  // In two passes, so that each result set aside keeps the status it had (RETURNING gives the new one).
-  let superseded = 0
-  for (const status of ['restatement', 'current'] as const) {
-    const result = await sql`
-      with set_aside as (
-        update emission_results e set status = 'superseded'
-        where e.record_type = ${recordType} and e.status = ${status} ${scope}
-          ${status === 'current' ? sql`and not exists (select 1 from period_submissions l where l.outlet_id = e.outlet_id and l.month = e.month)` : sql``}
-          and (e.outlet_id, e.record_id) in (${status === 'current' ? ids.open : ids.locked})
-        returning e.outlet_id, e.record_id, e.co2e_kg, e.avoided_co2e_kg
-      )
-      insert into gp_before select outlet_id, record_id, ${status}, co2e_kg, avoided_co2e_kg from set_aside`.execute(trx)
-    superseded += Number(result.numAffectedRows ?? 0n)
-  }
-  return superseded
-}
-
-/**
  * The new set's results of the rows `computed` gives (costedSelect's
- * columns), after supersedeForNewSet: a restatement where a locked month
- * still has its current result, else current. Returns rows written, how many
- * of them carry a figure other than the one that stood in their place
- * before, the restatements, and (when asked) the outlet-months whose current
- * results changed: all counted in the statement that writes them, from the
- * rows it returns (no second table of every written row).
+ * columns), written beside the results that count now, which are not touched
+ * (the version switch: they stop counting when the set is published). A
+ * restatement where a locked month has a current result, else current.
+ * Returns rows written, how many of them carry a figure other than the one
+ * that counts in their place now (the current result, or for a restatement
+ * the restatement, else the locked current result), the restatements, and
+ * (when asked) the outlet-months of the current results written: all counted
+ * in the statement that writes them, from the rows it returns. Call before
+ * the set is published (the figures compared with are the set in force's).
  */
 export async function insertNewSetResults(
   trx: Kysely<Database>,
@@ -286,36 +261,41 @@ export async function insertNewSetResults(
   computed: RawBuilder<unknown>,
   options: { touched: boolean },
 ): Promise<{ written: number; changed: number; restatements: number; touched: { outletId: number; month: string }[] }> {
-  // What stood before in the new result's place: the figure set aside (current, or a
-  // locked month's restatement), else for a restatement the locked current result, which
-  // stays (the statement's reads see the table as it was before its own insert).
+  // The statement's reads see the table as it was before its own insert.
   const { rows } = await sql<{ written: string; changed: string; restatements: string; touched: string[] | null }>`
     with a as (
       insert into emission_results (${sql.raw(resultColumns)})
       select c.outlet_id, ${recordType}, c.record_id, ${version}, c.month, c.category, c.co2e_kg, c.avoided_co2e_kg,
         c.ttw_kg, c.wtt_kg, c.electricity_kg, c.method, c.data_quality, c.provenance,
         case when l.outlet_id is not null and exists (select 1 from emission_results cur where cur.outlet_id = c.outlet_id
-            and cur.record_type = ${recordType} and cur.record_id = c.record_id and cur.status = 'current')
+            and cur.record_type = ${recordType} and cur.record_id = c.record_id and ${countedCurrent('cur')})
           then 'restatement' else 'current' end
       from (${computed}) c
       left join period_submissions l on l.outlet_id = c.outlet_id and l.month = c.month
       returning outlet_id, record_id, month, status, co2e_kg, avoided_co2e_kg
     )
     select count(*)::text as written,
-      count(*) filter (where
-        case when b.record_id is not null then (b.co2e_kg, b.avoided_co2e_kg) is distinct from (a.co2e_kg, a.avoided_co2e_kg)
-             when a.status = 'restatement' then (select (cur.co2e_kg, cur.avoided_co2e_kg) is distinct from (a.co2e_kg, a.avoided_co2e_kg)
-               from emission_results cur where cur.outlet_id = a.outlet_id and cur.record_type = ${recordType}
-                 and cur.record_id = a.record_id and cur.status = 'current')
-             else true end)::text as changed,
+      count(*) filter (where (b.co2e_kg, b.avoided_co2e_kg) is distinct from (a.co2e_kg, a.avoided_co2e_kg))::text as changed,
       count(*) filter (where a.status = 'restatement')::text as restatements,
       ${options.touched ? sql`array_agg(distinct a.outlet_id::text || '|' || a.month::text) filter (where a.status = 'current')` : sql`null::text[]`} as touched
-    from a left join gp_before b on b.outlet_id = a.outlet_id and b.record_id = a.record_id and b.status = a.status`.execute(trx)
-  await sql`drop table gp_before`.execute(trx)
+    from a
+    left join lateral (
+      select b.co2e_kg, b.avoided_co2e_kg from emission_results b
+      where b.outlet_id = a.outlet_id and b.record_type = ${recordType} and b.record_id = a.record_id
+        and (${countedRestatement('b')} or (${countedCurrent('b')}))
+      order by (b.status = 'restatement' and a.status = 'restatement') desc
+      limit 1
+    ) b on true`.execute(trx)
   const r = rows[0]!
   const touched = (r.touched ?? []).map((k) => {
     const [outletId, month] = k.split('|')
     return { outletId: Number(outletId), month: month! }
   })
   return { written: Number(r.written), changed: Number(r.changed), restatements: Number(r.restatements), touched }
+}
+
+/** Every result of a set (a draft's, after a publish that failed or before one starts again). */
+export async function deleteResultsOfVersion(db: Kysely<Database>, version: string): Promise<number> {
+  const result = await sql`delete from emission_results where factor_set_version = ${version}`.execute(db)
+  return Number(result.numAffectedRows ?? 0n)
 }

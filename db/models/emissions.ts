@@ -4,6 +4,7 @@ import type { VehicleClass } from '#app/domain/emissions/fleet.ts'
 import { costingOf, dateColumnOf, type CostRow, type DbValue } from '#app/domain/records/index.ts'
 import type { Database } from '../schema.ts'
 import type { CostedRecordType, EmissionResultStatus } from '../tables/emissions.ts'
+import { countedResult, notOfDraft, shownStatus } from './result-status.ts'
 
 /**
  * Queries of the emission results and of the activity rows they are computed
@@ -102,7 +103,7 @@ export interface StoredResultHead {
 }
 
 /**
- * The live results (current and restatement; superseded ones are history) of
+ * The results that count (current and restatement, result-status.ts) of
  * records of one type at the outlets in [lo, hi]: what a recompute decides
  * from. The caller keeps those of its own records; a range read costs nothing
  * where no result is stored yet, which is the common case of a first computation.
@@ -126,7 +127,7 @@ export async function readStoredResults(
     .where('outlet_id', '>=', outletLo)
     .where('outlet_id', '<=', outletHi)
     .where('record_type', '=', recordType)
-    .where('status', '<>', 'superseded')
+    .where(countedResult('emission_results'))
   if (recordIds) query = query.where(sql<boolean>`record_id = any(${pgArray(recordIds)}::bigint[])`)
   const rows = await query.execute()
   for (const r of rows) r.recordId = String(r.recordId)
@@ -168,10 +169,11 @@ export async function listResultsForRecords(
       'data_quality as dataQuality',
       'provenance',
       'computed_at as computedAt',
-      'status',
+      shownStatus('emission_results').as('status'),
     ])
     .where('record_type', '=', recordType)
     .where('record_id', 'in', [...recordIds])
+    .where(notOfDraft('emission_results'))
     .orderBy('record_id')
     .orderBy(sql`split_part(factor_set_version, '.', 1)::int`, 'desc')
     .orderBy(sql`split_part(factor_set_version, '.', 2)::int`, 'desc')

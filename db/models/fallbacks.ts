@@ -6,6 +6,7 @@ import { regionPrefix } from '#app/domain/regions.ts'
 import type { Database } from '../schema.ts'
 import type { CostedRecordType } from '../tables/emissions.ts'
 import { outletVisibleTo } from './scope.ts'
+import { countedCurrent } from './result-status.ts'
 
 /** Where the fallbacks are looked for: the nation, a region subtree or one outlet. */
 export type FallbackScope = { kind: 'nation' } | { kind: 'region'; regionCode: string } | { kind: 'outlet'; outletId: number }
@@ -59,7 +60,7 @@ export async function fallbackGroups(
     from emission_results e
     join outlets on outlets.id = e.outlet_id
     cross join lateral jsonb_array_elements(e.provenance -> 'fallbacks') f(value)
-    where e.status = 'current'
+    where ${countedCurrent('e')}
       and e.category in ('packaging', 'fleet', 'facility')
       and e.provenance -> 'fallbacks' is not null
       and e.month between ${`${months.from}-01`}::date and ${`${months.to}-01`}::date

@@ -4,6 +4,7 @@ import { facilityElectricity, packagingConsumption, vehicleUse, type RecordDescr
 import type { Database } from '../schema.ts'
 import { jsonb } from './json.ts'
 import { outletVisibleTo } from './scope.ts'
+import { countedCurrent } from './result-status.ts'
 
 /**
  * Sums behind parcel footprints (app/domain/footprints): per brand and
@@ -105,7 +106,7 @@ export async function footprintGroups(db: Kysely<Database>, filter: FootprintGro
       left join ${recordTable(facilityElectricity)} fe on e.record_type = ${recordCode(facilityElectricity)} and fe.outlet_id = e.outlet_id and fe.id = e.record_id
       left join ${recordTable(vehicleUse)} vu on e.record_type = ${recordCode(vehicleUse)} and vu.outlet_id = e.outlet_id and vu.id = e.record_id
       left join ${recordTable(packagingConsumption)} pc on e.record_type = ${recordCode(packagingConsumption)} and pc.outlet_id = e.outlet_id and pc.id = e.record_id
-      where e.status = 'current' and e.month = ${month}::date and e.category in ('facility', 'fleet', 'packaging')
+      where ${countedCurrent('e')} and e.month = ${month}::date and e.category in ('facility', 'fleet', 'packaging')
         and e.outlet_id in (select id from o)
     ),
     facts as (
@@ -142,7 +143,7 @@ export async function footprintMaterials(db: Kysely<Database>, filter: Footprint
       join packaging_consumption pc on pc.outlet_id = e.outlet_id and pc.id = e.record_id
       join packaging_items i on i.id = pc.item_id
       join o on o.id = e.outlet_id
-      where e.status = 'current' and e.month = ${filter.month}::date and e.record_type = 'packaging_consumption'
+      where ${countedCurrent('e')} and e.month = ${filter.month}::date and e.record_type = 'packaging_consumption'
     )
     select brand_id as "brandId", ${levelOf} as level, ${geographyOf} as "geographyCode", material,
       sum(mass_kg)::text as "massKg", sum(co2e_kg)::text as "co2eKg"

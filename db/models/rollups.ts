@@ -12,6 +12,7 @@ import { packagingMassKgSql } from '#app/domain/records/packaging-consumption.ts
 import type { Database } from '../schema.ts'
 import { inTransaction } from '../transaction.ts'
 import { pgArray } from './emissions.ts'
+import { countedCurrent } from './result-status.ts'
 
 /**
  * Monthly rollups per outlet (`outlet_month_rollups`, `outlet_month_mix`),
@@ -288,7 +289,7 @@ function factCtes(mode: Mode): RawBuilder<unknown>[] {
       mode,
       'emis',
       // 'current' is the figure that counts; a restatement beside a locked month is shown apart, not summed.
-      { from: sql`emission_results e`, alias: 'e', dateColumn: 'month', where: sql`e.status = 'current'`, restatementChain: false },
+      { from: sql`emission_results e`, alias: 'e', dateColumn: 'month', where: countedCurrent('e'), restatementChain: false },
       sql`
       sum(case when e.category in ('packaging', 'fleet', 'facility') then e.co2e_kg else 0 end) as co2e_kg,
       sum(case when e.category = 'packaging' then e.co2e_kg else 0 end) as packaging_co2e_kg,

@@ -41,7 +41,7 @@ describe('the schema is ready for Citus', () => {
   it('reads the keys Citus cares about from the catalog as they are', async () => {
     const catalog = await readCatalog(queryable(t.db))
     const live = catalog.uniques.find((u) => u.name === 'emission_results_live_key')
-    expect(live?.columns).toEqual(['outlet_id', 'record_type', 'record_id', 'status'])
+    expect(live?.columns).toEqual(['outlet_id', 'record_type', 'record_id', 'factor_set_version'])
     const ledgerToAction = catalog.foreignKeys.find((f) => f.table === 'credit_ledger' && f.references === 'credit_actions')
     expect(ledgerToAction).toMatchObject({ columns: ['consumer_id', 'action_id'], referencedColumns: ['consumer_id', 'id'] })
   })

@@ -6,6 +6,7 @@ import { importFactorSet, publishFactorSet } from '#app/services/factor-sets.ser
 import { groupOf } from '#app/domain/emissions/recipes.ts'
 import { readGroupKeys } from '#db/models/emission-recipes.ts'
 import { readActivityBatch } from '#db/models/emissions.ts'
+import { shownStatus } from '#db/models/result-status.ts'
 import type { Database } from '#db/schema.ts'
 import { costedRecordTypes } from '#db/tables/emissions.ts'
 import { createTestDatabase, type TestDatabase } from '../support/db.ts'
@@ -92,6 +93,8 @@ async function addAwkwardRecords(db: Kysely<Database>): Promise<void> {
 interface StoredRow {
   key: string
   status: string
+  /** The status a reader sees (db/models/result-status.ts). */
+  shown: string
   month: string
   category: string
   figures: (string | null)[]
@@ -102,9 +105,9 @@ interface StoredRow {
 
 async function storedResults(db: Kysely<Database>): Promise<Map<string, StoredRow>> {
   const { rows } = await sql<Record<string, unknown>>`
-    select outlet_id, record_type, record_id::text, factor_set_version, status, month::text as month, category,
+    select outlet_id, record_type, record_id::text, factor_set_version, status, ${shownStatus('e')} as shown, month::text as month, category,
       co2e_kg, avoided_co2e_kg, ttw_kg, wtt_kg, electricity_kg, method, data_quality, provenance
-    from emission_results`.execute(db)
+    from emission_results e`.execute(db)
   const exact = (v: unknown) => (v === null ? null : new Decimal(String(v)).toFixed())
   return new Map(
     rows.map((r) => {
@@ -114,6 +117,7 @@ async function storedResults(db: Kysely<Database>): Promise<Map<string, StoredRo
         {
           key,
           status: String(r.status),
+          shown: String(r.shown),
           month: String(r.month),
           category: String(r.category),
           figures: [r.co2e_kg, r.avoided_co2e_kg, r.ttw_kg, r.wtt_kg, r.electricity_kg].map(exact),
@@ -193,7 +197,7 @@ describe('recompute in SQL against the engine', () => {
     await expectSameResults()
   }, 300_000)
 
-  it('a corrected set over locked months: the same supersessions and restatements', async () => {
+  it('a corrected set published over locked months: the same results and restatements, the old set\'s shown as superseded', async () => {
     for (const t of [engine, inSql]) {
       // lock every month of the first ten demo outlets (on PostgreSQL, where they have activity), and 2022 of the awkward ones
       await sql`
@@ -213,19 +217,23 @@ describe('recompute in SQL against the engine', () => {
       })
       const stored = await importFactorSet(t.db, files, { actor: null, as: 'draft', now })
       expect(stored).toMatchObject({ ok: true })
-      const published = await publishFactorSet(t.db, null, '2026.2', { now, skipRecompute: true })
-      expect(published.ok).toBe(true)
     }
-    const a = await recomputeEmissions(engine.db, { path: 'engine', skipRollups: true })
-    // no result of 2026.2 exists yet: the SQL path takes the publishing path (decision 083)
-    const b = await recomputeEmissions(inSql.db, { path: 'sql', skipRollups: true, parallel, newSet: true })
-    if (!a.ok || !b.ok) throw new Error('recompute failed')
+    // the version switch both ways (decision 083): on PostgreSQL the SQL path writes on two connections
+    const a = await publishFactorSet(engine.db, null, '2026.2', { now, skipRollups: true, path: 'engine' })
+    const b = await publishFactorSet(inSql.db, null, '2026.2', { now, skipRollups: true, path: 'sql', parallel })
+    if (!a.ok || !b.ok || !a.summary || !b.summary) throw new Error('publish failed')
     expect(comparable(b.summary)).toEqual(comparable(a.summary))
     expect(a.summary.restatements).toBeGreaterThan(0)
-    expect(a.summary.superseded).toBeGreaterThan(0)
+    // nothing is rewritten: the old set's results stop counting when the new set is in force
+    expect([a.summary.superseded, b.summary.superseded]).toEqual([0, 0])
     const rows = await expectSameResults()
-    const statuses = new Set([...rows.values()].map((r) => r.status))
-    expect([...statuses].sort()).toEqual(['current', 'restatement', 'superseded'])
+    expect([...new Set([...rows.values()].map((r) => r.status))].sort()).toEqual(['current', 'restatement'])
+    expect([...new Set([...rows.values()].map((r) => r.shown))].sort()).toEqual(['current', 'restatement', 'superseded'])
+    // an open month counts the new set, a locked one keeps the old set's result with the new one beside it
+    const shownOf = (version: string, shown: string) => [...rows.values()].filter((r) => r.key.endsWith(`|${version}`) && r.shown === shown).length
+    expect(shownOf('2026.1', 'superseded')).toBeGreaterThan(0)
+    expect(shownOf('2026.1', 'current')).toBe(shownOf('2026.2', 'restatement'))
+    expect(shownOf('2026.2', 'superseded')).toBe(0)
   }, 300_000)
 
   it('after the corrected set: nothing new writes nothing; changed records, open or locked, are rewritten the same both ways', async () => {

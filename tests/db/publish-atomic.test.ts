@@ -1,9 +1,12 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { recomputeEmissions } from '#app/services/emissions.server.ts'
+import Decimal from 'decimal.js'
+import { costRecords, recomputeEmissions, refreshRollupsAfterRecompute } from '#app/services/emissions.server.ts'
 import { importFactorSet, publishFactorSet } from '#app/services/factor-sets.server.ts'
 import { createTestDatabase, type TestDatabase } from '../support/db.ts'
-import { addOutlet, derivedSetFiles } from './emissions-support.ts'
+import { addOutlet, addRecord, derivedSetFiles } from './emissions-support.ts'
+import { submitMonth } from '#db/models/submissions.ts'
+import { countedCurrent } from '#db/models/result-status.ts'
 
 // Readers during a publish see the figures of the old set or of the new one,
 // never some of each (decision 083). On PostgreSQL the readers below run on
@@ -31,14 +34,14 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(() => t?.close())
 
-/** One statement, one snapshot: the current results' total and how many records have one, and the rollups' total. */
+/** One statement, one snapshot: the total of the current results as readers count them (result-status.ts) and how many records have one, and the rollups' total. */
 async function observe(): Promise<{ results: string; records: string; rollups: string }> {
   const { rows } = await sql<{ results: string; records: string; rollups: string }>`
     select
       (select coalesce(sum(e.co2e_kg), 0)::numeric(20, 1)::text from emission_results e join outlets o on o.id = e.outlet_id
-        where o.code like 'ATOM-%' and e.status = 'current') as results,
+        where o.code like 'ATOM-%' and ${countedCurrent('e')}) as results,
       (select count(*)::text from emission_results e join outlets o on o.id = e.outlet_id
-        where o.code like 'ATOM-%' and e.status = 'current') as records,
+        where o.code like 'ATOM-%' and ${countedCurrent('e')}) as records,
       (select coalesce(sum(r.facility_co2e_kg), 0)::numeric(20, 1)::text from outlet_month_rollups r join outlets o on o.id = r.outlet_id
         where o.code like 'ATOM-%') as rollups`.execute(t.db)
   return rows[0]!
@@ -69,5 +72,80 @@ describe('publishing a factor set while others read', () => {
       expect(s.rollups).toBe(s.results)
       expect(s.records).toBe(String(OUTLETS * MONTHS))
     }
+  }, 120_000)
+
+  it('published by transactions side by side (the version switch): the same, a record costed meanwhile follows the new set, a month submitted meanwhile keeps one result per record', async () => {
+    const parallel = process.env.DATABASE_URL ? 2 : 1
+    const total541 = (OUTLETS * MONTHS * 541).toFixed(1)
+    const files = await derivedSetFiles('2026.3', {
+      status: 'draft',
+      replace: [['grid.central.2022,electricity:grid,generation,0.5395,', 'grid.central.2022,electricity:grid,generation,0.5410,']],
+    })
+    expect(await importFactorSet(t.db, files, { actor: null, as: 'draft', now })).toMatchObject({ ok: true })
+    const outlet = Number((await sql<{ id: number }>`select id from outlets where code = 'ATOM-0'`.execute(t.db)).rows[0]!.id)
+    const recordId = await addRecord(t.db, 'facility_electricity', outlet, { month: '2023-01-01', electricity_kwh: '1000', data_quality: 'measured', source: 'form' })
+
+    let done = false
+    const publishing = publishFactorSet(t.db, null, '2026.3', { now, parallel }).finally(() => (done = true))
+    // a clerk's record and a month submission while the set is being published: they wait for it, or it for them
+    const costing = t.db.transaction().execute(async (trx) => {
+      // as the form does: the result and the outlet-month's rollup in one transaction
+      const costed = await costRecords(trx, 'facility_electricity', [recordId])
+      await refreshRollupsAfterRecompute(trx, costed.touched)
+      return costed
+    })
+    const submitting = submitMonth(t.db, outlet, '2022-06', 1)
+    const seen: { results: string; records: string; rollups: string }[] = []
+    while (!done) seen.push(await observe())
+    const published = await publishing
+    expect(published.ok).toBe(true)
+    expect((await costing).results[0]).toMatchObject({ ok: true })
+    expect(await submitting).toBe(true)
+
+    // 2022 is 0.5410 now, 2023 still 0.5271 for the new record (Central grid 2023): 541 × 960 + 527.1,
+    // or, when the month was submitted before the publish began, 540 for that month kept (541 × 959 + 540 + 527.1)
+    const after = await observe()
+    expect(after.records).toBe(String(OUTLETS * MONTHS + 1))
+    expect([new Decimal(total541).plus('527.1').toFixed(1), new Decimal(total541).minus(1).plus('527.1').toFixed(1)]).toContain(after.results)
+    expect(after.rollups).toBe(after.results)
+    for (const s of seen) {
+      // before the switch 2026.2's totals (with the new record once it is costed), after it 2026.3's
+      expect([newTotal, new Decimal(newTotal).plus('527.1').toFixed(1), after.results]).toContain(s.results)
+      expect(s.rollups).toBe(s.results)
+    }
+    const counted = await sql<{ version: string; n: string }>`
+      select e.factor_set_version as version, count(*)::text as n from emission_results e
+      where e.record_type = 'facility_electricity' and (e.record_id = ${recordId} or (e.outlet_id = ${outlet} and e.month = '2022-06-01')) and ${countedCurrent('e')}
+      group by 1 order by 1`.execute(t.db)
+    // the new record counts 2026.3; the submitted month counts one result per record, of the set it was submitted with
+    expect(counted.rows.reduce((n, r) => n + Number(r.n), 0)).toBe(2)
+    expect(counted.rows.map((r) => r.version)).toContain('2026.3')
+  }, 120_000)
+
+  it('a publish that fails leaves the set a draft, nothing of it stored, and every figure as it was', async () => {
+    const files = await derivedSetFiles('2026.4', {
+      status: 'draft',
+      replace: [['grid.central.2022,electricity:grid,generation,0.5395,', 'grid.central.2022,electricity:grid,generation,0.5420,']],
+    })
+    expect(await importFactorSet(t.db, files, { actor: null, as: 'draft', now })).toMatchObject({ ok: true })
+    const before = await observe()
+    // the last outlet's results cannot be written: one of the transactions fails after the other committed
+    await sql`create function gp_test_refuse() returns trigger language plpgsql as $$
+      begin if new.factor_set_version = '2026.4' and new.outlet_id = (select max(id) from outlets where code like 'ATOM-%') then
+        raise exception 'refused by the test'; end if; return new; end $$`.execute(t.db)
+    await sql`create trigger gp_test_refuse before insert on emission_results for each row execute function gp_test_refuse()`.execute(t.db)
+    try {
+      await expect(publishFactorSet(t.db, null, '2026.4', { now, parallel: process.env.DATABASE_URL ? 2 : 1 })).rejects.toThrow(/refused by the test/)
+    } finally {
+      await sql`drop trigger gp_test_refuse on emission_results`.execute(t.db)
+      await sql`drop function gp_test_refuse()`.execute(t.db)
+    }
+    expect(await observe()).toEqual(before)
+    const left = await sql<{ n: string; status: string }>`
+      select (select count(*)::text from emission_results where factor_set_version = '2026.4') as n,
+        (select status from factor_sets where version = '2026.4') as status`.execute(t.db)
+    expect(left.rows[0]).toEqual({ n: '0', status: 'draft' })
+    // and it can be published once the cause is gone
+    expect((await publishFactorSet(t.db, null, '2026.4', { now })).ok).toBe(true)
   }, 120_000)
 })

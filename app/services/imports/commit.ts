@@ -12,6 +12,7 @@ import { runPipeline } from './pipeline.ts'
 import { rollUp } from './rollup.ts'
 import { defaultChunkRows, type CommitOptions, type ImportReport, type ImportRequest } from './types.ts'
 import type { Writer } from './write.ts'
+import { lockResultWrites } from '#db/models/result-status.ts'
 
 // The two ways through the pipeline: a preview writes nothing; a commit writes
 // every accepted row, its results, the batch row, the audit entry and the
@@ -51,6 +52,8 @@ export async function commitImport(db: Kysely<Database>, request: ImportRequest,
   const brandId = await batchBrand(db, request.viewer)
 
   const body = async (trx: Kysely<Database>, writer: Writer): Promise<CommitResult> => {
+    // Before the set in force is read: a publish waits for this commit, or this commit for it.
+    await lockResultWrites(trx)
     const batchId =
       options.batchId ??
       (await insertBatch(trx, {
