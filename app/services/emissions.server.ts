@@ -551,7 +551,7 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
     // Statistics once, before the work is split over connections (see analyzeResults): the
     // lookups that follow go by the live results' key whatever the table holds; what the
     // planner must not do is take a table of millions for an empty one.
-    await analyzeResults(db)
+    await analyzeResults(db, { unlessKnown: newSet })
     // A new set's path needs no such scan of the whole table (its history included): where
     // nothing is stored it sets nothing aside and writes every result as current.
     if (!newSet) for (const t of await readTypesWithResults(db, options.outletId === undefined ? {} : { outletId: options.outletId })) withResults.add(t)

@@ -153,9 +153,17 @@ export async function publishFactorSet(
     try {
       const checked = await checkPublishable(conn, version)
       if (!checked.ok) return checked
-      await deleteResultsOfVersion(conn, version)
       try {
-        const recomputed = await recomputeNewSet(db, version, parallel, options.path)
+        let recomputed
+        try {
+          recomputed = await recomputeNewSet(db, version, parallel, options.path)
+        } catch (error) {
+          // A publish that died with its process (no cleanup ran) left results of the draft:
+          // its writes run into them. Cleared, the publish runs once more.
+          if (!isUniqueViolation(error)) throw error
+          await deleteResultsOfVersion(conn, version)
+          recomputed = await recomputeNewSet(db, version, parallel, options.path)
+        }
         return await conn.transaction().execute((trx) => switchToSet(trx, actor, checked, recomputed, options))
       } catch (error) {
         await deleteResultsOfVersion(conn, version)
@@ -268,6 +276,10 @@ export async function retireFactorSet(
     })
     return { ok: true }
   })
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505'
 }
 
 /** Whether a database error is the factor-set immutability trigger refusing a change. */

@@ -268,7 +268,9 @@ export async function insertNewSetResults(
       select c.outlet_id, ${recordType}, c.record_id, ${version}, c.month, c.category, c.co2e_kg, c.avoided_co2e_kg,
         c.ttw_kg, c.wtt_kg, c.electricity_kg, c.method, c.data_quality, c.provenance,
         case when l.outlet_id is not null and exists (select 1 from emission_results cur where cur.outlet_id = c.outlet_id
-            and cur.record_type = ${recordType} and cur.record_id = c.record_id and ${countedCurrent('cur')})
+            and cur.record_type = ${recordType} and cur.record_id = c.record_id and ${countedCurrent('cur')}
+            -- one probe for each row of a locked month, not a hash of every result of the type
+            offset 0)
           then 'restatement' else 'current' end
       from (${computed}) c
       left join period_submissions l on l.outlet_id = c.outlet_id and l.month = c.month
