@@ -5,7 +5,7 @@ import type { CostedRecordType } from '#app/domain/emissions/types.ts'
 import { copyChannel, copyValue, type CopyChannel } from '../copy.ts'
 import type { Database } from '../schema.ts'
 import { pgArray } from './emissions.ts'
-import { countedCurrent, countedRestatement, countedResult, inForceText, lockResultWrites, publishLockKey } from './result-status.ts'
+import { countedCurrent, countedResult, inForceText, lockResultWrites, publishLockKey, versionInForceSql } from './result-status.ts'
 
 /**
  * Every write to emission_results: single records (forms), the recompute by
@@ -277,17 +277,24 @@ export async function insertNewSetResults(
       returning outlet_id, record_id, month, status, co2e_kg, avoided_co2e_kg
     )
     select count(*)::text as written,
-      count(*) filter (where (b.co2e_kg, b.avoided_co2e_kg) is distinct from (a.co2e_kg, a.avoided_co2e_kg))::text as changed,
+      count(*) filter (where (coalesce(b1.co2e_kg, b2.co2e_kg), coalesce(b1.avoided_co2e_kg, b2.avoided_co2e_kg))
+        is distinct from (a.co2e_kg, a.avoided_co2e_kg))::text as changed,
       count(*) filter (where a.status = 'restatement')::text as restatements,
       ${options.touched ? sql`array_agg(distinct a.outlet_id::text || '|' || a.month::text) filter (where a.status = 'current')` : sql`null::text[]`} as touched
     from a
+    -- what counts in its place now: the set in force's result (one probe by the whole live key) ...
     left join lateral (
       select b.co2e_kg, b.avoided_co2e_kg from emission_results b
       where b.outlet_id = a.outlet_id and b.record_type = ${recordType} and b.record_id = a.record_id
-        and (${countedRestatement('b')} or (${countedCurrent('b')}))
-      order by (b.status = 'restatement' and a.status = 'restatement') desc
-      limit 1
-    ) b on true`.execute(trx)
+        and b.factor_set_version = ${versionInForceSql} and b.status <> 'superseded'
+    ) b1 on true
+    -- ... else, beside a restatement, the locked month's current result of an older set
+    left join lateral (
+      select b.co2e_kg, b.avoided_co2e_kg from emission_results b
+      where a.status = 'restatement' and b.outlet_id = a.outlet_id and b.record_type = ${recordType} and b.record_id = a.record_id
+        and ${countedCurrent('b')}
+      offset 0
+    ) b2 on b1.co2e_kg is null`.execute(trx)
   const r = rows[0]!
   const touched = (r.touched ?? []).map((k) => {
     const [outletId, month] = k.split('|')
