@@ -75,7 +75,7 @@ export default function OutletHome() {
             {recent.map((r) => (
               <li key={`${r.recordType}-${r.id}`}>
                 <Link to={`/activity/${r.recordType}/${r.id}`}>
-                  {t(recordDefinitions[r.recordType].label)} · {r.values.date ?? r.values.month ?? r.values.period ?? r.values.asOfDate ?? r.values.plate}
+                  {t(recordDefinitions[r.recordType].label)} · {r.label}
                 </Link>
               </li>
             ))}

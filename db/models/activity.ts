@@ -1,7 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Viewer } from '#app/domain/access.ts'
 import type { Database } from '../schema.ts'
-import { tableSpecs, type TableSpec } from './activity-columns.ts'
+import { formValuesOf, labelFieldOf, tableSpecs, type TableSpec } from './activity-columns.ts'
+import type { RecordCode } from '#app/domain/activity/definitions.ts'
 import { outletVisibleTo } from './scope.ts'
 
 /**
@@ -124,4 +125,55 @@ export async function countRecordsInMonth(db: Kysely<Database>, outletId: number
     )
   const { rows } = await sql<{ record_type: string; n: number }>`${sql.join(parts, sql` union all `)}`.execute(db)
   return Object.fromEntries(rows.map((r) => [r.record_type, Number(r.n)]))
+}
+
+/** A current record as a list of recent records names it. */
+export interface RecentRecord {
+  recordType: RecordCode
+  id: string
+  /** Its date, month, period or as-of date, or a vehicle's plate, as the form shows it. */
+  label: string
+}
+
+/**
+ * The viewer's most recently written current records across all types, in one
+ * statement: each table's newest `limit` (by date, then id, as listRecords
+ * orders them), then the newest `limit` of those by creation time (to the
+ * millisecond, as the driver reads it); ties keep the types' order and each
+ * table's own. Reads only what names a record, nothing of its figures.
+ */
+export async function listRecentRecords(db: Kysely<Database>, viewer: Viewer, limit: number): Promise<RecentRecord[]> {
+  const visibleOutletIds = db.selectFrom('outlets').select('outlets.id').where((eb) => outletVisibleTo(eb, viewer))
+  const specs = Object.values(tableSpecs)
+  const sides = specs.map((spec, ord) => {
+    const label = labelFieldOf(spec)
+    // The label's column: a plain or month field's own, a period's start, a vehicle's plate through its register.
+    const labelColumn =
+      label.via === 'plain' || label.via === 'month'
+        ? sql`t.${sql.ref(label.column)}::text`
+        : label.via === 'period'
+          ? sql`t.period_start::text`
+          : label.via === 'vehicle'
+            ? sql`(select v.plate from vehicles v where v.outlet_id = t.outlet_id and v.id = t.vehicle_id)`
+            : sql`null::text`
+    const periodKind = label.via === 'period' ? sql`t.period_kind::text` : sql`null::text`
+    const sortDate = spec.dateColumn === null ? sql`null::date` : sql.ref(`t.${spec.dateColumn}`)
+    return sql`(select ${ord}::int as ord, t.id, t.created_at, ${sortDate} as sort_date, ${labelColumn} as label, ${periodKind} as period_kind
+      from ${sql.table(spec.table)} t
+      where t.outlet_id in (${visibleOutletIds}) and t.superseded_at is null
+      order by ${spec.dateColumn === null ? sql.ref('t.id') : sortDate} desc, t.id desc limit ${limit})`
+  })
+  const { rows } = await sql<{ ord: number; id: string; label: string | null; period_kind: string | null }>`
+    select r.ord, r.id::text as id, r.label, r.period_kind
+    from (${sql.join(sides, sql` union all `)}) r
+    order by date_trunc('milliseconds', r.created_at) desc, r.ord, r.sort_date desc, r.id desc
+    limit ${limit}`.execute(db)
+  return rows.map((r) => {
+    const spec = specs[r.ord]!
+    const field = labelFieldOf(spec)
+    // The text the form would show for that one field (formValuesOf, the one home of field ↔ text).
+    const row = { [field.via === 'plain' || field.via === 'month' ? field.column : 'period_start']: r.label, period_kind: r.period_kind }
+    const values = formValuesOf({ ...spec, fields: [field] }, row, { outletCode: '', plate: r.label })
+    return { recordType: spec.recordCode, id: r.id, label: values[field.field] ?? '' }
+  })
 }
