@@ -481,14 +481,6 @@ export async function submitOutletMonth(db: Kysely<Database>, viewer: Viewer, ou
   return done ? { ok: true } : { ok: false, error: { key: 'activityPages.error.alreadySubmitted', params: { month } } }
 }
 
-/** Today's shipment statistics of an outlet, if entered: the operator's first question at the counter. */
-export async function todayShipment(db: Kysely<Database>, viewer: Viewer, outletId: number, today = chinaToday()) {
-  const spec = tableSpecs.shipment_stats
-  const rows = await listRecords(db, viewer, spec, { outletId, month: today.slice(0, 7), limit: 1 })
-  const found = rows.map((r) => present(spec, r)).find((r) => r.values.date === today)
-  return { today, record: found ?? null }
-}
-
 /** Records the viewer wrote or can see most recently, across types: the home page's list (one statement). */
 export function recentRecords(db: Kysely<Database>, viewer: Viewer, limit = 8) {
   return listRecentRecords(db, viewer, limit)

@@ -116,15 +116,54 @@ export async function listRecords(
 
 /** Current records per type in one month for one outlet: the month page's counts. */
 export async function countRecordsInMonth(db: Kysely<Database>, outletId: number, month: string): Promise<Record<string, number>> {
+  return (await countRecordsByMonth(db, outletId, { from: month, to: month }))[month] ?? {}
+}
+
+/**
+ * Current records per month (`YYYY-MM`) and type for one outlet over a range of
+ * months, in one statement; a month without records is absent.
+ */
+export async function countRecordsByMonth(
+  db: Kysely<Database>,
+  outletId: number,
+  range: { from: string; to: string },
+): Promise<Record<string, Record<string, number>>> {
   const parts = Object.values(tableSpecs)
     .filter((s) => s.dateColumn !== null)
-    .map(
-      (s) => sql`select ${s.recordCode}::text as record_type, count(*)::int as n from ${sql.table(s.table)}
+    .map((s) => {
+      const date = sql.ref(s.dateColumn!)
+      return sql`select ${s.recordCode}::text as record_type, to_char(${date}, 'YYYY-MM') as month, count(*)::int as n from ${sql.table(s.table)}
         where outlet_id = ${outletId} and superseded_at is null
-          and ${sql.ref(s.dateColumn!)} >= ${`${month}-01`}::date and ${sql.ref(s.dateColumn!)} < (${`${month}-01`}::date + interval '1 month')`,
-    )
-  const { rows } = await sql<{ record_type: string; n: number }>`${sql.join(parts, sql` union all `)}`.execute(db)
-  return Object.fromEntries(rows.map((r) => [r.record_type, Number(r.n)]))
+          and ${date} >= ${`${range.from}-01`}::date and ${date} < (${`${range.to}-01`}::date + interval '1 month')
+        group by 2`
+    })
+  const { rows } = await sql<{ record_type: string; month: string; n: number }>`${sql.join(parts, sql` union all `)}`.execute(db)
+  const byMonth: Record<string, Record<string, number>> = {}
+  for (const r of rows) (byMonth[r.month] ??= {})[r.record_type] = Number(r.n)
+  return byMonth
+}
+
+/** An outlet's current daily shipment statistics in one month (`YYYY-MM`), newest first: what the home page shows of them. */
+export async function listShipmentDays(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  outletId: number,
+  month: string,
+): Promise<{ id: string; date: string; parcels: string; eWaybillParcels: string }[]> {
+  const rows = await db
+    .selectFrom('shipment_stats as t')
+    .where('t.outlet_id', '=', outletId)
+    // THE scope condition, as everywhere records are read.
+    .where('t.outlet_id', 'in', db.selectFrom('outlets').select('outlets.id').where((eb) => outletVisibleTo(eb, viewer)))
+    .where('t.superseded_at', 'is', null)
+    .where('t.stat_date', '>=', `${month}-01`)
+    .where(sql<boolean>`t.stat_date < (${`${month}-01`}::date + interval '1 month')`)
+    .select([sql<string>`t.id::text`.as('id'), sql<string>`t.stat_date::text`.as('date'), 't.parcels', 't.e_waybill_parcels'])
+    .orderBy('t.stat_date', 'desc')
+    .orderBy('t.id', 'desc')
+    .limit(31)
+    .execute()
+  return rows.map((r) => ({ id: r.id, date: r.date, parcels: String(r.parcels), eWaybillParcels: String(r.e_waybill_parcels) }))
 }
 
 /** A current record as a list of recent records names it. */
