@@ -14,9 +14,13 @@ import { findVisibleOutlet } from '#db/models/outlets.ts'
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, ['outlet_operator'])
   const db = await getDb()
-  const outlet = await findVisibleOutlet(db, viewer, viewer.outletId!)
+  // Side by side: each read is limited to what the viewer may see (the glance checks the outlet first).
+  const [outlet, recent, glance] = await Promise.all([
+    findVisibleOutlet(db, viewer, viewer.outletId!),
+    recentRecords(db, viewer, 6),
+    outletMonthGlance(db, viewer, viewer.outletId!),
+  ])
   if (!outlet) throw new Response('Not found', { status: 404 })
-  const [recent, glance] = await Promise.all([recentRecords(db, viewer, 6), outletMonthGlance(db, viewer, outlet.id)])
   if (!glance.ok) throw new Response('Not found', { status: glance.status })
   return { outlet, recent, glance: glance.glance }
 }

@@ -6,11 +6,11 @@ import { parsePeriod } from '#app/domain/periods/period.ts'
 import { countRecordsByMonth, listShipmentDays, listSubmissions } from '#db/models/activity.ts'
 import type { Database } from '#db/schema.ts'
 import { chinaToday } from './activity.server.ts'
-import { buildReport, type MetricRow, type TargetView } from './reports.server.ts'
+import { buildReports, type MetricRow, type Report, type TargetView } from './reports.server.ts'
 
 /**
  * The outlet home page's month at a glance. The figures and verdicts are the
- * compliance report's own (buildReport): this adapter only picks what a clerk
+ * compliance report's own (buildReports): this adapter only picks what a clerk
  * needs and marks the running month provisional, so that a change to how
  * reports judge a month reaches the home page unchanged.
  */
@@ -68,15 +68,15 @@ export async function outletMonthGlance(
   const now = options.now ?? new Date()
   const thisMonth = today.slice(0, 7)
   const lastMonth = previousMonth(thisMonth)
-  const report = (month: string) => {
+  const periodOf = (month: string) => {
     const period = parsePeriod(month)
     if (!period.ok) throw new Error(`not a month: ${month}`)
-    return buildReport(db, viewer, { kind: 'outlet', outletId }, period.period, { now, benchmarks: false })
+    return period.period
   }
-  // buildReport checks the viewer may read the outlet before anything else is read.
-  const [current, previous] = await Promise.all([report(thisMonth), report(lastMonth)])
-  if (!current.ok) return current
-  if (!previous.ok) return previous
+  // buildReports checks the viewer may read the outlet before anything else is read.
+  const built = await buildReports(db, viewer, { kind: 'outlet', outletId }, [periodOf(thisMonth), periodOf(lastMonth)], { now, benchmarks: false })
+  if (!built.ok) return built
+  const [current, previous] = built.reports as [Report, Report]
   const [counts, shipments, submissions] = await Promise.all([
     countRecordsByMonth(db, outletId, { from: lastMonth, to: thisMonth }),
     listShipmentDays(db, viewer, outletId, thisMonth),
@@ -90,8 +90,8 @@ export async function outletMonthGlance(
   const entered = shipments[0]?.date === today ? shipments[0] : undefined
   const shown = new Set<MetricCode>([
     ...alwaysShown,
-    ...current.report.metrics.filter((m) => m.target).map((m) => m.code),
-    ...previous.report.metrics.filter((m) => m.target).map((m) => m.code),
+    ...current.metrics.filter((m) => m.target).map((m) => m.code),
+    ...previous.metrics.filter((m) => m.target).map((m) => m.code),
   ])
   const glance = (rows: MetricRow[], month: string, counts: Record<string, number>, factorSetVersions: string[]): MonthGlance => {
     const running = month === thisMonth
@@ -129,8 +129,8 @@ export async function outletMonthGlance(
     glance: {
       today,
       todayShipment: entered ? { id: entered.id, parcels: entered.parcels, eWaybillParcels: entered.eWaybillParcels } : null,
-      thisMonth: glance(current.report.metrics, thisMonth, countsNow, current.report.factorSetVersions),
-      lastMonth: glance(previous.report.metrics, lastMonth, countsBefore, previous.report.factorSetVersions),
+      thisMonth: glance(current.metrics, thisMonth, countsNow, current.factorSetVersions),
+      lastMonth: glance(previous.metrics, lastMonth, countsBefore, previous.factorSetVersions),
       missing: missingForMonth(thisMonth, today, shipmentDates, countsNow),
     },
   }
