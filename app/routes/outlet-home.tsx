@@ -5,24 +5,15 @@ import { OutletCard } from '#app/components/outlet-table.tsx'
 import { recordCodes, recordDefinitions } from '#app/domain/activity/definitions.ts'
 import { formatDecimal } from '#app/i18n/format.ts'
 import { useLocale, useT } from '#app/i18n/react.ts'
-import { recentRecords } from '#app/services/activity.server.ts'
-import { outletMonthGlance } from '#app/services/outlet-month.server.ts'
+import { outletHome } from '#app/services/outlet-home.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
-import { findVisibleOutlet } from '#db/models/outlets.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, ['outlet_operator'])
-  const db = await getDb()
-  // Side by side: each read is limited to what the viewer may see (the glance checks the outlet first).
-  const [outlet, recent, glance] = await Promise.all([
-    findVisibleOutlet(db, viewer, viewer.outletId!),
-    recentRecords(db, viewer, 6),
-    outletMonthGlance(db, viewer, viewer.outletId!),
-  ])
-  if (!outlet) throw new Response('Not found', { status: 404 })
-  if (!glance.ok) throw new Response('Not found', { status: glance.status })
-  return { outlet, recent, glance: glance.glance }
+  const home = await outletHome(await getDb(), viewer)
+  if (!home.ok) throw new Response('Not found', { status: home.status })
+  return { outlet: home.outlet, recent: home.recent, glance: home.glance }
 }
 
 export default function OutletHome() {
