@@ -9,7 +9,7 @@ import { benchmarkCell } from '#app/domain/metrics/suppression.ts'
 import type { TargetSet } from '#app/domain/metrics/targets.ts'
 import { addMonths, formatPeriod, monthsBetween, type Month, type Period } from '#app/domain/periods/period.ts'
 import { regionLevel } from '#app/domain/regions.ts'
-import { baselineSums, crossBrandBenchmark, factorSetVersions, monthlySumsBy, outletNames, regionNames, reportFingerprint, rollupMonthRange, type MonthRange, type ScopeMonthlySums, type NamedRow } from '#db/models/reports.ts'
+import { baselineSums, crossBrandBenchmark, factorSetVersions, monthlySumsBy, outletNames, regionNames, reportFingerprints, rollupMonthRange, type MonthRange, type ReportReads, type ScopeMonthlySums, type NamedRow } from '#db/models/reports.ts'
 import { listTargetSets } from '#db/models/target-sets.ts'
 import type { Database } from '#db/schema.ts'
 import { FingerprintCache, reportCacheEntries } from './cache.ts'
@@ -49,26 +49,19 @@ export async function buildReports(
     listTargetSets(db),
   ])
   if (!resolved.ok) return resolved
-  const reports = await Promise.all(
-    periods.map(async (period) => reportOf(db, viewer, request, resolved, period, await effectiveEnd(db, period, options.now, horizon), sets, options)),
-  )
+  // With the month range known, no period's end reads anything.
+  const ends = await Promise.all(periods.map((period) => effectiveEnd(db, period, options.now, horizon)))
+  const plans = periods.map((period, i) => planOf(viewer, request, resolved, period, ends[i]!, sets, options))
+  // The fingerprints of every period's rows in one statement.
+  const fingerprints = await reportFingerprints(db, viewer, resolved.filter, plans.map((plan) => plan.reads))
+  const reports = await Promise.all(plans.map((plan, i) => reportOf(db, viewer, plan, fingerprints[i]!, options)))
   return { ok: true, reports }
 }
 
-/** One period's report of a resolved scope, reused from the cache while its rows stand. */
-async function reportOf(
-  db: Kysely<Database>,
-  viewer: Viewer,
-  request: ScopeRequest,
-  resolved: Resolved,
-  period: Period,
-  end: EffectiveEnd,
-  sets: readonly TargetSet[],
-  options: ReportOptions,
-): Promise<Report> {
-  const { scope, filter, targetRegion } = resolved
-  const { endDate, endMonth, months, horizon, state } = end
-  const provisional = state === 'provisional'
+/** What one period's report reads and is cached under, before anything of it is read. */
+function planOf(viewer: Viewer, request: ScopeRequest, resolved: Resolved, period: Period, end: EffectiveEnd, sets: readonly TargetSet[], options: ReportOptions) {
+  const { scope, targetRegion } = resolved
+  const { endDate, endMonth, months, horizon } = end
   const targetBrand = scope.brand?.code ?? null
   const targets = applicableTargets(targetRegion, sets, endDate, { brand: targetBrand })
 
@@ -91,11 +84,19 @@ async function reportOf(
   // A report built from the same rows is reused (cache.ts): the key says who asks
   // for what, the fingerprint which rows stand now.
   const key = JSON.stringify([viewer, request, formatPeriod(period), end, scope, options.metric ?? null, withBenchmarks, withChildren])
-  const fingerprint = await reportFingerprint(db, viewer, filter, {
+  const reads: ReportReads = {
     range: local ? { from: earliest([seriesRange.from, periodRange.from]), to: endMonth } : null,
     benchmarks: withBenchmarks && scope.brand ? benchmarkRegions(scope).map((regionCode) => ({ regionCode, brandId: scope.brand!.id, range: periodRange })) : [],
     outletNames: withChildren && childLevel === 'outlet',
-  })
+  }
+  return { period, end, sets, scope, filter: resolved.filter, targets, seriesRange, local, childLevel, groupKey, periodRange, withBenchmarks, withChildren, key, reads }
+}
+
+/** One period's report of a resolved scope, reused from the cache while the rows it reads stand. */
+async function reportOf(db: Kysely<Database>, viewer: Viewer, plan: ReturnType<typeof planOf>, fingerprint: string, options: ReportOptions): Promise<Report> {
+  const { period, end, sets, scope, filter, targets, seriesRange, local, childLevel, groupKey, periodRange, withBenchmarks, withChildren, key } = plan
+  const { endDate, endMonth, months, state } = end
+  const provisional = state === 'provisional'
   const cached = reportCache.get(key, fingerprint)
   if (cached) return { ...cached, generatedAt: options.now.toISOString() }
 
