@@ -4,6 +4,7 @@
 //
 //   npm run build && npx tsx scripts/bench-pages.ts [--workers 1,2] [--duration 10] [--connections 50]
 //     [--year 2025] [--admin-url postgres://postgres@127.0.0.1:5432/postgres] [--profile DIR] [--keep]
+//     [--pages login,bureau,report,outlet]
 //
 // Builds nothing itself: run `npm run build` first. It creates a throwaway
 // PostgreSQL database with the demo seed, and for each worker count starts the
@@ -18,6 +19,8 @@
 // through the same build and compression, with as many processes.
 // Requests send what a browser sends (Accept-Encoding: gzip, deflate, br).
 // --profile DIR writes V8 CPU profiles of the app's processes (node --cpu-prof).
+// --pages picks some of the pages by name (login, bureau, report, outlet); the
+// sign-in page, the baseline of every ratio, is always measured.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -47,6 +50,7 @@ const { values: opts } = parseArgs({
     'admin-url': { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     profile: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    pages: { type: 'string', default: 'login,bureau,report,outlet' },
   },
 })
 
@@ -168,12 +172,19 @@ runCli(async () => {
   if (!Number.isInteger(connections) || connections < 1) throw new Error('--connections must be a whole number ≥ 1')
   if (!/^\d{4}$/.test(opts.year!)) throw new Error('--year must be a year such as 2025')
 
-  const pages: Page[] = [
-    { label: 'GET /login (baseline)', path: '/login', as: null, marker: 'name="password"' },
-    { label: 'GET /bureau', path: '/bureau', as: 'bureau.henan', marker: 'data-testid="jurisdiction-targets"' },
-    { label: `GET /reports?period=${opts.year} (province-year)`, path: `/reports?period=${opts.year}`, as: 'bureau.henan', marker: 'data-testid="report-coverage"' },
-    { label: 'GET /outlet', path: '/outlet', as: 'outlet.sf', marker: 'data-testid="today-entry"' },
-  ]
+  const named: Record<string, Page> = {
+    login: { label: 'GET /login (baseline)', path: '/login', as: null, marker: 'name="password"' },
+    bureau: { label: 'GET /bureau', path: '/bureau', as: 'bureau.henan', marker: 'data-testid="jurisdiction-targets"' },
+    report: { label: `GET /reports?period=${opts.year} (province-year)`, path: `/reports?period=${opts.year}`, as: 'bureau.henan', marker: 'data-testid="report-coverage"' },
+    outlet: { label: 'GET /outlet', path: '/outlet', as: 'outlet.sf', marker: 'data-testid="today-entry"' },
+  }
+  const picked = new Set(opts.pages!.split(',').map((p) => p.trim()))
+  const unknown = [...picked].filter((p) => !(p in named))
+  if (unknown.length > 0) throw new Error(`--pages: unknown ${unknown.join(', ')}; known: ${Object.keys(named).join(', ')}`)
+  // The baseline first, always: every ratio is against it.
+  const pages: Page[] = Object.entries(named)
+    .filter(([name]) => name === 'login' || picked.has(name))
+    .map(([, page]) => page)
 
   const adminUrl = opts['admin-url']!
   const dbName = `gp_bench_pages_${randomBytes(4).toString('hex')}`

@@ -5,34 +5,29 @@ import { OutletCard } from '#app/components/outlet-table.tsx'
 import { recordCodes, recordDefinitions } from '#app/domain/activity/definitions.ts'
 import { formatDecimal } from '#app/i18n/format.ts'
 import { useLocale, useT } from '#app/i18n/react.ts'
-import { recentRecords, todayShipment } from '#app/services/activity.server.ts'
-import { outletMonthGlance } from '#app/services/outlet-month.server.ts'
+import { outletHome } from '#app/services/outlet-home.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
-import { findVisibleOutlet } from '#db/models/outlets.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, ['outlet_operator'])
-  const db = await getDb()
-  const outlet = await findVisibleOutlet(db, viewer, viewer.outletId!)
-  if (!outlet) throw new Response('Not found', { status: 404 })
-  const [today, recent, glance] = await Promise.all([todayShipment(db, viewer, outlet.id), recentRecords(db, viewer, 6), outletMonthGlance(db, viewer, outlet.id)])
-  if (!glance.ok) throw new Response('Not found', { status: glance.status })
-  return { outlet, today, recent, glance: glance.glance }
+  const home = await outletHome(await getDb(), viewer)
+  if (!home.ok) throw new Response('Not found', { status: home.status })
+  return { outlet: home.outlet, recent: home.recent, glance: home.glance }
 }
 
 export default function OutletHome() {
-  const { outlet, today, recent, glance } = useLoaderData<typeof loader>()
+  const { outlet, recent, glance } = useLoaderData<typeof loader>()
   const t = useT()
   const locale = useLocale()
-  const entry = today.record
+  const entry = glance.todayShipment
   return (
     <>
       <section className="card" data-testid="today-entry">
-        <h2>{t('outletHome.today', { date: today.today })}</h2>
+        <h2>{t('outletHome.today', { date: glance.today })}</h2>
         {entry ? (
           <>
-            <p>{t('outletHome.todayDone', { parcels: formatDecimal(locale, entry.values.parcels), eWaybill: formatDecimal(locale, entry.values.eWaybillParcels) })}</p>
+            <p>{t('outletHome.todayDone', { parcels: formatDecimal(locale, entry.parcels), eWaybill: formatDecimal(locale, entry.eWaybillParcels) })}</p>
             <Link className="button" to={`/activity/shipment_stats/${entry.id}/edit`}>
               {t('outletHome.editToday')}
             </Link>
@@ -40,7 +35,7 @@ export default function OutletHome() {
         ) : (
           <>
             <p className="muted">{t('outletHome.todayMissing')}</p>
-            <Link className="button" to={`/activity/shipment_stats/new?outletCode=${encodeURIComponent(outlet.code)}&date=${today.today}`} data-testid="enter-today">
+            <Link className="button" to={`/activity/shipment_stats/new?outletCode=${encodeURIComponent(outlet.code)}&date=${glance.today}`} data-testid="enter-today">
               {t('outletHome.enterToday')}
             </Link>
           </>
@@ -75,7 +70,7 @@ export default function OutletHome() {
             {recent.map((r) => (
               <li key={`${r.recordType}-${r.id}`}>
                 <Link to={`/activity/${r.recordType}/${r.id}`}>
-                  {t(recordDefinitions[r.recordType].label)} · {r.values.date ?? r.values.month ?? r.values.period ?? r.values.asOfDate ?? r.values.plate}
+                  {t(recordDefinitions[r.recordType].label)} · {r.label}
                 </Link>
               </li>
             ))}

@@ -77,7 +77,7 @@ function comparisonText(t: Translate, comparison: TargetView['comparison'], valu
   return t(key, { value })
 }
 
-export function targetText(locale: Locale, t: Translate, target: TargetView): string {
+export function targetText(locale: Locale, t: Translate, target: Pick<TargetView, 'deadline' | 'kind' | 'value' | 'comparison' | 'metric'>): string {
   const deadline = formatDate(locale, target.deadline)
   if (target.kind === 'national_count') return t('reports.target.count', { value: formatDecimal(locale, target.value, 0), deadline })
   if (target.kind === 'relative_to_baseline') {

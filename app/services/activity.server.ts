@@ -21,6 +21,7 @@ import {
   insertRows,
   isMonthLocked,
   isResolveFailure,
+  listRecentRecords,
   listRecords,
   listSubmissions,
   loadScopeData,
@@ -60,9 +61,12 @@ export function assertWriter(viewer: Viewer): void {
   if (!activityWriterRoles.includes(viewer.role)) throw new ForbiddenWrite(viewer.role)
 }
 
+// Made once: building a formatter with a time zone costs far more than formatting with it.
+const chinaDate = new Intl.DateTimeFormat('en-CA', { timeZone: displayTimeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+
 /** Today's date in China (`2024-03-31`): no activity may be dated after it. */
 export function chinaToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: displayTimeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+  return chinaDate.format(now)
 }
 
 let rangesPromise: Promise<VehiclePlausibility> | undefined
@@ -477,24 +481,9 @@ export async function submitOutletMonth(db: Kysely<Database>, viewer: Viewer, ou
   return done ? { ok: true } : { ok: false, error: { key: 'activityPages.error.alreadySubmitted', params: { month } } }
 }
 
-/** Today's shipment statistics of an outlet, if entered: the operator's first question at the counter. */
-export async function todayShipment(db: Kysely<Database>, viewer: Viewer, outletId: number, today = chinaToday()) {
-  const spec = tableSpecs.shipment_stats
-  const rows = await listRecords(db, viewer, spec, { outletId, month: today.slice(0, 7), limit: 1 })
-  const found = rows.map((r) => present(spec, r)).find((r) => r.values.date === today)
-  return { today, record: found ?? null }
-}
-
-/** Records the viewer wrote or can see most recently, across types: the home pages' list. */
-export async function recentRecords(db: Kysely<Database>, viewer: Viewer, limit = 8) {
-  // The tables side by side: one round trip's wait instead of one per table.
-  const codes = Object.keys(tableSpecs) as RecordCode[]
-  const perTable = await Promise.all(codes.map((code) => listRecords(db, viewer, tableSpecs[code], { limit })))
-  const all: (PresentedRecord & { recordType: RecordCode })[] = []
-  codes.forEach((code, i) => {
-    for (const r of perTable[i]!) all.push({ ...present(tableSpecs[code], r), recordType: code })
-  })
-  return all.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0)).slice(0, limit)
+/** Records the viewer wrote or can see most recently, across types: the home page's list (one statement). */
+export function recentRecords(db: Kysely<Database>, viewer: Viewer, limit = 8) {
+  return listRecentRecords(db, viewer, limit)
 }
 
 export type { DbRecord }

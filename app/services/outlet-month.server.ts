@@ -3,24 +3,25 @@ import type { Viewer } from '#app/domain/access.ts'
 import { glanceStatus, meetsSoFar, missingForMonth, previousMonth, type GlanceStatus, type MissingForMonth } from '#app/domain/glance/month.ts'
 import { metricCodes, type MetricCode } from '#app/domain/metrics/definitions.ts'
 import { parsePeriod } from '#app/domain/periods/period.ts'
-import { countRecordsInMonth, listRecords, listSubmissions, tableSpecs } from '#db/models/activity.ts'
+import { countRecordsByMonth, listShipmentDays, listSubmissions } from '#db/models/activity.ts'
 import type { Database } from '#db/schema.ts'
 import { chinaToday } from './activity.server.ts'
-import { buildReport, type MetricRow, type TargetView } from './reports.server.ts'
+import { buildReports, type MetricRow, type Report, type TargetView } from './reports.server.ts'
 
 /**
  * The outlet home page's month at a glance. The figures and verdicts are the
- * compliance report's own (buildReport): this adapter only picks what a clerk
+ * compliance report's own (buildReports): this adapter only picks what a clerk
  * needs and marks the running month provisional, so that a change to how
  * reports judge a month reaches the home page unchanged.
  */
 
+/** What the glance says of a target: its figure and deadline (targetText), not its source. */
+export type GlanceTarget = Pick<TargetView, 'metric' | 'comparison' | 'value' | 'deadline' | 'kind'>
+
 export interface GlanceMetric {
   code: MetricCode
   value: string | null
-  numerator: string
-  denominator: string | null
-  target: TargetView | null
+  target: GlanceTarget | null
   status: GlanceStatus | null
   /** Running month only: where the value stands against a plain target so far. */
   meetsSoFar: boolean | null
@@ -39,8 +40,16 @@ export interface MonthGlance {
   submitted: boolean
 }
 
+/** Today's daily shipment statistics, when entered: the counter's first question. */
+export interface TodayShipment {
+  id: string
+  parcels: string
+  eWaybillParcels: string
+}
+
 export interface OutletGlance {
   today: string
+  todayShipment: TodayShipment | null
   thisMonth: MonthGlance
   lastMonth: MonthGlance
   missing: MissingForMonth
@@ -59,27 +68,30 @@ export async function outletMonthGlance(
   const now = options.now ?? new Date()
   const thisMonth = today.slice(0, 7)
   const lastMonth = previousMonth(thisMonth)
-  const report = (month: string) => {
+  const periodOf = (month: string) => {
     const period = parsePeriod(month)
     if (!period.ok) throw new Error(`not a month: ${month}`)
-    return buildReport(db, viewer, { kind: 'outlet', outletId }, period.period, { now, benchmarks: false })
+    return period.period
   }
-  // buildReport checks the viewer may read the outlet before anything else is read.
-  const [current, previous] = await Promise.all([report(thisMonth), report(lastMonth)])
-  if (!current.ok) return current
-  if (!previous.ok) return previous
-  const [countsNow, countsBefore, shipments, submissions] = await Promise.all([
-    countRecordsInMonth(db, outletId, thisMonth),
-    countRecordsInMonth(db, outletId, lastMonth),
-    listRecords(db, viewer, tableSpecs.shipment_stats, { outletId, month: thisMonth, limit: 31 }),
+  // buildReports checks the viewer may read the outlet before anything else is read.
+  const built = await buildReports(db, viewer, { kind: 'outlet', outletId }, [periodOf(thisMonth), periodOf(lastMonth)], { now, benchmarks: false })
+  if (!built.ok) return built
+  const [current, previous] = built.reports as [Report, Report]
+  const [counts, shipments, submissions] = await Promise.all([
+    countRecordsByMonth(db, outletId, { from: lastMonth, to: thisMonth }),
+    listShipmentDays(db, viewer, outletId, thisMonth),
     listSubmissions(db, outletId),
   ])
+  const countsNow = counts[thisMonth] ?? {}
+  const countsBefore = counts[lastMonth] ?? {}
   const submitted = new Set(submissions.map((s) => s.month.slice(0, 7)))
-  const shipmentDates = shipments.map((r) => String(r.row.stat_date).slice(0, 10))
+  const shipmentDates = shipments.map((r) => r.date)
+  // The newest of the month, if it is today's.
+  const entered = shipments[0]?.date === today ? shipments[0] : undefined
   const shown = new Set<MetricCode>([
     ...alwaysShown,
-    ...current.report.metrics.filter((m) => m.target).map((m) => m.code),
-    ...previous.report.metrics.filter((m) => m.target).map((m) => m.code),
+    ...current.metrics.filter((m) => m.target).map((m) => m.code),
+    ...previous.metrics.filter((m) => m.target).map((m) => m.code),
   ])
   const glance = (rows: MetricRow[], month: string, counts: Record<string, number>, factorSetVersions: string[]): MonthGlance => {
     const running = month === thisMonth
@@ -101,12 +113,11 @@ export async function outletMonthGlance(
         .map((code) => {
           const row = byCode.get(code)!
           const verdict = row.evaluation?.kind === 'status' ? row.evaluation.status : null
+          const target = row.target && { metric: row.target.metric, comparison: row.target.comparison, value: row.target.value, deadline: row.target.deadline, kind: row.target.kind }
           return {
             code,
             value: records === 0 ? null : row.value,
-            numerator: row.numerator,
-            denominator: row.denominator,
-            target: row.target,
+            target,
             status: glanceStatus(verdict, running),
             meetsSoFar: running && records > 0 ? meetsSoFar(row.value, row.target) : null,
           }
@@ -117,8 +128,9 @@ export async function outletMonthGlance(
     ok: true,
     glance: {
       today,
-      thisMonth: glance(current.report.metrics, thisMonth, countsNow, current.report.factorSetVersions),
-      lastMonth: glance(previous.report.metrics, lastMonth, countsBefore, previous.report.factorSetVersions),
+      todayShipment: entered ? { id: entered.id, parcels: entered.parcels, eWaybillParcels: entered.eWaybillParcels } : null,
+      thisMonth: glance(current.metrics, thisMonth, countsNow, current.factorSetVersions),
+      lastMonth: glance(previous.metrics, lastMonth, countsBefore, previous.factorSetVersions),
       missing: missingForMonth(thisMonth, today, shipmentDates, countsNow),
     },
   }

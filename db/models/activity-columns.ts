@@ -134,6 +134,18 @@ export function canonicalValue(type: SqlType, value: unknown): string | null {
 }
 
 /**
+ * The field a list names a record by: its date, month, period or as-of date,
+ * or a vehicle's plate (the first of them its type has).
+ */
+export function labelFieldOf(spec: TableSpec): FieldMap {
+  for (const code of ['date', 'month', 'period', 'asOfDate', 'plate']) {
+    const field = spec.fields.find((f) => f.field === code)
+    if (field) return field
+  }
+  throw new Error(`record type ${spec.recordCode} has no field to name a record by`)
+}
+
+/**
  * Field code → text as a form shows it, from a stored row (and the codes of
  * the outlet, item or vehicle it points at).
  */

@@ -1,7 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Viewer } from '#app/domain/access.ts'
 import type { Database } from '../schema.ts'
-import { tableSpecs, type TableSpec } from './activity-columns.ts'
+import { formValuesOf, labelFieldOf, tableSpecs, type TableSpec } from './activity-columns.ts'
+import type { RecordCode } from '#app/domain/activity/definitions.ts'
 import { outletVisibleTo } from './scope.ts'
 
 /**
@@ -115,13 +116,103 @@ export async function listRecords(
 
 /** Current records per type in one month for one outlet: the month page's counts. */
 export async function countRecordsInMonth(db: Kysely<Database>, outletId: number, month: string): Promise<Record<string, number>> {
+  return (await countRecordsByMonth(db, outletId, { from: month, to: month }))[month] ?? {}
+}
+
+/**
+ * Current records per month (`YYYY-MM`) and type for one outlet over a range of
+ * months, in one statement; a month without records is absent.
+ */
+export async function countRecordsByMonth(
+  db: Kysely<Database>,
+  outletId: number,
+  range: { from: string; to: string },
+): Promise<Record<string, Record<string, number>>> {
   const parts = Object.values(tableSpecs)
     .filter((s) => s.dateColumn !== null)
-    .map(
-      (s) => sql`select ${s.recordCode}::text as record_type, count(*)::int as n from ${sql.table(s.table)}
+    .map((s) => {
+      const date = sql.ref(s.dateColumn!)
+      return sql`select ${s.recordCode}::text as record_type, to_char(${date}, 'YYYY-MM') as month, count(*)::int as n from ${sql.table(s.table)}
         where outlet_id = ${outletId} and superseded_at is null
-          and ${sql.ref(s.dateColumn!)} >= ${`${month}-01`}::date and ${sql.ref(s.dateColumn!)} < (${`${month}-01`}::date + interval '1 month')`,
-    )
-  const { rows } = await sql<{ record_type: string; n: number }>`${sql.join(parts, sql` union all `)}`.execute(db)
-  return Object.fromEntries(rows.map((r) => [r.record_type, Number(r.n)]))
+          and ${date} >= ${`${range.from}-01`}::date and ${date} < (${`${range.to}-01`}::date + interval '1 month')
+        group by 2`
+    })
+  const { rows } = await sql<{ record_type: string; month: string; n: number }>`${sql.join(parts, sql` union all `)}`.execute(db)
+  const byMonth: Record<string, Record<string, number>> = {}
+  for (const r of rows) (byMonth[r.month] ??= {})[r.record_type] = Number(r.n)
+  return byMonth
+}
+
+/** An outlet's current daily shipment statistics in one month (`YYYY-MM`), newest first: what the home page shows of them. */
+export async function listShipmentDays(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  outletId: number,
+  month: string,
+): Promise<{ id: string; date: string; parcels: string; eWaybillParcels: string }[]> {
+  const rows = await db
+    .selectFrom('shipment_stats as t')
+    .where('t.outlet_id', '=', outletId)
+    // THE scope condition, as everywhere records are read.
+    .where('t.outlet_id', 'in', db.selectFrom('outlets').select('outlets.id').where((eb) => outletVisibleTo(eb, viewer)))
+    .where('t.superseded_at', 'is', null)
+    .where('t.stat_date', '>=', `${month}-01`)
+    .where(sql<boolean>`t.stat_date < (${`${month}-01`}::date + interval '1 month')`)
+    .select([sql<string>`t.id::text`.as('id'), sql<string>`t.stat_date::text`.as('date'), 't.parcels', 't.e_waybill_parcels'])
+    .orderBy('t.stat_date', 'desc')
+    .orderBy('t.id', 'desc')
+    .limit(31)
+    .execute()
+  return rows.map((r) => ({ id: r.id, date: r.date, parcels: String(r.parcels), eWaybillParcels: String(r.e_waybill_parcels) }))
+}
+
+/** A current record as a list of recent records names it. */
+export interface RecentRecord {
+  recordType: RecordCode
+  id: string
+  /** Its date, month, period or as-of date, or a vehicle's plate, as the form shows it. */
+  label: string
+}
+
+/**
+ * The viewer's most recently written current records across all types, in one
+ * statement: each table's newest `limit` (by date, then id, as listRecords
+ * orders them), then the newest `limit` of those by creation time (to the
+ * millisecond, as the driver reads it); ties keep the types' order and each
+ * table's own. Reads only what names a record, nothing of its figures.
+ */
+export async function listRecentRecords(db: Kysely<Database>, viewer: Viewer, limit: number): Promise<RecentRecord[]> {
+  const visibleOutletIds = db.selectFrom('outlets').select('outlets.id').where((eb) => outletVisibleTo(eb, viewer))
+  const specs = Object.values(tableSpecs)
+  const sides = specs.map((spec, ord) => {
+    const label = labelFieldOf(spec)
+    // The label's column: a plain or month field's own, a period's start, a vehicle's plate through its register.
+    const labelColumn =
+      label.via === 'plain' || label.via === 'month'
+        ? sql`t.${sql.ref(label.column)}::text`
+        : label.via === 'period'
+          ? sql`t.period_start::text`
+          : label.via === 'vehicle'
+            ? sql`(select v.plate from vehicles v where v.outlet_id = t.outlet_id and v.id = t.vehicle_id)`
+            : sql`null::text`
+    const periodKind = label.via === 'period' ? sql`t.period_kind::text` : sql`null::text`
+    const sortDate = spec.dateColumn === null ? sql`null::date` : sql.ref(`t.${spec.dateColumn}`)
+    return sql`(select ${ord}::int as ord, t.id, t.created_at, ${sortDate} as sort_date, ${labelColumn} as label, ${periodKind} as period_kind
+      from ${sql.table(spec.table)} t
+      where t.outlet_id in (${visibleOutletIds}) and t.superseded_at is null
+      order by ${spec.dateColumn === null ? sql.ref('t.id') : sortDate} desc, t.id desc limit ${limit})`
+  })
+  const { rows } = await sql<{ ord: number; id: string; label: string | null; period_kind: string | null }>`
+    select r.ord, r.id::text as id, r.label, r.period_kind
+    from (${sql.join(sides, sql` union all `)}) r
+    order by date_trunc('milliseconds', r.created_at) desc, r.ord, r.sort_date desc, r.id desc
+    limit ${limit}`.execute(db)
+  return rows.map((r) => {
+    const spec = specs[r.ord]!
+    const field = labelFieldOf(spec)
+    // The text the form would show for that one field (formValuesOf, the one home of field ↔ text).
+    const row = { [field.via === 'plain' || field.via === 'month' ? field.column : 'period_start']: r.label, period_kind: r.period_kind }
+    const values = formValuesOf({ ...spec, fields: [field] }, row, { outletCode: '', plate: r.label })
+    return { recordType: spec.recordCode, id: r.id, label: values[field.field] ?? '' }
+  })
 }

@@ -386,7 +386,7 @@ export async function brandNames(db: Kysely<Database>): Promise<NamedRow[]> {
   return rows.map((r) => ({ key: String(r.id), nameZh: r.name_zh, nameEn: r.name_en, brandCode: r.code }))
 }
 
-/** What a report reads, for its fingerprint (`reportFingerprint`). */
+/** What a report reads, for its fingerprint (`reportFingerprints`). */
 export interface ReportReads {
   /** The months of the scope's rollup rows it reads; null: every month (a baseline read from the first). */
   range: MonthRange | null
@@ -411,23 +411,30 @@ function versionsOf(table: string, alias: string, condition: RawBuilder<unknown>
  * insert, update or delete of a row read changes it; no writer has to
  * announce a change. Two reads with the same fingerprint read the same rows.
  * The conditions are the report queries' own (`scoped`), so the fingerprint,
- * like them, counts nothing the viewer may not see.
+ * like them, counts nothing the viewer may not see. Several reports of one
+ * scope (one per `reads`, in their order) take one statement, the reference
+ * tables' part read once for all.
  */
-export async function reportFingerprint(db: Kysely<Database>, viewer: Viewer, filter: ScopeFilter, reads: ReportReads): Promise<string> {
-  const own = reads.range ? sql`${scoped(viewer, filter)} and ${monthCondition(reads.range)}` : scoped(viewer, filter)
-  const parts: RawBuilder<unknown>[] = [versionsOf('outlet_month_rollups', 'r', own)]
-  for (const b of reads.benchmarks) {
-    parts.push(versionsOf('outlet_month_rollups', 'r', sql`${regionCondition(b.regionCode)} and ${monthCondition(b.range)} and r.brand_id <> ${b.brandId}`))
-  }
-  if (reads.outletNames) parts.push(versionsOf('outlets', 'o', outletsOfScope(viewer, filter)))
-  parts.push(
+export async function reportFingerprints(db: Kysely<Database>, viewer: Viewer, filter: ScopeFilter, reads: readonly ReportReads[]): Promise<string[]> {
+  if (reads.length === 0) return []
+  const columns = reads.map((read, i) => {
+    const own = read.range ? sql`${scoped(viewer, filter)} and ${monthCondition(read.range)}` : scoped(viewer, filter)
+    const parts: RawBuilder<unknown>[] = [versionsOf('outlet_month_rollups', 'r', own)]
+    for (const b of read.benchmarks) {
+      parts.push(versionsOf('outlet_month_rollups', 'r', sql`${regionCondition(b.regionCode)} and ${monthCondition(b.range)} and r.brand_id <> ${b.brandId}`))
+    }
+    if (read.outletNames) parts.push(versionsOf('outlets', 'o', outletsOfScope(viewer, filter)))
+    return sql`concat_ws('|', ${sql.join(parts)}, reference.part) as ${sql.ref(`f${i}`)}`
+  })
+  const reference = [
     versionsOf('regions', 'g', sql`true`),
     versionsOf('brands', 'b', sql`true`),
     versionsOf('target_sets', 's', sql`true`),
     versionsOf('targets', 't', sql`true`),
-  )
-  const { rows } = await sql<{ fingerprint: string }>`select concat_ws('|', ${sql.join(parts)}) as fingerprint`.execute(db)
-  return rows[0]!.fingerprint
+  ]
+  const { rows } = await sql<Record<string, string>>`
+    select ${sql.join(columns)} from (select concat_ws('|', ${sql.join(reference)}) as part) reference`.execute(db)
+  return reads.map((_, i) => rows[0]![`f${i}`]!)
 }
 
 /** The outlets of a scope that the viewer may see: a superset of the outlets a drill-down names. */

@@ -6,6 +6,16 @@ import type { Database } from '../schema.ts'
 import type { TargetComparison, TargetKindColumn } from '../tables/reports.ts'
 
 /** A target set as stored, with the row ids an admin page needs to edit it. */
+interface TargetJson {
+  id: number
+  metric: string
+  comparison: TargetComparison
+  value: string
+  deadline: string
+  kind: TargetKindColumn
+  note: string | null
+}
+
 export interface StoredTargetSet extends TargetSet {
   origin: 'file' | 'admin'
   updatedAt: Date
@@ -14,32 +24,28 @@ export interface StoredTargetSet extends TargetSet {
 
 /** Every target set with its targets, ordered by region then id (the form the domain's inheritance rules take). */
 export async function listTargetSets(db: Kysely<Database>): Promise<StoredTargetSet[]> {
-  const [sets, targets] = await Promise.all([
-    db.selectFrom('target_sets').selectAll().orderBy('region_code').orderBy('id').execute(),
-    db
-      .selectFrom('targets')
-      // As text: the embedded driver hands dates back as Date objects.
-      .select(['id', 'target_set_id', 'metric', 'comparison', 'value', sql<string>`deadline::text`.as('deadline'), 'kind', 'note'])
-      .orderBy('target_set_id')
-      .orderBy('deadline')
-      .orderBy('id')
-      .execute(),
-  ])
+  // One statement: each set with its targets (by deadline, then id) as JSON, the value and the
+  // deadline as text (exact, and the same from both drivers).
+  const sets = await db
+    .selectFrom('target_sets')
+    .selectAll()
+    .select(
+      sql<TargetJson[] | string>`coalesce((select json_agg(json_build_object('id', t.id, 'metric', t.metric, 'comparison', t.comparison, 'value', t.value::text,
+        'deadline', t.deadline::text, 'kind', t.kind, 'note', t.note) order by t.deadline, t.id) from targets t where t.target_set_id = target_sets.id), '[]'::json)`.as('targets_json'),
+    )
+    .orderBy('region_code')
+    .orderBy('id')
+    .execute()
   const bySet = new Map<string, (Target & { id: number })[]>()
-  for (const row of targets) {
-    // A metric code no longer defined (a file from a later version) is left out rather than guessed at.
-    if (!isMetricCode(row.metric)) continue
-    const list = bySet.get(row.target_set_id) ?? []
-    list.push({
-      id: row.id,
-      metric: row.metric,
-      comparison: row.comparison,
-      value: new Decimal(row.value),
-      deadline: row.deadline,
-      kind: row.kind,
-      note: row.note,
-    })
-    bySet.set(row.target_set_id, list)
+  for (const set of sets) {
+    const rows: TargetJson[] = typeof set.targets_json === 'string' ? JSON.parse(set.targets_json) : set.targets_json
+    const list: (Target & { id: number })[] = []
+    for (const row of rows) {
+      // A metric code no longer defined (a file from a later version) is left out rather than guessed at.
+      if (!isMetricCode(row.metric)) continue
+      list.push({ id: row.id, metric: row.metric, comparison: row.comparison, value: new Decimal(row.value), deadline: row.deadline, kind: row.kind, note: row.note })
+    }
+    bySet.set(set.id, list)
   }
   return sets.map((row) => ({
     id: row.id,

@@ -1,6 +1,6 @@
 /**
  * Reports kept in this process, each under the fingerprint of the rows it was
- * built from (`reportFingerprint` in db/models/reports.ts). A report is reused
+ * built from (`reportFingerprints` in db/models/reports.ts). A report is reused
  * only while a fresh fingerprint, read at the request, is the same: any write
  * to a row it read, in this process or another, changes the fingerprint, so a
  * report is never older than the data. Entries are per viewer (the key starts

@@ -9,13 +9,13 @@ import { benchmarkCell } from '#app/domain/metrics/suppression.ts'
 import type { TargetSet } from '#app/domain/metrics/targets.ts'
 import { addMonths, formatPeriod, monthsBetween, type Month, type Period } from '#app/domain/periods/period.ts'
 import { regionLevel } from '#app/domain/regions.ts'
-import { baselineSums, crossBrandBenchmark, factorSetVersions, monthlySumsBy, outletNames, regionNames, reportFingerprint, type MonthRange, type ScopeMonthlySums, type NamedRow } from '#db/models/reports.ts'
+import { baselineSums, crossBrandBenchmark, factorSetVersions, monthlySumsBy, outletNames, regionNames, reportFingerprints, rollupMonthRange, type MonthRange, type ReportReads, type ScopeMonthlySums, type NamedRow } from '#db/models/reports.ts'
 import { listTargetSets } from '#db/models/target-sets.ts'
 import type { Database } from '#db/schema.ts'
 import { FingerprintCache, reportCacheEntries } from './cache.ts'
 import { metricRow } from './metric-row.ts'
-import { effectiveEnd } from './periods.ts'
-import { resolveScope, childLevelOf, groupKeyOf } from './scope.ts'
+import { effectiveEnd, type EffectiveEnd } from './periods.ts'
+import { resolveScope, childLevelOf, groupKeyOf, type Resolved } from './scope.ts'
 import { trendMonths, totalsOfGroups, localBaselines, baselineFromMonths, baselineFor, sumMonths, seriesOf, groupByKey, earliest, countTargetYearStarts } from './sums.ts'
 import type { ScopeRequest, ReportLevel, Refusal, ScopeInfo, BenchmarkView, ChildRow, Report, ReportOptions } from './types.ts'
 
@@ -26,12 +26,42 @@ export async function buildReport(
   period: Period,
   options: ReportOptions,
 ): Promise<{ ok: true; report: Report } | Refusal> {
+  const built = await buildReports(db, viewer, request, [period], options)
+  return built.ok ? { ok: true, report: built.reports[0]! } : built
+}
+
+/**
+ * Reports of one scope for several periods (the outlet home's this and last
+ * month): the scope, the rollups' month range and the target sets are read
+ * once for all of them. Reports in the order of the periods.
+ */
+export async function buildReports(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  request: ScopeRequest,
+  periods: readonly Period[],
+  options: ReportOptions,
+): Promise<{ ok: true; reports: Report[] } | Refusal> {
   // Reference reads side by side; nothing of the scope is read before it is allowed.
-  const [resolved, end, sets] = await Promise.all([resolveScope(db, viewer, request), effectiveEnd(db, period, options.now, options.horizon), listTargetSets(db)])
+  const [resolved, horizon, sets] = await Promise.all([
+    resolveScope(db, viewer, request),
+    options.horizon !== undefined ? Promise.resolve(options.horizon) : rollupMonthRange(db),
+    listTargetSets(db),
+  ])
   if (!resolved.ok) return resolved
-  const { scope, filter, targetRegion } = resolved
-  const { endDate, endMonth, months, horizon, state } = end
-  const provisional = state === 'provisional'
+  // With the month range known, no period's end reads anything.
+  const ends = await Promise.all(periods.map((period) => effectiveEnd(db, period, options.now, horizon)))
+  const plans = periods.map((period, i) => planOf(viewer, request, resolved, period, ends[i]!, sets, options))
+  // The fingerprints of every period's rows in one statement.
+  const fingerprints = await reportFingerprints(db, viewer, resolved.filter, plans.map((plan) => plan.reads))
+  const reports = await Promise.all(plans.map((plan, i) => reportOf(db, viewer, plan, fingerprints[i]!, options)))
+  return { ok: true, reports }
+}
+
+/** What one period's report reads and is cached under, before anything of it is read. */
+function planOf(viewer: Viewer, request: ScopeRequest, resolved: Resolved, period: Period, end: EffectiveEnd, sets: readonly TargetSet[], options: ReportOptions) {
+  const { scope, targetRegion } = resolved
+  const { endDate, endMonth, months, horizon } = end
   const targetBrand = scope.brand?.code ?? null
   const targets = applicableTargets(targetRegion, sets, endDate, { brand: targetBrand })
 
@@ -54,13 +84,21 @@ export async function buildReport(
   // A report built from the same rows is reused (cache.ts): the key says who asks
   // for what, the fingerprint which rows stand now.
   const key = JSON.stringify([viewer, request, formatPeriod(period), end, scope, options.metric ?? null, withBenchmarks, withChildren])
-  const fingerprint = await reportFingerprint(db, viewer, filter, {
+  const reads: ReportReads = {
     range: local ? { from: earliest([seriesRange.from, periodRange.from]), to: endMonth } : null,
     benchmarks: withBenchmarks && scope.brand ? benchmarkRegions(scope).map((regionCode) => ({ regionCode, brandId: scope.brand!.id, range: periodRange })) : [],
     outletNames: withChildren && childLevel === 'outlet',
-  })
+  }
+  return { period, end, sets, scope, filter: resolved.filter, targets, seriesRange, local, childLevel, groupKey, periodRange, withBenchmarks, withChildren, key, reads }
+}
+
+/** One period's report of a resolved scope, reused from the cache while the rows it reads stand. */
+async function reportOf(db: Kysely<Database>, viewer: Viewer, plan: ReturnType<typeof planOf>, fingerprint: string, options: ReportOptions): Promise<Report> {
+  const { period, end, sets, scope, filter, targets, seriesRange, local, childLevel, groupKey, periodRange, withBenchmarks, withChildren, key } = plan
+  const { endDate, endMonth, months, state } = end
+  const provisional = state === 'provisional'
   const cached = reportCache.get(key, fingerprint)
-  if (cached) return { ok: true, report: { ...cached, generatedAt: options.now.toISOString() } }
+  if (cached) return { ...cached, generatedAt: options.now.toISOString() }
 
   const [rows, baseline, childBaselines, versions, benchmarks] = await Promise.all([
     monthlySumsBy(db, viewer, filter, seriesRange, groupKey),
@@ -102,7 +140,7 @@ export async function buildReport(
     fallback: fallbackShareView(periodSums.co2e_kg, periodSums.fallback_co2e_kg),
     generatedAt: options.now.toISOString(),
   }
-  return { ok: true, report: reportCache.set(key, fingerprint, report) }
+  return reportCache.set(key, fingerprint, report)
 }
 
 const reportCache = new FingerprintCache<Report>(reportCacheEntries())
