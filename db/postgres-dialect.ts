@@ -52,7 +52,7 @@ class PreparedPostgresJSDriver extends PostgresDriver {
   }
 }
 
-/** The queries a compiled query carries to be sent right after it (withFollowers). */
+/** The queries a compiled query carries, to be sent right after it (executeInOrder). */
 const followersOf = Symbol('followers')
 type WithFollowers = CompiledQuery & { [followersOf]?: readonly CompiledQuery[] }
 
