@@ -52,18 +52,55 @@ class PreparedPostgresJSDriver extends PostgresDriver {
   }
 }
 
+/** The queries a compiled query carries, to be sent right after it (executeInOrder). */
+const followersOf = Symbol('followers')
+type WithFollowers = CompiledQuery & { [followersOf]?: readonly CompiledQuery[] }
+
+/**
+ * Several queries of one connection (a transaction's) in one round trip, run
+ * in order: on this driver they are sent in the same write and their results
+ * awaited together. PostgreSQL still runs each after the one before has
+ * finished (a lock the first waits for is held when the second starts, and in
+ * READ COMMITTED the second takes its snapshot then). On any other driver
+ * (PGlite) the first query runs alone, which executeInOrder sees by the
+ * missing results, and it then runs the others one after another.
+ */
+export async function executeInOrder(db: Kysely<any>, queries: readonly [CompiledQuery, ...CompiledQuery[]]): Promise<QueryResult<unknown>[]> {
+  const [first, ...rest] = queries
+  const carrier: WithFollowers = { ...first, [followersOf]: rest }
+  const result = (await db.executeQuery(carrier)) as QueryResult<unknown> & { followers?: QueryResult<unknown>[] }
+  if (result.followers) return [result, ...result.followers]
+  const results: QueryResult<unknown>[] = [result]
+  for (const query of rest) results.push(await db.executeQuery(query))
+  return results
+}
+
 class PreparedPostgresJSConnection implements DatabaseConnection {
   constructor(private readonly reserved: ReservedSql) {}
 
-  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+  private send(compiled: CompiledQuery) {
     const parameters = [...compiled.parameters] as never[]
     const prepare = parameters.length > 0 && parameters.length <= maxPreparedParameters
-    const result = await this.reserved.unsafe(compiled.sql, parameters, { prepare })
+    return this.reserved.unsafe(compiled.sql, parameters, { prepare })
+  }
+
+  private static resultOf<R>(result: Awaited<ReturnType<PreparedPostgresJSConnection['send']>>): QueryResult<R> {
     const { command, count } = result
     return {
       numAffectedRows: command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE' ? BigInt(count) : undefined,
       rows: Array.from(result.values()) as R[],
     }
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const followers = (compiled as WithFollowers)[followersOf]
+    if (!followers) return PreparedPostgresJSConnection.resultOf<R>(await this.send(compiled))
+    // Issued in one tick, so postgres.js writes them together; every one is awaited before any error is thrown.
+    const settled = await Promise.allSettled([compiled, ...followers].map((query) => this.send(query).execute()))
+    const failed = settled.find((outcome) => outcome.status === 'rejected')
+    if (failed) throw failed.reason
+    const [first, ...rest] = settled.map((outcome) => PreparedPostgresJSConnection.resultOf<unknown>((outcome as PromiseFulfilledResult<never>).value))
+    return { ...(first as QueryResult<R>), followers: rest } as QueryResult<R>
   }
 
   async *streamQuery<R>(compiled: CompiledQuery, chunkSize: number): AsyncIterableIterator<QueryResult<R>> {

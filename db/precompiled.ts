@@ -19,24 +19,28 @@ export type ParamFn<P> = <K extends keyof P & string>(name: K) => RawBuilder<P[K
 
 export interface Precompiled<P, R> {
   execute(db: Kysely<any>, values: P): Promise<QueryResult<R>>
+  /** The query with these values, to run with others (executeInOrder, db/postgres-dialect.ts). */
+  compile(db: Kysely<any>, values: P): CompiledQuery<R>
 }
 
 export function precompile<P extends object, R>(build: (db: Kysely<any>, param: ParamFn<P>) => Compilable<R>): Precompiled<P, R> {
   // Each positional parameter: a param's name, or a constant of the query itself (a limit, a literal).
   let compiled: { sql: string; slots: ({ name: string } | { constant: unknown })[] } | undefined
   const param: ParamFn<P> = (name) => sql.val(new Param(name)) as never
+  const compile = (db: Kysely<any>, values: P): CompiledQuery<R> => {
+    if (!compiled) {
+      const query = build(db, param).compile()
+      compiled = { sql: query.sql, slots: query.parameters.map((value) => (value instanceof Param ? { name: value.name } : { constant: value })) }
+    }
+    const parameters = compiled.slots.map((slot) => {
+      if (!('name' in slot)) return slot.constant
+      if (!(slot.name in values)) throw new Error(`precompile: no value for ${slot.name}`)
+      return (values as Record<string, unknown>)[slot.name]
+    })
+    return CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<R>
+  }
   return {
-    async execute(db, values) {
-      if (!compiled) {
-        const query = build(db, param).compile()
-        compiled = { sql: query.sql, slots: query.parameters.map((value) => (value instanceof Param ? { name: value.name } : { constant: value })) }
-      }
-      const parameters = compiled.slots.map((slot) => {
-        if (!('name' in slot)) return slot.constant
-        if (!(slot.name in values)) throw new Error(`precompile: no value for ${slot.name}`)
-        return (values as Record<string, unknown>)[slot.name]
-      })
-      return db.executeQuery(CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<R>)
-    },
+    compile,
+    execute: async (db, values) => db.executeQuery(compile(db, values)),
   }
 }

@@ -24,8 +24,10 @@ import {
   insertPlaceholderConsumer,
   listCounterRecords,
   lockConsumer,
+  lockConsumerAndRead,
   type AwardRow,
   type ConsumerRow,
+  type UnderLock,
 } from '#db/models/credits.ts'
 import type { Database } from '#db/schema.ts'
 import { inTransaction } from '#db/transaction.ts'
@@ -73,7 +75,7 @@ export interface ConsumerOrigin {
   partnerId?: number
 }
 
-export type FindConsumerResult = { ok: true; consumer: ConsumerRow; created: boolean } | { ok: false; code: 'consumer_not_found' }
+export type FindConsumerResult = { ok: true; consumer: ConsumerRow; created: boolean; underLock?: UnderLock } | { ok: false; code: 'consumer_not_found' }
 
 /**
  * Find the consumer a member code or phone names. A phone the platform has
@@ -87,15 +89,22 @@ export async function findOrCreateConsumer(
   identifier: ConsumerIdentifier,
   keys: CreditKeys,
   origin: ConsumerOrigin,
+  /** The award to follow, if the caller wants its reads done here (underLock, passed on to awardInTransaction). */
+  awardDay?: { action: CreditAction; occurredOn: IsoDate },
 ): Promise<FindConsumerResult> {
+  const lockAndRead = async (by: { phoneHash: string } | { memberCode: string }) => {
+    if (awardDay) return lockConsumerAndRead(trx, by, awardDay)
+    const consumer = 'phoneHash' in by ? await findConsumerByPhoneHash(trx, by.phoneHash, { lock: true }) : await findConsumerByMemberCode(trx, by.memberCode, { lock: true })
+    return consumer && { consumer, underLock: undefined }
+  }
   if (identifier.kind === 'member_code') {
-    const consumer = await findConsumerByMemberCode(trx, identifier.code, { lock: true })
-    return consumer ? { ok: true, consumer, created: false } : { ok: false, code: 'consumer_not_found' }
+    const known = await lockAndRead({ memberCode: identifier.code })
+    return known ? { ok: true, consumer: known.consumer, created: false, underLock: known.underLock } : { ok: false, code: 'consumer_not_found' }
   }
   const hash = phoneHash(identifier.phone, keys.phonePepper)
   for (let attempt = 0; attempt < 5; attempt++) {
-    const known = await findConsumerByPhoneHash(trx, hash, { lock: true })
-    if (known) return { ok: true, consumer: known, created: false }
+    const known = await lockAndRead({ phoneHash: hash })
+    if (known) return { ok: true, consumer: known.consumer, created: false, underLock: known.underLock }
     const memberCode = generateMemberCode(randomInt)
     const created = await insertPlaceholderConsumer(trx, {
       memberCode,
@@ -105,7 +114,8 @@ export async function findOrCreateConsumer(
       outletId: origin.outletId ?? null,
       partnerId: origin.partnerId ?? null,
     })
-    if (created) return { ok: true, consumer: created, created: true }
+    // Nobody else can see, let alone credit, a consumer this transaction has just made: nothing earned, nothing held.
+    if (created) return { ok: true, consumer: created, created: true, underLock: awardDay && { earned: new Decimal(0), balance: new Decimal(0) } }
     // Lost a race for this phone (found on the next pass) or drew a member code in use (draw again).
   }
   throw new Error('findOrCreateConsumer: could not create a consumer after 5 attempts')
@@ -128,6 +138,11 @@ export interface AwardRequest {
   source: AwardSource
   /** The caller already holds the consumer's row lock in this transaction (findOrCreateConsumer takes it). */
   consumerLocked?: boolean
+  /**
+   * The day's earnings for this action and the balance, read under that lock
+   * (findOrCreateConsumer with awardDay): the award then does not read them again.
+   */
+  underLock?: UnderLock
 }
 
 export interface Award {
@@ -215,7 +230,8 @@ export async function awardInTransaction(
   const avoidedGrams = avoided.avoidedCo2eKg.times(1000)
 
   // Read under the consumer lock: nobody else writes this consumer's ledger until commit.
-  const { earned: earnedToday, balance } = await earnedOnAndBalance(trx, req.consumerId, req.action, req.occurredOn)
+  const { earned: earnedToday, balance } =
+    req.consumerLocked && req.underLock ? req.underLock : await earnedOnAndBalance(trx, req.consumerId, req.action, req.occurredOn)
   const points = pointsForAction(ruleSet, req.action, avoidedGrams, earnedToday, req.quantity)
   if (!points.ok) {
     const code: AwardErrorCode =

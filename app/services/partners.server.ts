@@ -370,7 +370,7 @@ export async function handleGreenAction(ctx: PartnerApiContext, req: PartnerHttp
     }
     if (opened.status === 'replayed') return apiError('request_replayed')
     if (opened.status === 'known') {
-      const found = await findPartnerRequest(trx, key.partnerId, idempotency.key)
+      const found = opened.stored ?? (await findPartnerRequest(trx, key.partnerId, idempotency.key))
       if (!found || found.statusCode === null) throw new Error('partner request claimed but not answered')
       if (found.bodySha256 !== bodySha256) return apiError('idempotency_key_reused')
       return { status: found.statusCode, body: found.response, headers: { 'Idempotent-Replayed': 'true' } }
@@ -385,11 +385,12 @@ export async function handleGreenAction(ctx: PartnerApiContext, req: PartnerHttp
 
     if (!parsed.ok) return answer(apiError(parsed.code, parsed.errors))
     const request = parsed.request
-    const found = await findOrCreateConsumer(trx, request.consumer, ctx.keys, { partnerId: key.partnerId })
+    const found = await findOrCreateConsumer(trx, request.consumer, ctx.keys, { partnerId: key.partnerId }, { action: request.action, occurredOn: request.occurredOn })
     if (!found.ok) return answer(apiError('consumer_not_found'))
     const outcome = await awardInTransaction(trx, { factorSet: ctx.factorSet, ruleSets }, {
       consumerId: found.consumer.id,
       consumerLocked: true,
+      underLock: found.underLock,
       action: request.action,
       waybillNo: request.waybillNo,
       quantity: request.quantity,

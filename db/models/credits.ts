@@ -4,6 +4,7 @@ import type { Viewer } from '#app/domain/access.ts'
 import type { CreditAction, IsoDate, LedgerEntryKind } from '#app/domain/credits/actions.ts'
 import type { LedgerEntry } from '#app/domain/credits/ledger.ts'
 import type { Database } from '../schema.ts'
+import { executeInOrder } from '../postgres-dialect.ts'
 import { precompile } from '../precompiled.ts'
 import { jsonb, jsonbFromText } from './json.ts'
 import { outletVisibleTo } from './scope.ts'
@@ -308,7 +309,8 @@ function awardQuery(db: Db) {
   return db
     .selectFrom('credit_actions as a')
     .innerJoin('credit_ledger as e', (join) =>
-      join.onRef('e.consumer_id', '=', 'a.consumer_id').onRef('e.action_id', '=', 'a.id').on('e.kind', '=', 'earn'),
+      // a literal, so that a generic plan can use the partial index of earn entries
+      join.onRef('e.consumer_id', '=', 'a.consumer_id').onRef('e.action_id', '=', 'a.id').on('e.kind', '=', sql.lit('earn')),
     )
     .select([
       txt('a.id').as('actionId'),
@@ -349,25 +351,70 @@ export async function findAward(db: Db, consumerId: string, waybillNo: string, a
  * taken, so it sees every earlier writer's committed entries.
  */
 export async function earnedOnAndBalance(trx: Trx, consumerId: string, action: CreditAction, occurredOn: IsoDate): Promise<{ earned: Decimal; balance: Decimal }> {
-  const row = (await earnedAndBalance.execute(trx, { consumerId, action, occurredOn })).rows[0]!
-  return { earned: new Decimal(row.earned ?? 0), balance: new Decimal(row.balance ?? 0) }
+  const row = (await earnedAndBalance.id.execute(trx, { key: consumerId, action, occurredOn })).rows[0]
+  return underLockFrom(row)
 }
 
-// Precompiled: it runs on every award.
-const earnedAndBalance = precompile<{ consumerId: string; action: CreditAction; occurredOn: IsoDate }, { earned: string | null; balance: string | null }>((db, p) =>
-  (db as Db).selectNoFrom((eb) => [
-    eb
-      .selectFrom('credit_ledger as e')
-      .innerJoin('credit_actions as a', (join) => join.onRef('a.consumer_id', '=', 'e.consumer_id').onRef('a.id', '=', 'e.action_id'))
-      .select(sql<string | null>`sum(e.points)`.as('total'))
-      .where('e.consumer_id', '=', p('consumerId'))
-      .where('e.kind', '=', 'earn')
-      .where('a.action', '=', p('action'))
-      .where('a.occurred_on', '=', p('occurredOn'))
-      .as('earned'),
-    eb.selectFrom('credit_ledger').select('balance_after').where('consumer_id', '=', p('consumerId')).orderBy('id', 'desc').limit(1).as('balance'),
-  ]),
-)
+export interface UnderLock {
+  earned: Decimal
+  balance: Decimal
+}
+
+type EarnedRow = { earned: string | null; balance: string | null }
+
+function underLockFrom(row: EarnedRow | undefined): UnderLock {
+  return { earned: new Decimal(row?.earned ?? 0), balance: new Decimal(row?.balance ?? 0) }
+}
+
+/**
+ * The consumer named by `column`, and for it the day's earnings and the
+ * balance; no row when there is no such consumer. 'earn' is a literal, not a
+ * parameter, so that the join can use the partial index of earn entries
+ * (credit_ledger_one_earn_per_action) in a generic plan.
+ */
+function earnedAndBalanceBy(column: 'id' | 'phone_hash' | 'member_code') {
+  // Precompiled: it runs on every award.
+  return precompile<{ key: string; action: CreditAction; occurredOn: IsoDate }, EarnedRow>((db, p) =>
+    (db as Db)
+      .selectFrom('consumers as c')
+      .select((eb) => [
+        eb
+          .selectFrom('credit_ledger as e')
+          .innerJoin('credit_actions as a', (join) => join.onRef('a.consumer_id', '=', 'e.consumer_id').onRef('a.id', '=', 'e.action_id'))
+          .select(sql<string | null>`sum(e.points)`.as('total'))
+          .whereRef('e.consumer_id', '=', 'c.id')
+          .where('e.kind', '=', sql.lit('earn'))
+          .where('a.action', '=', p('action'))
+          .where('a.occurred_on', '=', p('occurredOn'))
+          .as('earned'),
+        eb.selectFrom('credit_ledger as l').select('l.balance_after').whereRef('l.consumer_id', '=', 'c.id').orderBy('l.id', 'desc').limit(1).as('balance'),
+      ])
+      .where(`c.${column}`, '=', p('key')),
+  )
+}
+
+const earnedAndBalance = { id: earnedAndBalanceBy('id'), phone_hash: earnedAndBalanceBy('phone_hash'), member_code: earnedAndBalanceBy('member_code') }
+
+/**
+ * findConsumerBy…({ lock: true }) and earnedOnAndBalance in one round trip:
+ * the lock statement and the read are sent together (executeInOrder), and
+ * PostgreSQL starts the read, with its own snapshot, only once the lock is
+ * granted, as if it had been sent after. Undefined when no consumer has that
+ * phone hash or member code.
+ */
+export async function lockConsumerAndRead(
+  trx: Trx,
+  by: { phoneHash: string } | { memberCode: string },
+  day: { action: CreditAction; occurredOn: IsoDate },
+): Promise<{ consumer: ConsumerRow; underLock: UnderLock } | undefined> {
+  const [locked, read] =
+    'phoneHash' in by
+      ? await executeInOrder(trx, [lockByPhoneHash.compile(trx, by), earnedAndBalance.phone_hash.compile(trx, { key: by.phoneHash, ...day })])
+      : await executeInOrder(trx, [lockByMemberCode.compile(trx, by), earnedAndBalance.member_code.compile(trx, { key: by.memberCode, ...day })])
+  const consumer = locked!.rows[0] as ConsumerRow | undefined
+  if (!consumer) return undefined
+  return { consumer, underLock: underLockFrom(read!.rows[0] as EarnedRow | undefined) }
+}
 
 /** The balance is the last entry's balance_after (the trigger keeps the chain exact). */
 export async function currentBalance(db: Db, consumerId: string): Promise<Decimal> {

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database } from '../schema.ts'
 import { precompile } from '../precompiled.ts'
 import { jsonbFromText } from './json.ts'
-import { txt } from './sql-text.ts'
+import { txt, txtOrNull } from './sql-text.ts'
 
 type Db = Kysely<Database>
 type Trx = Transaction<Database>
@@ -166,7 +166,19 @@ export async function recordSignature(db: Db, partnerId: number, signature: stri
   return row !== undefined
 }
 
-export type OpenedRequest = { status: 'replayed' } | { status: 'claimed'; requestId: string } | { status: 'known' }
+export interface StoredRequest {
+  id: string
+  bodySha256: string
+  statusCode: number | null
+  response: unknown
+}
+
+/**
+ * 'known': another request holds the Idempotency-Key; `stored` is its row when
+ * the statement could already see it (it had committed before the statement
+ * began); otherwise read it with findPartnerRequest.
+ */
+export type OpenedRequest = { status: 'replayed' } | { status: 'claimed'; requestId: string } | { status: 'known'; stored?: StoredRequest }
 
 interface OpenRequestValues {
   partnerId: number
@@ -214,9 +226,13 @@ function signatureAndClaim(db: Kysely<any>, gate: 'rate' | 'always', p: { [K in 
     )
 }
 
-function openedFrom(row: { fresh: boolean; requestId: string | null }): OpenedRequest {
+type OpenedRow = { fresh: boolean; requestId: string | null; storedId?: string | null; storedBodySha256?: string | null; storedStatusCode?: number | null; storedResponse?: unknown }
+
+function openedFrom(row: OpenedRow): OpenedRequest {
   if (!row.fresh) return { status: 'replayed' }
-  return row.requestId === null ? { status: 'known' } : { status: 'claimed', requestId: row.requestId }
+  if (row.requestId !== null) return { status: 'claimed', requestId: row.requestId }
+  if (row.storedId == null || row.storedBodySha256 == null) return { status: 'known' }
+  return { status: 'known', stored: { id: row.storedId, bodySha256: row.storedBodySha256, statusCode: row.storedStatusCode ?? null, response: row.storedResponse ?? null } }
 }
 
 /**
@@ -225,10 +241,14 @@ function openedFrom(row: { fresh: boolean; requestId: string | null }): OpenedRe
  * the signature recorded and the Idempotency-Key claimed (as
  * openPartnerRequest), in one round trip. 'no_token' when no free slot held a
  * token: nothing was written, and the caller goes the long way
- * (takeRateToken, then openPartnerRequest). Precompiled: it runs on every
- * partner request.
+ * (takeRateToken, then openPartnerRequest). It also reads the row that already
+ * holds the key, if any: a retry whose original had committed before this
+ * statement began gets the stored answer without another round trip (one
+ * whose original was still running when it started waits for it on the
+ * unique index and, not seeing its row, reads it afterwards). Precompiled: it
+ * runs on every partner request.
  */
-const rateTokenAndOpen = precompile<OpenRequestValues & RateLimit, { token: boolean; fresh: boolean; requestId: string | null }>((db, param) => {
+const rateTokenAndOpen = precompile<OpenRequestValues & RateLimit, { token: boolean } & Required<OpenedRow>>((db, param) => {
   const p = {
     partnerId: param('partnerId'),
     keyId: param('keyId'),
@@ -266,11 +286,18 @@ const rateTokenAndOpen = precompile<OpenRequestValues & RateLimit, { token: bool
       ) as unknown as Kysely<any>,
     'rate',
     p,
-  ).selectNoFrom([
-    sql<boolean>`exists (select 1 from rate)`.as('token'),
-    sql<boolean>`exists (select 1 from sig)`.as('fresh'),
-    sql<string | null>`(select id from req)`.as('requestId'),
-  ])
+  )
+    .selectFrom(sql<{ one: number }>`(select 1)`.as('one'))
+    .leftJoin('partner_requests as s', (join) => join.on('s.partner_id', '=', p.partnerId).on('s.idempotency_key', '=', p.idempotencyKey))
+    .select([
+      sql<boolean>`exists (select 1 from rate)`.as('token'),
+      sql<boolean>`exists (select 1 from sig)`.as('fresh'),
+      sql<string | null>`(select id from req)`.as('requestId'),
+      txtOrNull('s.id').as('storedId'),
+      's.body_sha256 as storedBodySha256',
+      's.status_code as storedStatusCode',
+      's.response as storedResponse',
+    ])
 })
 
 export async function takeRateTokenAndOpenRequest(trx: Trx, r: OpenRequestValues, limit: RateLimit): Promise<OpenedRequest | { status: 'no_token' }> {
@@ -297,8 +324,8 @@ export async function pruneSignatures(db: Db, before: Date): Promise<number> {
   return Number(result.numDeletedRows)
 }
 
-// Precompiled: every retry of a partner request reads its stored answer.
-const storedRequest = precompile<{ partnerId: number; idempotencyKey: string }, { id: string; bodySha256: string; statusCode: number | null; response: unknown }>((db, p) =>
+// Precompiled: a retry that could not see its original's row when it claimed the key reads it here.
+const storedRequest = precompile<{ partnerId: number; idempotencyKey: string }, StoredRequest>((db, p) =>
   (db as Kysely<Database>)
     .selectFrom('partner_requests')
     .select([txt('id').as('id'), 'body_sha256 as bodySha256', 'status_code as statusCode', 'response'])

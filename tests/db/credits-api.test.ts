@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Viewer } from '#app/domain/access.ts'
 import { signRequest } from '#app/domain/credits/signing.server.ts'
 import type { FactorSet } from '#app/domain/factors/factor-set.ts'
-import { factorSetForAwards } from '#app/services/credits.server.ts'
+import { loadRuleSets } from '#app/services/credit-rules.server.ts'
+import { awardInTransaction, factorSetForAwards } from '#app/services/credits.server.ts'
 import { createPartner, handleGreenAction, partnersForAdmin, revokePartnerKey, type PartnerApiContext } from '#app/services/partners.server.ts'
 import { creditKeys } from '#app/utils/credits-env.server.ts'
+import { txt } from '#db/models/sql-text.ts'
 import { createTestDatabase, viewerOf, type TestDatabase } from '../support/db.ts'
 
 let t: TestDatabase
@@ -213,6 +215,47 @@ describe('bodies and consumers', () => {
     expect(newPhone.status).toBe(201)
     const consumer = await t.db.selectFrom('consumers').select(['phone_masked', 'created_by_partner_id']).where('phone_masked', '=', '135****9999').executeTakeFirstOrThrow()
     expect(consumer.created_by_partner_id).not.toBeNull()
+  })
+
+  it('caps one consumer’s day exactly when awards queue on the consumer, each reading the one before it', async () => {
+    // original_packaging_chosen: 371 points an item, at most 1,000 a day. A first award makes the consumer (a
+    // phone not seen before); then another transaction holds the consumer's lock and awards while 12 requests
+    // queue on it: each must read the day's earnings and the balance once it has the lock, not before.
+    const request = (i: number) =>
+      send({ text: body({ waybillNo: `YT55000000000${String(i).padStart(2, '0')}`, action: 'original_packaging_chosen', quantity: 1, consumer: { phone: '135 0000 5555' } }), timestamp: nowSeconds - i })
+    const first = await request(0)
+    expect(first.status).toBe(201)
+    const consumerId = (await t.db.selectFrom('consumers').select(txt('id').as('id')).where('phone_masked', '=', '135****5555').executeTakeFirstOrThrow()).id
+    const key = await t.db.selectFrom('partner_keys').select(['id', 'partner_id']).where('key_id', '=', partner.keyId).executeTakeFirstOrThrow()
+    const ruleSets = await loadRuleSets(t.db)
+    let queued: Promise<Awaited<ReturnType<typeof send>>[]> | undefined
+    await t.db.transaction().execute(async (trx) => {
+      const held = await awardInTransaction(trx, { factorSet, ruleSets }, {
+        consumerId,
+        action: 'original_packaging_chosen',
+        waybillNo: 'YT5500000000099',
+        quantity: 1,
+        occurredAt: now,
+        occurredOn: '2026-11-22',
+        source: { kind: 'partner', partnerId: key.partner_id, partnerKeyId: key.id, partnerOrderId: 'HELD' },
+      })
+      expect(held.ok).toBe(true)
+      queued = Promise.all(Array.from({ length: 12 }, (_, i) => request(i + 1)))
+      // the 12 are waiting for the consumer's lock by now
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    })
+    const answers = [first, ...(await queued!)]
+    expect(answers.map((a) => [a.status, errorCode(a)])).toEqual(Array(13).fill([201, undefined]))
+    const points = [371, ...answers.map((a) => Number(a.body.award.points))]
+    expect(points.reduce((x, y) => x + y, 0)).toBe(1000)
+    const entries = await t.db.selectFrom('credit_ledger').select(['points', 'balance_after']).where('consumer_id', '=', consumerId).orderBy('id').execute()
+    expect(entries).toHaveLength(14)
+    let running = 0
+    for (const entry of entries) {
+      running += Number(entry.points)
+      expect(Number(entry.balance_after)).toBe(running)
+    }
+    expect(running).toBe(1000)
   })
 
   it('refuses more items than the rule set allows in one award (original packaging: 5)', async () => {
