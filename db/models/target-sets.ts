@@ -5,17 +5,10 @@ import type { Target, TargetSet } from '#app/domain/metrics/targets.ts'
 import type { Database } from '../schema.ts'
 import type { TargetComparison, TargetKindColumn } from '../tables/reports.ts'
 
-/** A target set as stored, with the row ids an admin page needs to edit it. */
-interface TargetJson {
-  id: number
-  metric: string
-  comparison: TargetComparison
-  value: string
-  deadline: string
-  kind: TargetKindColumn
-  note: string | null
-}
+/** A target as listTargetSets reads it: its fields, the value and deadline as text, and its row id. */
+type TargetJson = TargetFields & { id: number }
 
+/** A target set as stored, with the row ids an admin page needs to edit it. */
 export interface StoredTargetSet extends TargetSet {
   origin: 'file' | 'admin'
   updatedAt: Date
