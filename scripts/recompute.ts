@@ -1,6 +1,6 @@
 // Recompute the stored emission results on demand.
 //
-//   npx tsx scripts/recompute.ts [--version 2026.1] [--outlet SF-410105-01] [--from 2024-01]
+//   npx tsx scripts/recompute.ts [--version <the set in force>] [--outlet SF-410105-01] [--from 2024-01]
 //
 // Default: every current activity record with the published set in force.
 // Open months get the new result as current (the old one superseded); a

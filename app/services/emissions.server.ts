@@ -64,11 +64,20 @@ export async function getFactorSetInForce(db: Kysely<Database>): Promise<FactorS
   return getFactorSet(db, version)
 }
 
-/** Only a published set costs records: a draft may still change, a retired one is out of use. */
+/**
+ * Only the set in force costs records: a draft may still change, a retired one
+ * is out of use, and an older published set's results would not count
+ * (db/models/result-status.ts). Publishing a draft costs with it apart
+ * (recomputeEmissions' newSet).
+ */
 async function publishedSet(db: Kysely<Database>, version?: string): Promise<FactorSetLookup> {
   const found = version === undefined ? await getFactorSetInForce(db) : await getFactorSet(db, version)
   if (found.ok && found.status !== 'published') {
     return { ok: false, error: { key: 'emissions.error.setNotPublished', params: { version: found.set.version, status: found.status } } }
+  }
+  if (found.ok && version !== undefined) {
+    const inForce = await findVersionInForce(db)
+    if (inForce !== version) return { ok: false, error: { key: 'emissions.error.setNotInForce', params: { version, inForce: inForce ?? '' } } }
   }
   return found
 }

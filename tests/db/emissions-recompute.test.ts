@@ -105,6 +105,11 @@ describe('publishing a corrected set', () => {
     const inForce = await costRecords(t.db, 'facility_electricity', [id])
     expect(inForce.factorSetVersion).toBe('2026.3')
     expect(inForce.results[0]).toMatchObject({ ok: true, figures: { co2eKg: '541' } })
+    // an older published set's results would not count: refused with a message, nothing written
+    const older = await costRecords(t.db, 'facility_electricity', [id], { factorSet: '2026.2' })
+    expect(older.results[0]).toEqual({ recordId: id, ok: false, error: { key: 'emissions.error.setNotInForce', params: { version: '2026.2', inForce: '2026.3' } } })
+    const olderRecompute = await recomputeEmissions(t.db, { version: '2026.2', outletId: henan, skipRollups: true })
+    expect(olderRecompute).toEqual({ ok: false, error: { key: 'emissions.error.setNotInForce', params: { version: '2026.2', inForce: '2026.3' } } })
     expect(await retireFactorSet(t.db, null, '2026.2', { now })).toEqual({ ok: true })
     const retired = await costRecords(t.db, 'facility_electricity', [id], { factorSet: '2026.2' })
     expect(retired.results[0]).toEqual({ recordId: id, ok: false, error: { key: 'emissions.error.setNotPublished', params: { version: '2026.2', status: 'retired' } } })

@@ -208,9 +208,9 @@ describe('fuzz: malformed requests against the built server', () => {
     )
     console.log(`fuzz: 204 MB upload: ${answer.ok ? `${answer.status} ${answer.body.slice(0, 120)}` : answer.error}, server memory grew ${mb(growth)} at most`)
     if (answer.ok) expect([400, 413]).toContain(answer.status)
-    // The upload path's bound (tests/e2e/imports-oversized.test.ts, decision 076): 64 MB. Streaming
-    // 200 MB through the reader leaves freed chunks outside V8's heap until a collection, which V8
-    // starts on its own only after about 64 MB of them; a body held whole would add 204 MB.
+    // The upload path's bound, the same as tests/e2e/imports-oversized.test.ts holds it to: a streamed
+    // body leaves freed chunks outside V8's heap until a collection (decisions 076 and 078), while a
+    // body held whole would add its full size.
     expect(growth).toBeLessThan(64 * 1024 * 1024)
     const alive = await client.send({ method: 'GET', path: '/login', headers: {}, body: null })
     expect(alive.ok && alive.status).toBe(200)

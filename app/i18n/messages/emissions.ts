@@ -72,6 +72,7 @@ export const emissions = defineMessages(
     'emissions.error.unknownFactorSet': '没有版本为 {version} 的排放因子集。',
     'emissions.error.noPublishedSet': '还没有已发布的排放因子集，无法计算排放。请管理员先发布一个因子集。',
     'emissions.error.setNotPublished': '因子集 {version} 的状态是“{status}”，只有已发布的因子集才能用于计算。',
+    'emissions.error.setNotInForce': '因子集 {version} 不是现行因子集（现行为 {inForce}），只有现行因子集才能用于计算。',
     'emissions.error.recordNotFound': '找不到 {recordType} 记录 {recordId}。',
     'emissions.omission.transitBagTrip':
       '因子集 {version} 中没有循环中转袋替代一次性编织袋的参考减排因子，此部分减排量未计入',
@@ -226,6 +227,7 @@ export const emissions = defineMessages(
     'emissions.error.unknownFactorSet': 'There is no emission factor set with version {version}.',
     'emissions.error.noPublishedSet': 'No emission factor set has been published yet, so emissions cannot be computed. An administrator must publish one first.',
     'emissions.error.setNotPublished': 'Factor set {version} is {status}; only a published set can be used for calculations.',
+    'emissions.error.setNotInForce': 'Factor set {version} is not the set in force ({inForce}); only the set in force can be used for calculations.',
     'emissions.error.recordNotFound': 'There is no {recordType} record {recordId}.',
     'emissions.omission.transitBagTrip':
       'Factor set {version} has no avoided-emission reference for a recyclable transit bag trip instead of a single-use woven sack; that part is not included',
