@@ -1,6 +1,6 @@
 // Benchmark of the emission recompute on real PostgreSQL, in a database of its own.
 //
-//   npx tsx scripts/bench-recompute.ts [--outlets 5000] [--months 24] [--batch 20000] [--rollups] [--compare] [--keep]
+//   npx tsx scripts/bench-recompute.ts [--outlets 5000] [--months 24] [--batch 20000] [--parallel 2] [--rollups] [--compare] [--keep]
 //
 // Costs in SQL with the engine's coefficients (docs/decisions/032); steps 1 and 3 on two connections.
 // Generates activity for many outlets (facility electricity, vehicle use for
@@ -8,13 +8,15 @@
 // 24 months × 9 = 1,080,000 records), then
 //   1. computes every record with the published set 2026.1 (no result stored yet),
 //   2. publishes a corrected set as the admin page does on PostgreSQL: the version switch
-//      (decision 083), the new set's results written on two connections beside the old ones,
-//      which stop counting when the set's status changes (locked months keep theirs and gain
-//      a restatement),
+//      (decision 083), the new set's results written on two connections into the set's own
+//      table, indexed once and attached as its partition, beside the old ones, which stop
+//      counting when the set's status changes (locked months keep theirs and gain a restatement),
 //   3. recomputes again on demand, as scripts/recompute.ts does (nothing changes),
 // and prints records per second for each, the publish beside a plain INSERT … SELECT of
-// as many result rows, an UPDATE of their status and the same INSERT … SELECT on two
-// connections (--compare also publishes once more in one transaction, as on the embedded database)
+// as many result rows, an UPDATE of their status, the same INSERT … SELECT on two
+// connections, and on two connections into a table without index then indexed (--parallel N
+// publishes on N connections; --compare also publishes once more in one transaction, as on the
+// embedded database)
 // and the load average (the rollup refresh, another part of
 // the product, is left out of both; --rollups times it apart after step 1).
 // Admin connection: BENCH_DATABASE_URL or DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
@@ -29,7 +31,7 @@ import { seedEmissions } from '#seeds/load/emissions.ts'
 import { copyResults } from '#db/models/emission-results.ts'
 import { shownStatus } from '#db/models/result-status.ts'
 import { recomputeEmissions, refreshRollupsAfterRecompute, type RecomputeSummary } from '#app/services/emissions.server.ts'
-import { importFactorSet, publishFactorSet } from '#app/services/factor-sets.server.ts'
+import { importFactorSet, publishConnections, publishFactorSet } from '#app/services/factor-sets.server.ts'
 import { readFactorSetFiles } from './lib/factor-files.ts'
 import { runCli } from './lib/cli.ts'
 import { backendCpuSeconds } from './lib/pg-cpu.ts'
@@ -52,6 +54,7 @@ if (!rerunWithLargerYoungGeneration()) runCli(async () => {
   const months = option('months', 24)
   const batchSize = option('batch', 20_000)
   const keep = process.argv.includes('--keep')
+  const publishParallel = option('parallel', publishConnections('postgres'))
   const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
   const name = 'gp_bench_recompute'
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
@@ -59,7 +62,7 @@ if (!rerunWithLargerYoungGeneration()) runCli(async () => {
   await admin.unsafe(`create database ${name}`)
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
-  const handle = openDatabase({ kind: 'postgres', url: url.toString(), maxConnections: 4 })
+  const handle = openDatabase({ kind: 'postgres', url: url.toString(), maxConnections: 8 })
   const db = handle.db
   // COPY needs a postgres.js instance of its own: the Kysely handle does not expose its pool.
   const pg = postgres(url.toString(), { max: 1, onnotice: () => {} })
@@ -108,7 +111,7 @@ if (!rerunWithLargerYoungGeneration()) runCli(async () => {
     t = performance.now()
     cpu = cpuNow(name)
     // the same work as the admin page's "publish", minus the rollup refresh timed apart (--rollups)
-    const published = await publishFactorSet(db, null, '2099.1', { now: new Date(), skipRollups: true, parallel: 2 })
+    const published = await publishFactorSet(db, null, '2099.1', { now: new Date(), skipRollups: true, parallel: publishParallel })
     if (!published.ok || !published.summary) throw new Error('publish failed')
     report(published.summary)
     cpuReport(published.summary.examined, cpu, cpuNow(name))
@@ -136,14 +139,25 @@ if (!rerunWithLargerYoungGeneration()) runCli(async () => {
       sql`insert into bench_scratch select * from emission_results where factor_set_version = '2099.1' and outlet_id between ${lo} and ${hi}`.execute(trx))))
     const parallelSeconds = (performance.now() - t) / 1000
     await sql`drop table bench_scratch`.execute(db)
+    // - the same on two connections into a table with no index, then the live key's index built
+    //   once: the floor of the publish's way of writing (result-partitions.ts).
+    await sql`create table bench_scratch (like emission_results including defaults including constraints)`.execute(db)
+    t = performance.now()
+    await Promise.all([[1, middle], [middle + 1, outlets]].map(([lo, hi]) => db.transaction().execute((trx) =>
+      sql`insert into bench_scratch select * from emission_results where factor_set_version = '2099.1' and outlet_id between ${lo} and ${hi}`.execute(trx))))
+    await sql`create unique index on bench_scratch (outlet_id, record_type, record_id, factor_set_version) where status <> 'superseded'`.execute(db)
+    const unindexedSeconds = (performance.now() - t) / 1000
+    await sql`drop table bench_scratch`.execute(db)
     const load = (await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')
     const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en')
     console.log(`   publish: ${rate(published.summary.examined, publishSeconds)} records/s (target 100,000); baselines with the ${written.toLocaleString('en')} rows written, ` +
       `in a scratch copy of emission_results: INSERT … SELECT ${baselineSeconds.toFixed(1)} s = ${rate(written, baselineSeconds)} rows/s; ` +
       `UPDATE of their status ${updateSeconds.toFixed(1)} s = ${rate(written, updateSeconds)} rows/s; ` +
       `insert + update (two tuples per record, one backend: the floor before the switch) ${rate(written, baselineSeconds + updateSeconds)} records/s; ` +
-      `INSERT … SELECT on two connections (the switch's floor) ${parallelSeconds.toFixed(1)} s = ${rate(written, parallelSeconds)} rows/s; load average ${load}`)
-    console.log(`   publish / INSERT … SELECT: ${(baselineSeconds / publishSeconds).toFixed(2)}; publish / INSERT … SELECT on two connections: ${(parallelSeconds / publishSeconds).toFixed(2)}`)
+      `INSERT … SELECT on two connections ${parallelSeconds.toFixed(1)} s = ${rate(written, parallelSeconds)} rows/s; ` +
+      `the same into a table with no index, then its index (the publish's floor) ${unindexedSeconds.toFixed(1)} s = ${rate(written, unindexedSeconds)} rows/s; load average ${load}`)
+    console.log(`   publish / INSERT … SELECT: ${(baselineSeconds / publishSeconds).toFixed(2)}; publish / INSERT … SELECT on two connections: ${(parallelSeconds / publishSeconds).toFixed(2)}; ` +
+      `publish / its floor: ${(unindexedSeconds / publishSeconds).toFixed(2)}`)
 
     if (process.argv.includes('--compare')) {
       // The same publish in one transaction on one connection, as on the embedded database

@@ -15,6 +15,7 @@ import {
 } from '#db/models/emissions.ts'
 import { supersedeResults, writeResults } from '#db/models/emission-results.ts'
 import { lockResultWrites } from '#db/models/result-status.ts'
+import { resultPartition } from '#db/models/result-partitions.ts'
 import { analyzeResults, costAndStoreInSql, loadRecipes, readEngineRowIds, readRecipeGroups, readRefusedRows, readTypesWithResults } from '#db/models/emission-recipes.ts'
 import { findStoredFactorSet, findVersionInForce } from '#db/models/factor-sets.ts'
 import { refreshOutletMonths } from '#db/models/rollups.ts'
@@ -356,7 +357,7 @@ async function writePlan(
     const superseded =
       (await supersedeResults(trx, recordType, version, plan.replaceAll, 'replaced')) +
       (await supersedeResults(trx, recordType, version, plan.replaceRestatement, 'restatement'))
-    const written = await writeResults(trx, recordType, version, plan.rows, { upsert })
+    const written = await writeResults(trx, recordType, version, plan.rows, { upsert, into: options.newSet ? resultPartition(version) : undefined })
     return { written, superseded }
   }
   // Superseding and writing stand or fall together, so that a record never has two current results or none.

@@ -26,7 +26,7 @@ import {
 } from '#db/models/factor-sets.ts'
 import type { Database } from '#db/schema.ts'
 import { inTransaction } from '#db/transaction.ts'
-import { deleteResultsOfVersion } from '#db/models/emission-results.ts'
+import { attachResultPartition, dropResultPartition, prepareResultPartition } from '#db/models/result-partitions.ts'
 import { lockResultWritesForPublish, publishLockKey } from '#db/models/result-status.ts'
 import { getFactorSet, recomputeEmissions, refreshRollupsAfterRecompute, type RecomputeResult, type RecomputeSummary } from './emissions.server.ts'
 
@@ -124,7 +124,10 @@ export type PublishResult = { ok: true; summary: RecomputeSummary | null } | { o
  * In the caller's transaction, or with `parallel` 1 (the embedded database),
  * all of it is one transaction; else the results are written by `parallel`
  * transactions side by side, each over a range of outlets, and a publish that
- * fails deletes what it wrote. Audited with the recompute's counts.
+ * fails drops what it wrote. Either way the results go into a table of the
+ * set's own, indexed once they are all in and then attached as the set's
+ * partition of emission_results (db/models/result-partitions.ts). Audited
+ * with the recompute's counts.
  */
 export async function publishFactorSet(
   db: Kysely<Database>,
@@ -141,9 +144,10 @@ export async function publishFactorSet(
       if (!checked.ok) return checked
       let recomputed: Extract<RecomputeResult, { ok: true }> | null = null
       if (!options.skipRecompute) {
-        // a draft has never costed anything, unless a publish of it failed half-way
-        await deleteResultsOfVersion(trx, version)
+        // the set's own table, fresh (a publish of it that failed half-way may have left one)
+        await prepareResultPartition(trx, version)
         recomputed = await recomputeNewSet(trx, version, 1, options.path)
+        await attachResultPartition(trx, version)
       }
       return switchToSet(trx, actor, checked, recomputed, options)
     })
@@ -154,19 +158,16 @@ export async function publishFactorSet(
       const checked = await checkPublishable(conn, version)
       if (!checked.ok) return checked
       try {
-        let recomputed
-        try {
-          recomputed = await recomputeNewSet(db, version, parallel, options.path)
-        } catch (error) {
-          // A publish that died with its process (no cleanup ran) left results of the draft:
-          // its writes run into them. Cleared, the publish runs once more.
-          if (!isUniqueViolation(error)) throw error
-          await deleteResultsOfVersion(conn, version)
-          recomputed = await recomputeNewSet(db, version, parallel, options.path)
-        }
+        // The set's own table, committed before the writers start (they must see it); whatever
+        // a publish that died with its process left of the set is dropped first.
+        await prepareResultPartition(conn, version)
+        const recomputed = await recomputeNewSet(db, version, parallel, options.path)
+        // Its index in one pass, then a partition of emission_results: still a draft's rows, which
+        // no reader counts or shows, until the switch.
+        await attachResultPartition(conn, version)
         return await conn.transaction().execute((trx) => switchToSet(trx, actor, checked, recomputed, options))
       } catch (error) {
-        await deleteResultsOfVersion(conn, version)
+        await dropResultPartition(conn, version)
         throw error
       }
     } finally {
@@ -276,10 +277,6 @@ export async function retireFactorSet(
     })
     return { ok: true }
   })
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505'
 }
 
 /** Whether a database error is the factor-set immutability trigger refusing a change. */

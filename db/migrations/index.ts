@@ -16,6 +16,7 @@ import * as m0017jobs from './0017_import_jobs.ts'
 import * as m0019 from './0019_rollup_reported_fields.ts'
 import * as m0020 from './0020_partner_rate_slots.ts'
 import * as m0021 from './0021_results_version_switch.ts'
+import * as m0022 from './0022_results_by_set.ts'
 
 // The static registry. Names sort in the order they must run; append only.
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0019_rollup_reported_fields': m0019,
   '0020_partner_rate_slots': m0020,
   '0021_results_version_switch': m0021,
+  '0022_results_by_set': m0022,
 }

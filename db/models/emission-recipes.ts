@@ -5,6 +5,7 @@ import { FIGURES, type Recipe } from '#app/domain/emissions/recipes.ts'
 import type { Database } from '../schema.ts'
 import { costedRecordTypes, type CostedRecordType } from '../tables/emissions.ts'
 import { applyPlannedResults, insertComputedResults, insertNewSetResults } from './emission-results.ts'
+import { resultPartition } from './result-partitions.ts'
 import { countedCurrent, countedRestatement } from './result-status.ts'
 import type { ActivityFilter } from './emissions.ts'
 import { jsonb } from './json.ts'
@@ -187,7 +188,10 @@ export async function analyzeResults(db: Kysely<Database>, options: { unlessKnow
   if (options.unlessKnown) {
     // Statistics taken once, however long ago, are enough for a publish's lookups by key:
     // the planner scales the rows it was told of by the table's pages now.
-    const { rows } = await sql<{ known: boolean }>`select reltuples > 0 as known from pg_class where oid = 'emission_results'::regclass`.execute(db)
+    // (emission_results is partitioned: the partitions hold the statistics)
+    const { rows } = await sql<{ known: boolean }>`
+      select exists (select 1 from pg_inherits i join pg_class c on c.oid = i.inhrelid
+        where i.inhparent = 'emission_results'::regclass and c.reltuples > 0) as known`.execute(db)
     if (rows[0]?.known) return
   }
   await sql`analyze emission_results`.execute(db)
@@ -216,9 +220,9 @@ export async function costAndStoreInSql(
   const outcome: SqlCostOutcome = { costed: 0, written: 0, changed: 0, superseded: 0, restatements: 0, touched: [] }
   if (options.newSet) {
     // Publishing: nothing of this set to compare with or keep, and nothing set aside
-    // (the version switch, decision 083): the new results are written beside the
-    // ones that count until the set is published.
-    const done = await insertNewSetResults(trx, recordType, version, costed, { touched: options.touched })
+    // (the version switch, decision 083): the new results are written into the set's
+    // own table, which becomes its partition of emission_results before the switch.
+    const done = await insertNewSetResults(trx, recordType, version, costed, { touched: options.touched, into: resultPartition(version) })
     Object.assign(outcome, { costed: done.written, written: done.written, changed: done.changed, restatements: done.restatements, touched: done.touched })
     return outcome
   }

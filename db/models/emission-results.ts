@@ -74,7 +74,8 @@ export async function writeResults(
   recordType: CostedRecordType,
   version: string,
   rows: readonly ResultToWrite[],
-  options: { upsert: boolean },
+  /** `into`: the table of a set being published (result-partitions.ts), else emission_results. */
+  options: { upsert: boolean; into?: string },
 ): Promise<number> {
   if (rows.length === 0) return 0
   const column = <K extends keyof ResultToWrite>(k: K) => pgArray(rows.map((r) => r[k] as string | number | null))
@@ -86,16 +87,15 @@ export async function writeResults(
         avoided_co2e_kg = excluded.avoided_co2e_kg, ttw_kg = excluded.ttw_kg, wtt_kg = excluded.wtt_kg,
         electricity_kg = excluded.electricity_kg, method = excluded.method, data_quality = excluded.data_quality,
         provenance = excluded.provenance, status = excluded.status, computed_at = excluded.computed_at
-      where (emission_results.month, emission_results.category, emission_results.co2e_kg, emission_results.avoided_co2e_kg,
-             emission_results.ttw_kg, emission_results.wtt_kg, emission_results.electricity_kg, emission_results.method,
-             emission_results.data_quality, emission_results.provenance, emission_results.status)
+      where (r.month, r.category, r.co2e_kg, r.avoided_co2e_kg, r.ttw_kg, r.wtt_kg, r.electricity_kg, r.method,
+             r.data_quality, r.provenance, r.status)
         is distinct from
             (excluded.month, excluded.category, excluded.co2e_kg, excluded.avoided_co2e_kg, excluded.ttw_kg,
              excluded.wtt_kg, excluded.electricity_kg, excluded.method, excluded.data_quality, excluded.provenance,
              excluded.status)`
     : sql``
   const result = await sql`
-    insert into emission_results (${sql.raw(resultColumns)})
+    insert into ${sql.id(options.into ?? 'emission_results')} as r (${sql.raw(resultColumns)})
     select u.outlet_id, ${recordType}, u.record_id, ${version}, u.month, u.category, u.co2e_kg, u.avoided_co2e_kg,
       u.ttw_kg, u.wtt_kg, u.electricity_kg, u.method, u.data_quality, u.provenance::jsonb, u.status
     from unnest(
@@ -259,12 +259,12 @@ export async function insertNewSetResults(
   recordType: CostedRecordType,
   version: string,
   computed: RawBuilder<unknown>,
-  options: { touched: boolean },
+  /** `into`: the set's own table, not yet a partition of emission_results (result-partitions.ts). */
+  options: { touched: boolean; into: string },
 ): Promise<{ written: number; changed: number; restatements: number; touched: { outletId: number; month: string }[] }> {
-  // The statement's reads see the table as it was before its own insert.
   const { rows } = await sql<{ written: string; changed: string; restatements: string; touched: string[] | null }>`
     with a as (
-      insert into emission_results (${sql.raw(resultColumns)})
+      insert into ${sql.id(options.into)} (${sql.raw(resultColumns)})
       select c.outlet_id, ${recordType}, c.record_id, ${version}, c.month, c.category, c.co2e_kg, c.avoided_co2e_kg,
         c.ttw_kg, c.wtt_kg, c.electricity_kg, c.method, c.data_quality, c.provenance,
         case when l.outlet_id is not null and exists (select 1 from emission_results cur where cur.outlet_id = c.outlet_id
@@ -301,10 +301,4 @@ export async function insertNewSetResults(
     return { outletId: Number(outletId), month: month! }
   })
   return { written: Number(r.written), changed: Number(r.changed), restatements: Number(r.restatements), touched }
-}
-
-/** Every result of a set (a draft's, after a publish that failed or before one starts again). */
-export async function deleteResultsOfVersion(db: Kysely<Database>, version: string): Promise<number> {
-  const result = await sql`delete from emission_results where factor_set_version = ${version}`.execute(db)
-  return Number(result.numAffectedRows ?? 0n)
 }

@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts'
 import { addOutlet, addRecord, derivedSetFiles } from './emissions-support.ts'
 import { submitMonth } from '#db/models/submissions.ts'
 import { countedCurrent } from '#db/models/result-status.ts'
+import { prepareResultPartition } from '#db/models/result-partitions.ts'
 
 // Readers during a publish see the figures of the old set or of the new one,
 // never some of each (decision 083). On PostgreSQL the readers below run on
@@ -35,6 +36,14 @@ beforeAll(async () => {
 afterAll(() => t?.close())
 
 /** One statement, one snapshot: the total of the current results as readers count them (result-status.ts) and how many records have one, and the rollups' total. */
+/** The set's own table, and whether it is a partition of emission_results; null when there is none. */
+async function tableOf(version: string): Promise<{ table: string; attached: boolean } | null> {
+  const { rows } = await sql<{ table: string; attached: boolean }>`
+    select c.relname as table, exists (select 1 from pg_inherits i where i.inhrelid = c.oid) as attached
+    from pg_class c where c.relname = ${'emission_results_' + version.replace('.', '_')} and c.relkind = 'r'`.execute(t.db)
+  return rows[0] ?? null
+}
+
 async function observe(): Promise<{ results: string; records: string; rollups: string }> {
   const { rows } = await sql<{ results: string; records: string; rollups: string }>`
     select
@@ -130,28 +139,36 @@ describe('publishing a factor set while others read', () => {
     expect(await importFactorSet(t.db, files, { actor: null, as: 'draft', now })).toMatchObject({ ok: true })
     const before = await observe()
     // the last outlet's results cannot be written: one of the transactions fails after the other committed
-    await sql`create function gp_test_refuse() returns trigger language plpgsql as $$
-      begin if new.factor_set_version = '2026.4' and new.outlet_id = (select max(id) from outlets where code like 'ATOM-%') then
-        raise exception 'refused by the test'; end if; return new; end $$`.execute(t.db)
-    await sql`create trigger gp_test_refuse before insert on emission_results for each row execute function gp_test_refuse()`.execute(t.db)
+    // (a check on emission_results, which the set's own table takes over with the others)
+    const last = (await sql<{ id: number }>`select max(id) as id from outlets where code like 'ATOM-%'`.execute(t.db)).rows[0]!.id
+    await sql`alter table emission_results add constraint gp_test_refuse check (not (factor_set_version = '2026.4' and outlet_id = ${sql.lit(last)}))`.execute(t.db)
     try {
-      await expect(publishFactorSet(t.db, null, '2026.4', { now, parallel: process.env.DATABASE_URL ? 2 : 1 })).rejects.toThrow(/refused by the test/)
+      await expect(publishFactorSet(t.db, null, '2026.4', { now, parallel: process.env.DATABASE_URL ? 2 : 1 })).rejects.toThrow(/gp_test_refuse/)
     } finally {
-      await sql`drop trigger gp_test_refuse on emission_results`.execute(t.db)
-      await sql`drop function gp_test_refuse()`.execute(t.db)
+      await sql`alter table emission_results drop constraint gp_test_refuse`.execute(t.db)
     }
     expect(await observe()).toEqual(before)
     const left = await sql<{ n: string; status: string }>`
       select (select count(*)::text from emission_results where factor_set_version = '2026.4') as n,
         (select status from factor_sets where version = '2026.4') as status`.execute(t.db)
     expect(left.rows[0]).toEqual({ n: '0', status: 'draft' })
-    // a publish that died with its process left a result of the draft behind (no cleanup ran): the next one clears it
-    await sql`insert into emission_results select outlet_id, record_type, record_id, '2026.4', month, category, co2e_kg,
+    expect(await tableOf('2026.4')).toBeNull()
+    // a publish that died with its process (no cleanup ran) left the set's table with a result in it,
+    // and a result of the draft sits in the default partition: the next publish clears both
+    await prepareResultPartition(t.db, '2026.4')
+    const leftover = (from: string) => sql`insert into ${sql.id(from)} select outlet_id, record_type, record_id, '2026.4', month, category, co2e_kg,
       avoided_co2e_kg, ttw_kg, wtt_kg, electricity_kg, method, data_quality, provenance, computed_at, status
       from emission_results e where ${countedCurrent('e')} and e.outlet_id in (select id from outlets where code like 'ATOM-%') limit 1`.execute(t.db)
+    await leftover('emission_results_2026_4')
+    await leftover('emission_results')
+    expect(await tableOf('2026.4')).toEqual({ table: 'emission_results_2026_4', attached: false })
     // and it can be published once the cause is gone: 542 instead of 541 for each month of 2021 and 2022
     // (2021 takes the 2022 factor), except a month submitted before; the new record's 2023 as before
     expect((await publishFactorSet(t.db, null, '2026.4', { now, parallel: process.env.DATABASE_URL ? 2 : 1 })).ok).toBe(true)
+    expect(await tableOf('2026.4')).toEqual({ table: 'emission_results_2026_4', attached: true })
+    const placed = await sql<{ partition: string; n: string }>`
+      select tableoid::regclass::text as partition, count(*)::text as n from emission_results where factor_set_version = '2026.4' group by 1`.execute(t.db)
+    expect(placed.rows.map((r) => r.partition)).toEqual(['emission_results_2026_4'])
     const after = await observe()
     expect(after.records).toBe(before.records)
     expect(new Decimal(after.results).minus(before.results).toFixed(1)).toBe(
