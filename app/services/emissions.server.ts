@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js'
 import type { Kysely } from 'kysely'
 import { costActivity, toResultRow, type CostedRecord, type CostInput, type ResultToWrite } from '#app/domain/emissions/costing.ts'
-import { buildRecipe, recipeSlots, templateOf, type Recipe } from '#app/domain/emissions/recipes.ts'
+import { buildRecipe, recipeSlots, sameFigures, templateOf, type Recipe } from '#app/domain/emissions/recipes.ts'
 import type { FactorSet } from '#app/domain/factors/factor-set.ts'
 import { loadFactorSet } from '#app/domain/factors/load.ts'
 import type { Message } from '#app/i18n/index.ts'
@@ -533,10 +533,14 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
     if (!newSet) await lockResultWrites(trx, set.version)
     const slots = recipeSlots[recordType]
     const recipes = new Map<string, Recipe>()
+    const same = new Set<string>()
     for (const group of await readRecipeGroups(trx, recordType, filter)) {
-      recipes.set(group.key, buildRecipe(set, templateOf(recordType, group.parts), slots, group.maxima))
+      const template = templateOf(recordType, group.parts)
+      const recipe = buildRecipe(set, template, slots, group.maxima)
+      recipes.set(group.key, recipe)
+      if (inForce && sameFigures(buildRecipe(inForce, template, slots, group.maxima), recipe)) same.add(group.key)
     }
-    await loadRecipes(trx, recipes)
+    await loadRecipes(trx, recipes, same)
     const kinds = new Set([...recipes.values()].map((r) => r.kind))
     for (const refused of kinds.has('refused') ? await readRefusedRows(trx, recordType, filter) : []) {
       summary.examined += refused.count
@@ -556,6 +560,9 @@ export async function recomputeEmissions(db: Kysely<Database>, options: Recomput
     if (engineIds.length > 0) await byEngine(trx, recordType, filter, engineIds)
   }
 
+  // Publishing: the set in force, whose recipes tell which groups keep their figures (sameFigures).
+  const previous = newSet && options.path !== 'engine' ? await getFactorSetInForce(db) : null
+  const inForce = previous?.ok ? previous.set : null
   const withResults = new Set<CostedRecordType>()
   if (options.path !== 'engine') {
     // Statistics once, before the work is split over connections (see analyzeResults): the

@@ -26,7 +26,7 @@ import {
 } from '#db/models/factor-sets.ts'
 import type { Database } from '#db/schema.ts'
 import { inTransaction } from '#db/transaction.ts'
-import { attachResultPartition, dropResultPartition, prepareResultPartition } from '#db/models/result-partitions.ts'
+import { attachResultTable, createResultPartition, dropResultPartition, prepareResultTable, waitForStatementsBefore } from '#db/models/result-partitions.ts'
 import { lockResultWritesForPublish, publishLockKey } from '#db/models/result-status.ts'
 import { getFactorSet, recomputeEmissions, refreshRollupsAfterRecompute, type RecomputeResult, type RecomputeSummary } from './emissions.server.ts'
 
@@ -124,10 +124,11 @@ export type PublishResult = { ok: true; summary: RecomputeSummary | null } | { o
  * In the caller's transaction, or with `parallel` 1 (the embedded database),
  * all of it is one transaction; else the results are written by `parallel`
  * transactions side by side, each over a range of outlets, and a publish that
- * fails drops what it wrote. Either way the results go into a table of the
- * set's own, indexed once they are all in and then attached as the set's
- * partition of emission_results (db/models/result-partitions.ts). Audited
- * with the recompute's counts.
+ * fails drops what it wrote. Each set's results go into a partition of its
+ * own (db/models/result-partitions.ts): side by side, into a table with no
+ * index, indexed once they are all in and attached before the switch; in one
+ * transaction, into the partition made at its start. Audited with the
+ * recompute's counts.
  */
 export async function publishFactorSet(
   db: Kysely<Database>,
@@ -144,10 +145,9 @@ export async function publishFactorSet(
       if (!checked.ok) return checked
       let recomputed: Extract<RecomputeResult, { ok: true }> | null = null
       if (!options.skipRecompute) {
-        // the set's own table, fresh (a publish of it that failed half-way may have left one)
-        await prepareResultPartition(trx, version)
+        // the set's partition, fresh (a publish of it that failed half-way may have left one)
+        await createResultPartition(trx, version)
         recomputed = await recomputeNewSet(trx, version, 1, options.path)
-        await attachResultPartition(trx, version)
       }
       return switchToSet(trx, actor, checked, recomputed, options)
     })
@@ -160,11 +160,14 @@ export async function publishFactorSet(
       try {
         // The set's own table, committed before the writers start (they must see it); whatever
         // a publish that died with its process left of the set is dropped first.
-        await prepareResultPartition(conn, version)
+        await prepareResultTable(conn, version)
         const recomputed = await recomputeNewSet(db, version, parallel, options.path)
         // Its index in one pass, then a partition of emission_results: still a draft's rows, which
-        // no reader counts or shows, until the switch.
-        await attachResultPartition(conn, version)
+        // no reader counts or shows, until the switch. A statement planned before the attach does
+        // not read the partition: the switch waits until every such statement has ended.
+        await attachResultTable(conn, version)
+        const attached = (await sql<{ now: Date }>`select clock_timestamp() as now`.execute(conn)).rows[0]!.now
+        await waitForStatementsBefore(conn, attached)
         return await conn.transaction().execute((trx) => switchToSet(trx, actor, checked, recomputed, options))
       } catch (error) {
         await dropResultPartition(conn, version)

@@ -2,8 +2,9 @@ import { sql, type Kysely } from 'kysely'
 
 // Frozen in time. emission_results becomes a table partitioned by factor set
 // version (docs/decisions/083-publish.md, fourth pass): each set's results in
-// a partition of their own, named emission_results_<version with _ for .>,
-// and a default partition for any other version. A publish writes the new
+// a partition of their own, named emission_results_<version with _ for .>.
+// No default partition: attaching a partition would lock it against every
+// reader of emission_results until the attaching transaction ends. A publish writes the new
 // set's results into a table of its own with no index, builds the index once
 // they are all in, and attaches the table as the set's partition: a btree
 // built from sorted keys instead of one descent per row. The live key is the
@@ -26,11 +27,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   const { rows } = await sql<{ version: string }>`
     select factor_set_version as version from emission_results_unpartitioned
     union select version from factor_sets where status <> 'draft'`.execute(db)
+  let other = 0
   for (const { version } of rows) {
-    if (!versionPattern.test(version)) continue
-    await sql`create table ${sql.id(partitionName(version))} partition of emission_results for values in (${sql.lit(version)})`.execute(db)
+    const name = versionPattern.test(version) ? partitionName(version) : `emission_results_other_${++other}`
+    await sql`create table ${sql.id(name)} partition of emission_results for values in (${sql.lit(version)})`.execute(db)
   }
-  await sql`create table emission_results_other partition of emission_results default`.execute(db)
   await sql`insert into emission_results select * from emission_results_unpartitioned`.execute(db)
   await sql`drop table emission_results_unpartitioned`.execute(db)
 }

@@ -68,19 +68,25 @@ const coefficientColumns = FIGURES.flatMap((f) => Array.from({ length: MAX_SLOTS
  * compiling them took most of a statement's time for nothing gained in return
  * (decision 033).
  */
-export async function loadRecipes(trx: Kysely<Database>, recipes: ReadonlyMap<string, Recipe>): Promise<void> {
+export async function loadRecipes(
+  trx: Kysely<Database>,
+  recipes: ReadonlyMap<string, Recipe>,
+  /** Publishing: the groups whose figures the set in force gives the same (recipes.ts sameFigures). */
+  sameFigures: ReadonlySet<string> = new Set(),
+): Promise<void> {
   await sql`select set_config('jit', 'off', true)`.execute(trx)
   await sql`drop table if exists gp_recipes`.execute(trx)
   await sql.raw(`
     create temp table gp_recipes (
       key text primary key, kind text not null, error jsonb, category text, method text, data_quality smallint,
+      same_figures boolean not null default false,
       ${Array.from({ length: MAX_SLOTS + 1 }, (_, i) => `segment_${i} text`).join(', ')},
       ${Array.from({ length: MAX_SLOTS }, (_, i) => `gap_${i + 1} smallint`).join(', ')},
       ${FIGURES.map((f) => `has_${col(f)} boolean`).join(', ')},
       ${coefficientColumns.map((c) => `${c} numeric`).join(', ')}
     )`).execute(trx)
   const rows = [...recipes].map(([key, r]) => {
-    const row: Record<string, unknown> = { key, kind: r.kind }
+    const row: Record<string, unknown> = { key, kind: r.kind, same_figures: sameFigures.has(key) }
     if (r.kind === 'refused') row.error = r.error
     if (r.kind !== 'linear') return row
     Object.assign(row, { category: r.category, method: r.method, data_quality: r.dataQuality })
@@ -103,7 +109,7 @@ export async function loadRecipes(trx: Kysely<Database>, recipes: ReadonlyMap<st
 }
 
 /** The costed rows (outlet_id, record_id, month, figures, method, data_quality, provenance) of the linear groups. */
-function costedSelect(recordType: CostedRecordType, filter: ActivityFilter): RawBuilder<unknown> {
+function costedSelect(recordType: CostedRecordType, filter: ActivityFilter, options: { sameFigures?: boolean } = {}): RawBuilder<unknown> {
   const spec = typeSql[recordType]
   const slots = spec.slots
   const sum = (f: string) =>
@@ -119,7 +125,7 @@ function costedSelect(recordType: CostedRecordType, filter: ActivityFilter): Raw
     select t.outlet_id, t.id as record_id, date_trunc('month', ${sql.raw(`t.${spec.date}`)}::timestamp)::date as month, r.category,
       ${sql.raw(figure('co2eKg'))} as co2e_kg, ${sql.raw(figure('avoidedCo2eKg'))} as avoided_co2e_kg,
       ${sql.raw(figure('ttwKg'))} as ttw_kg, ${sql.raw(figure('wttKg'))} as wtt_kg, ${sql.raw(figure('electricityKg'))} as electricity_kg,
-      r.method, r.data_quality, ${sql.raw(provenance)} as provenance
+      r.method, r.data_quality, ${sql.raw(provenance)} as provenance${options.sameFigures ? sql`, r.same_figures` : sql``}
     from ${sql.raw(spec.from)} join gp_recipes r on r.key = ${sql.raw(spec.key)} and r.kind = 'linear'
     where ${where(spec, filter)}`
 }
@@ -216,7 +222,7 @@ export async function costAndStoreInSql(
   /** newSet: no result of `version` is stored anywhere (the set is being published); anyStored is then not needed. */
   options: { touched: boolean; anyStored: boolean; newSet?: boolean },
 ): Promise<SqlCostOutcome> {
-  const costed = costedSelect(recordType, filter)
+  const costed = costedSelect(recordType, filter, { sameFigures: options.newSet })
   const outcome: SqlCostOutcome = { costed: 0, written: 0, changed: 0, superseded: 0, restatements: 0, touched: [] }
   if (options.newSet) {
     // Publishing: nothing of this set to compare with or keep, and nothing set aside

@@ -244,15 +244,18 @@ export async function applyPlannedResults(
 
 /**
  * The new set's results of the rows `computed` gives (costedSelect's
- * columns), written beside the results that count now, which are not touched
- * (the version switch: they stop counting when the set is published). A
- * restatement where a locked month has a current result, else current.
- * Returns rows written, how many of them carry a figure other than the one
- * that counts in their place now (the current result, or for a restatement
- * the restatement, else the locked current result), the restatements, and
- * (when asked) the outlet-months of the current results written: all counted
- * in the statement that writes them, from the rows it returns. Call before
- * the set is published (the figures compared with are the set in force's).
+ * columns with `same_figures`), written into the set's own table (`into`),
+ * beside the results that count now, which are not touched (the version
+ * switch: they stop counting when the set is published). A restatement where
+ * a locked month has a current result, else current. Returns rows written,
+ * how many of them carry a figure other than the one that counts in their
+ * place now (the current result, or for a restatement the restatement, else
+ * the locked current result), the restatements, and (when asked) the
+ * outlet-months of the current results written, all from one pass over the
+ * rows. In an open month a row of a group whose figures the set in force
+ * gives the same (`same_figures`) keeps its figure: its stored result is not
+ * read. Call before the set is published (the figures compared with are the
+ * set in force's).
  */
 export async function insertNewSetResults(
   trx: Kysely<Database>,
@@ -263,38 +266,37 @@ export async function insertNewSetResults(
   options: { touched: boolean; into: string },
 ): Promise<{ written: number; changed: number; restatements: number; touched: { outletId: number; month: string }[] }> {
   const { rows } = await sql<{ written: string; changed: string; restatements: string; touched: string[] | null }>`
-    with a as (
-      insert into ${sql.id(options.into)} (${sql.raw(resultColumns)})
-      select c.outlet_id, ${recordType}, c.record_id, ${version}, c.month, c.category, c.co2e_kg, c.avoided_co2e_kg,
-        c.ttw_kg, c.wtt_kg, c.electricity_kg, c.method, c.data_quality, c.provenance,
+    with c as materialized (
+      select c.*, l.outlet_id is not null as locked,
         case when l.outlet_id is not null and exists (select 1 from emission_results cur where cur.outlet_id = c.outlet_id
             and cur.record_type = ${recordType} and cur.record_id = c.record_id and ${countedCurrent('cur')}
             -- one probe for each row of a locked month, not a hash of every result of the type
             offset 0)
-          then 'restatement' else 'current' end
+          then 'restatement' else 'current' end as status
       from (${computed}) c
       left join period_submissions l on l.outlet_id = c.outlet_id and l.month = c.month
-      returning outlet_id, record_id, month, status, co2e_kg, avoided_co2e_kg
+    ), written as (
+      insert into ${sql.id(options.into)} (${sql.raw(resultColumns)})
+      select outlet_id, ${recordType}, record_id, ${version}, month, category, co2e_kg, avoided_co2e_kg,
+        ttw_kg, wtt_kg, electricity_kg, method, data_quality, provenance, status
+      from c
     )
     select count(*)::text as written,
-      count(*) filter (where (coalesce(b1.co2e_kg, b2.co2e_kg), coalesce(b1.avoided_co2e_kg, b2.avoided_co2e_kg))
-        is distinct from (a.co2e_kg, a.avoided_co2e_kg))::text as changed,
-      count(*) filter (where a.status = 'restatement')::text as restatements,
-      ${options.touched ? sql`array_agg(distinct a.outlet_id::text || '|' || a.month::text) filter (where a.status = 'current')` : sql`null::text[]`} as touched
-    from a
-    -- what counts in its place now: the set in force's result (one probe by the whole live key) ...
-    left join lateral (
-      select b.co2e_kg, b.avoided_co2e_kg from emission_results b
-      where b.outlet_id = a.outlet_id and b.record_type = ${recordType} and b.record_id = a.record_id
-        and b.factor_set_version = ${versionInForceSql} and b.status <> 'superseded'
-    ) b1 on true
-    -- ... else, beside a restatement, the locked month's current result of an older set
-    left join lateral (
-      select b.co2e_kg, b.avoided_co2e_kg from emission_results b
-      where a.status = 'restatement' and b.outlet_id = a.outlet_id and b.record_type = ${recordType} and b.record_id = a.record_id
-        and ${countedCurrent('b')}
-      offset 0
-    ) b2 on b1.co2e_kg is null`.execute(trx)
+      -- each CASE reads a stored result only when reached
+      count(*) filter (where case when c.same_figures and not c.locked then false else coalesce(
+          -- what counts in its place now: the set in force's result (one probe by the whole live key) ...
+          (select row(b.co2e_kg, b.avoided_co2e_kg) from emission_results b
+            where b.outlet_id = c.outlet_id and b.record_type = ${recordType} and b.record_id = c.record_id
+              and b.factor_set_version = ${versionInForceSql} and b.status <> 'superseded'),
+          -- ... else, beside a restatement, the locked month's current result of an older set
+          case when c.status = 'restatement' then (select row(b.co2e_kg, b.avoided_co2e_kg) from emission_results b
+            where b.outlet_id = c.outlet_id and b.record_type = ${recordType} and b.record_id = c.record_id and ${countedCurrent('b')}) end)
+        is distinct from row(c.co2e_kg, c.avoided_co2e_kg) end)::text as changed,
+      count(*) filter (where c.status = 'restatement')::text as restatements,
+      ${options.touched
+        ? sql`(select array_agg(d.outlet_id::text || '|' || d.month::text) from (select distinct outlet_id, month from c where status = 'current') d)`
+        : sql`null::text[]`} as touched
+    from c`.execute(trx)
   const r = rows[0]!
   const touched = (r.touched ?? []).map((k) => {
     const [outletId, month] = k.split('|')

@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts'
 import { addOutlet, addRecord, derivedSetFiles } from './emissions-support.ts'
 import { submitMonth } from '#db/models/submissions.ts'
 import { countedCurrent } from '#db/models/result-status.ts'
-import { prepareResultPartition } from '#db/models/result-partitions.ts'
+import { prepareResultTable } from '#db/models/result-partitions.ts'
 
 // Readers during a publish see the figures of the old set or of the new one,
 // never some of each (decision 083). On PostgreSQL the readers below run on
@@ -35,7 +35,6 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(() => t?.close())
 
-/** One statement, one snapshot: the total of the current results as readers count them (result-status.ts) and how many records have one, and the rollups' total. */
 /** The set's own table, and whether it is a partition of emission_results; null when there is none. */
 async function tableOf(version: string): Promise<{ table: string; attached: boolean } | null> {
   const { rows } = await sql<{ table: string; attached: boolean }>`
@@ -44,6 +43,7 @@ async function tableOf(version: string): Promise<{ table: string; attached: bool
   return rows[0] ?? null
 }
 
+/** One statement, one snapshot: the total of the current results as readers count them (result-status.ts) and how many records have one, and the rollups' total. */
 async function observe(): Promise<{ results: string; records: string; rollups: string }> {
   const { rows } = await sql<{ results: string; records: string; rollups: string }>`
     select
@@ -153,14 +153,13 @@ describe('publishing a factor set while others read', () => {
         (select status from factor_sets where version = '2026.4') as status`.execute(t.db)
     expect(left.rows[0]).toEqual({ n: '0', status: 'draft' })
     expect(await tableOf('2026.4')).toBeNull()
-    // a publish that died with its process (no cleanup ran) left the set's table with a result in it,
-    // and a result of the draft sits in the default partition: the next publish clears both
-    await prepareResultPartition(t.db, '2026.4')
+    // a publish that died with its process (no cleanup ran) left the set's table with a result in it:
+    // the next publish drops it
+    await prepareResultTable(t.db, '2026.4')
     const leftover = (from: string) => sql`insert into ${sql.id(from)} select outlet_id, record_type, record_id, '2026.4', month, category, co2e_kg,
       avoided_co2e_kg, ttw_kg, wtt_kg, electricity_kg, method, data_quality, provenance, computed_at, status
       from emission_results e where ${countedCurrent('e')} and e.outlet_id in (select id from outlets where code like 'ATOM-%') limit 1`.execute(t.db)
     await leftover('emission_results_2026_4')
-    await leftover('emission_results')
     expect(await tableOf('2026.4')).toEqual({ table: 'emission_results_2026_4', attached: false })
     // and it can be published once the cause is gone: 542 instead of 541 for each month of 2021 and 2022
     // (2021 takes the 2022 factor), except a month submitted before; the new record's 2023 as before

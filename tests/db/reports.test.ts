@@ -8,6 +8,7 @@ import { rebuildRollups, refreshOutletMonths, refreshOutletsFrom } from '#db/mod
 import { insertTargets, insertTargetSet } from '#db/models/target-sets.ts'
 import { createTestDatabase, viewerOf, type TestDatabase } from '../support/db.ts'
 import { insertShipmentDay, ownerColumns, type ShipmentDay } from '../support/report-fixtures.ts'
+import { ensureResultPartition } from '#db/models/result-partitions.ts'
 
 /**
  * A handful of raw rows, rolled up, reported, and every figure compared with
@@ -134,6 +135,7 @@ async function loadFixture() {
 
   // Emission results: counted only when current.
   if (hasEmissionResults) {
+    for (const version of ['2026.1', '2027.1']) await ensureResultPartition(t.db, version)
     const result = (recordId: number, category: string, co2e: string, avoided: string, status: string, version = '2026.1') =>
       sql`insert into emission_results (outlet_id, record_type, record_id, factor_set_version, month, category, co2e_kg, avoided_co2e_kg, method, data_quality, provenance, status)
           values (${a.outlet_id}, 'facility_electricity', ${recordId}, ${version}, '2025-03-01', ${category}, ${co2e}, ${avoided}, 'test', 1, '{}'::jsonb, ${status})`.execute(t.db)

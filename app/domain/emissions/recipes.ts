@@ -234,3 +234,23 @@ export function templateOf(recordType: CostedRecordType, parts: Record<string, u
 export function groupOf(input: CostInput): { key: string; parts: Record<string, unknown> } {
   return costingOf(input.recordType).groupOf(input)
 }
+
+/**
+ * Whether two sets' recipes of one group give every record of it the same
+ * CO2e and avoided figures: both linear, with equal coefficients for those two
+ * figures (an absent slot or figure counts as 0, as the costing select adds
+ * it). Publishing compares the set in force's recipe with the new set's: a
+ * record of such a group in an open month keeps its figure, so its stored
+ * result need not be read to count what changed.
+ */
+export function sameFigures(a: Recipe, b: Recipe): boolean {
+  if (a.kind !== 'linear' || b.kind !== 'linear') return false
+  for (const f of ['co2eKg', 'avoidedCo2eKg'] as const) {
+    const x = a.coefficients[f] ?? []
+    const y = b.coefficients[f] ?? []
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+      if (!new Decimal(x[i] ?? 0).equals(new Decimal(y[i] ?? 0))) return false
+    }
+  }
+  return true
+}
