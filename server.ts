@@ -10,6 +10,8 @@ import compression from 'compression'
 import express, { type RequestHandler } from 'express'
 import { contentSecurityPolicy, isAllowedMutation, strictTransportSecurity } from '#app/domain/security.ts'
 import { lingerOnEarlyAnswer } from '#app/utils/lingering-close.server.ts'
+import { onlyUnder } from '#app/utils/static-paths.server.ts'
+import { compressWholeBodies } from '#app/utils/whole-body-compression.server.ts'
 import { plannedWorkers, supervise, type ListeningMessage } from '#app/utils/supervisor.server.ts'
 
 // The one server for development and production. In production it serves the
@@ -99,7 +101,10 @@ if (vite) {
   app.use(precompressed(client))
   app.use(compression())
   app.use('/assets', express.static(path.join(client, 'assets'), { immutable: true, maxAge: '1y' }))
-  app.use(express.static(client, { maxAge: '1h' }))
+  app.use(onlyUnder(client, express.static(client, { maxAge: '1h' })))
+  // Pages compressed whole, in one write (decision 080); after the static files, which are
+  // compressed at build time or stream through `compression`.
+  app.use(compressWholeBodies())
 }
 
 /**

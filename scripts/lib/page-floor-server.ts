@@ -17,6 +17,7 @@ import { createRequestHandler as createExpressHandler } from '@remix-run/express
 import { createRequestHandler, type LoaderFunction, type ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
+import { compressWholeBodies } from '#app/utils/whole-body-compression.server.ts'
 
 interface FloorPage {
   path: string
@@ -93,10 +94,11 @@ frozen = true
 const holder = globalThis as typeof globalThis & { __greenparcelDb?: Promise<{ handle: { close(): Promise<void> } }> }
 await (await holder.__greenparcelDb)?.handle.close()
 
-// The same middleware a page passes through in server.ts that costs anything: compression.
+// The same middleware a page passes through in server.ts that costs anything: compression, pages compressed whole.
 const app = express()
 app.disable('x-powered-by')
 app.use(compression())
+app.use(compressWholeBodies())
 app.all('*', createExpressHandler({ build: floorBuild, mode: 'production' }))
 const server = app.listen(port, () => {
   if (cluster.isWorker) process.send!('floor:ready')
