@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import routeConfig from '#app/routes.ts'
 
 // The server matches routes with @remix-run/router's CommonJS file, patched to keep the ranked
-// branches per routes array and compiled paths per pattern (patches/@remix-run+router+*.patch,
+// branches per routes array and compiled paths per pattern (scripts/patches/@remix-run+router+*.patch,
 // decision 080). Its ES module file, which Node never loads on the server, is left as published:
 // the reference the patched matching must agree with for every route of app/routes.ts.
 const require = createRequire(import.meta.url)
