@@ -8,14 +8,14 @@
 // 24 months × 9 = 1,080,000 records), then
 //   1. computes every record with the published set 2026.1 (no result stored yet),
 //   2. publishes a corrected set as the admin page does on PostgreSQL: the version switch
-//      (decision 083), the new set's results written on two connections into the set's own
+//      (decision 083), the new set's results written on four connections into the set's own
 //      table, indexed once and attached as its partition, beside the old ones, which stop
 //      counting when the set's status changes (locked months keep theirs and gain a restatement),
 //   3. recomputes again on demand, as scripts/recompute.ts does (nothing changes),
 // and prints records per second for each, the publish beside a plain INSERT … SELECT of
 // as many result rows, an UPDATE of their status, the same INSERT … SELECT on two
 // connections, and on two connections into a table without index then indexed (--parallel N
-// publishes on N connections; --compare also publishes once more in one transaction, as on the
+// publishes on N connections instead of publishConnections('postgres'); --compare also publishes once more in one transaction, as on the
 // embedded database)
 // and the load average (the rollup refresh, another part of
 // the product, is left out of both; --rollups times it apart after step 1).
@@ -98,7 +98,7 @@ if (!rerunWithLargerYoungGeneration()) runCli(async () => {
       }
     }
 
-    console.log('\n2. Publish a corrected set (Central grid 2022: 0.5395 → 0.5400): the version switch on two connections')
+    console.log(`\n2. Publish a corrected set (Central grid 2022: 0.5395 → 0.5400): the version switch on ${publishParallel} connections`)
     const files = await readFactorSetFiles(path.join(projectRoot, 'factors/emission/2026.1'))
     const meta = JSON.parse(files.setJson.text) as Record<string, unknown>
     Object.assign(meta, { version: '2099.1', status: 'draft', contentSha256: null })
@@ -116,7 +116,7 @@ if (!rerunWithLargerYoungGeneration()) runCli(async () => {
     report(published.summary)
     cpuReport(published.summary.examined, cpu, cpuNow(name))
     const publishSeconds = (performance.now() - t) / 1000
-    console.log(`   publish incl. recompute, two connections and the switch: ${publishSeconds.toFixed(1)} s`)
+    console.log(`   publish incl. recompute on ${publishParallel} connections, the index, the attach and the switch: ${publishSeconds.toFixed(1)} s`)
     // Baselines from the same run, in a scratch copy of the table (its index, no costing):
     //  - a plain INSERT … SELECT of the rows just written: the floor of writing as many results;
     //  - an UPDATE of their status, as the publish sets each replaced result aside: with the

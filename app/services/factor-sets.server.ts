@@ -104,10 +104,12 @@ export async function importFactorSet(
 
 /**
  * How many connections a publish writes its results on: the embedded
- * database has one; on PostgreSQL two (each a backend of its own).
+ * database has one; on PostgreSQL four, each a backend of its own over a
+ * range of outlets (more backends than this machine's two cores keep them
+ * busy while others wait on writes; decision 083).
  */
 export function publishConnections(kind: 'postgres' | 'pglite'): number {
-  return kind === 'postgres' ? 2 : 1
+  return kind === 'postgres' ? 4 : 1
 }
 
 export type PublishResult = { ok: true; summary: RecomputeSummary | null } | { ok: false; error: Message }

@@ -103,7 +103,11 @@ function refilled(limit: { [K in keyof RateLimit]: unknown }, now: unknown) {
  * Take one token from a slot of the partner's bucket: the lowest-numbered slot
  * that holds a token and that no other transaction has locked (SKIP LOCKED),
  * so parallel requests take different slots instead of queueing on one row.
- * Undefined when no free slot holds a token (all empty, all busy, or none made yet).
+ * With `wait` (every free slot was empty or busy) the fullest slot is chosen
+ * without a lock and then waited for alone, its tokens checked again once it
+ * is free: a request never holds one slot while it waits for another, so
+ * requests waiting on a dry bucket cannot deadlock. Undefined when no slot it
+ * tried holds a token (all empty, all busy, or none made yet).
  */
 async function takeFreeSlotToken(db: Db, partnerId: number, now: Date, limit: RateLimit, wait: boolean): Promise<number | undefined> {
   const pick = db
@@ -112,23 +116,31 @@ async function takeFreeSlotToken(db: Db, partnerId: number, now: Date, limit: Ra
     .where('partner_id', '=', partnerId)
     .where('slot', '<', limit.slots)
     .where(sql<boolean>`${refilled(limit, now)} >= 1`)
-  const locked = wait
-    ? // Every free slot was empty or busy: wait for the fullest one; its row is checked again once locked.
-      pick.orderBy(refilled(limit, now), 'desc').limit(1).forUpdate()
-    : pick.orderBy('slot').limit(1).forUpdate().skipLocked()
-  const row = await db
-    .with('pick', () => locked)
-    .updateTable('partner_rate_slots')
-    .from('pick')
-    .set({
-      tokens: sql`${refilled(limit, now)} - 1`,
-      refilled_at: sql`greatest(partner_rate_slots.refilled_at, ${now}::timestamptz)`,
-    })
-    .whereRef('partner_rate_slots.slot', '=', 'pick.slot')
-    .where('partner_rate_slots.partner_id', '=', partnerId)
-    .returning('partner_rate_slots.slot')
-    .executeTakeFirst()
-  return row?.slot
+  const take = (chosen: number | undefined) =>
+    db
+      .with('pick', () => (chosen === undefined ? pick.orderBy('slot').limit(1).forUpdate().skipLocked() : db.selectNoFrom(sql<number>`${chosen}::smallint`.as('slot'))))
+      .updateTable('partner_rate_slots')
+      .from('pick')
+      .set({
+        tokens: sql`${refilled(limit, now)} - 1`,
+        refilled_at: sql`greatest(partner_rate_slots.refilled_at, ${now}::timestamptz)`,
+      })
+      .whereRef('partner_rate_slots.slot', '=', 'pick.slot')
+      .where('partner_rate_slots.partner_id', '=', partnerId)
+      // checked again on the row as it is once free (a slot waited for may have been emptied meanwhile)
+      .where(sql<boolean>`${refilled(limit, now)} >= 1`)
+      .returning('partner_rate_slots.slot')
+      .executeTakeFirst()
+  if (!wait) return (await take(undefined))?.slot
+  // Every free slot was empty or busy: the fullest slot, as last committed, chosen without a lock and
+  // waited for alone; emptied meanwhile, the next one. A bounded number of tries: each follows a commit.
+  for (let tries = 0; tries < 4 * limit.slots; tries++) {
+    const fullest = await pick.orderBy(refilled(limit, now), 'desc').limit(1).executeTakeFirst()
+    if (fullest === undefined) return undefined
+    const row = await take(fullest.slot)
+    if (row) return row.slot
+  }
+  return undefined
 }
 
 /**
