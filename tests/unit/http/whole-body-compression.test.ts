@@ -44,18 +44,13 @@ function makeApp(whole: boolean) {
     res.status(200).setHeader('Content-Type', 'text/html; charset=utf-8')
     writeInChunks(res, page)
   })
-  app.get('/big', (_req, res) => {
-    res.setHeader('Content-Type', 'text/html; charset=utf-8')
-    writeInChunks(res, big)
-  })
-  app.get('/small', (_req, res) => {
-    res.setHeader('Content-Type', 'text/html; charset=utf-8')
-    writeInChunks(res, small)
-  })
-  app.get('/csv', (_req, res) => {
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8')
-    writeInChunks(res, csv)
-  })
+  const serve = (type: string, body: string) => (_req: express.Request, res: express.Response) => {
+    res.setHeader('Content-Type', type)
+    writeInChunks(res, body)
+  }
+  app.get('/big', serve('text/html; charset=utf-8', big))
+  app.get('/small', serve('text/html; charset=utf-8', small))
+  app.get('/csv', serve('text/csv; charset=utf-8', csv))
   app.get('/no-transform', (_req, res) => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8')
     res.setHeader('Cache-Control', 'private, no-transform')
