@@ -22,11 +22,6 @@ export function resultPartition(version: string): string {
   return `emission_results_${version.replace('.', '_')}`
 }
 
-/** Whether the version can have a partition of its own (a version like 2026.1). */
-export function hasOwnPartition(version: string): boolean {
-  return versionPattern.test(version)
-}
-
 /**
  * A fresh table for a set's results, shaped as emission_results (columns,
  * defaults, checks) with a check that every row is of the set, so that

@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts'
 import { addOutlet, addRecord, derivedSetFiles } from './emissions-support.ts'
 import { submitMonth } from '#db/models/submissions.ts'
 import { countedCurrent } from '#db/models/result-status.ts'
-import { prepareResultTable } from '#db/models/result-partitions.ts'
+import { prepareResultTable, resultPartition } from '#db/models/result-partitions.ts'
 
 // Readers during a publish see the figures of the old set or of the new one,
 // never some of each (decision 083). On PostgreSQL the readers below run on
@@ -39,7 +39,7 @@ afterAll(() => t?.close())
 async function tableOf(version: string): Promise<{ table: string; attached: boolean } | null> {
   const { rows } = await sql<{ table: string; attached: boolean }>`
     select c.relname as table, exists (select 1 from pg_inherits i where i.inhrelid = c.oid) as attached
-    from pg_class c where c.relname = ${'emission_results_' + version.replace('.', '_')} and c.relkind = 'r'`.execute(t.db)
+    from pg_class c where c.relname = ${resultPartition(version)} and c.relkind = 'r'`.execute(t.db)
   return rows[0] ?? null
 }
 
