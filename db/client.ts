@@ -9,6 +9,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect'
 import postgres from 'postgres'
 import { PreparedPostgresJSDialect } from './postgres-dialect.ts'
 import type { Database } from './schema.ts'
+import { bulkWorkMemSetting } from './settings.ts'
 
 export type DatabaseKind = 'postgres' | 'pglite'
 
@@ -55,7 +56,7 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
     // small buffers would only be copied within the process, so it keeps PGlite's defaults.
     ...(config.dataDir === undefined
       ? {}
-      : { startParams: [...PGlite.defaultStartParams, ...pgliteSettings.flatMap(([name, value]) => ['-c', `${name}=${value}`])] }),
+      : { startParams: pgliteStartParams() }),
     parsers: { [OID_INT8]: asText, [OID_NUMERIC]: asText, [OID_DATE]: asText },
   })
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
@@ -78,7 +79,16 @@ export const pgliteSettings: readonly (readonly [string, string])[] = [
   ['maintenance_work_mem', '16MB'],
   // the recompute's and the import's temporary tables
   ['temp_buffers', '8MB'],
+  // What a bulk statement (a large import's rollups) may raise work_mem to: on a server it
+  // takes more to hash instead of sort, but here WebAssembly memory, once grown, is never
+  // given back to the system, so the embedded database keeps its own work_mem (bulkWorkMem).
+  [bulkWorkMemSetting, '4MB'],
 ]
+
+/** PGlite's start parameters with the settings above: how the app starts an on-disk embedded database. */
+export function pgliteStartParams(): string[] {
+  return [...PGlite.defaultStartParams, ...pgliteSettings.flatMap(([name, value]) => ['-c', `${name}=${value}`])]
+}
 
 /**
  * A new data folder's cluster is made by PGlite's initdb, which runs two more

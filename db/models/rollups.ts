@@ -9,6 +9,7 @@ import {
   type RecordDescriptor,
 } from '#app/domain/records/index.ts'
 import { packagingMassKgSql } from '#app/domain/records/packaging-consumption.ts'
+import { bulkWorkMemSetting } from '../settings.ts'
 import type { Database } from '../schema.ts'
 import { inTransaction } from '../transaction.ts'
 import { pgArray } from './emissions.ts'
@@ -65,9 +66,7 @@ export async function refreshOutletMonths(
   return withoutJit(trx, async (db) => {
     const expanded = dedupe([...unique, ...(await missingOutletsOfMonths(db, unique))])
     const bulk = options.bulk ?? expanded.length > bulkRefreshThreshold
-    // Many outlet-months aggregate many rows: with the default work_mem the planner sorted a
-    // large import's rows to group them instead of hashing them (decision 041).
-    if (bulk) await sql`set local work_mem = '64MB'`.execute(db)
+    if (bulk) await raiseWorkMemForBulk(db)
     for (let i = 0; i < expanded.length; i += keysPerStatement) {
       const chunk = expanded.slice(i, i + keysPerStatement)
       const mode: Mode = { keys: chunk, ...(bulk ? { bulk: monthBounds(chunk) } : {}) }
@@ -147,6 +146,18 @@ type Mode =
 
 /** Above this many outlet-months a refresh aggregates in bulk, one pass instead of a range scan per key. */
 export const bulkRefreshThreshold = 400
+
+/**
+ * Many outlet-months aggregate many rows: with the default work_mem the planner sorted a
+ * large import's rows to group them instead of hashing them (decision 041), so a bulk
+ * refresh raises it for its transaction, to 64 MB or, where the database names its own
+ * bound (the embedded one: `pgliteSettings`, decision 082), to that. Returns the value set.
+ */
+export async function raiseWorkMemForBulk(trx: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ work_mem: string }>`
+    select set_config('work_mem', coalesce(nullif(current_setting(${bulkWorkMemSetting}, true), ''), '64MB'), true) as work_mem`.execute(trx)
+  return rows[0]!.work_mem
+}
 
 /** The keys as a row source `k(outlet_id, month)`: two array parameters. */
 function keyRows(keys: readonly OutletMonthKey[]): RawBuilder<unknown> {
