@@ -1,6 +1,6 @@
 // Peak memory of the embedded database (PGlite) against the 300 MB budget.
 //
-//   npm run build && npx tsx scripts/bench-embedded.ts [--rows 1000000] [--outlets 5000] [--only server,idle,first-start,reseed,import] [--chunk N] [--heap MB]
+//   npm run build && npx tsx scripts/bench-embedded.ts [--rows 1000000] [--outlets 5000] [--only server,idle,first-start,reseed,import,server-import] [--chunk N] [--heap MB]
 //
 // Every case runs in a process of its own under plain node with the flags
 // `npm run serve` gives it (package.json), as a user's processes run: the
@@ -21,10 +21,14 @@
 //                upload's import worker and scripts/import-csv.ts use (commitImport: parse,
 //                validate, cost, write, rollups, one transaction) into a data folder with the
 //                demo reference data and --outlets outlets
+//   server-import the same file uploaded to the built server (`npm run serve`) on such a folder, as
+//                a brand's clerk does: signed in as carrier.sf, uploaded, checked by the server's
+//                import worker, committed, read when the import's page says committed. The
+//                server's process holds the web server, the worker and the database at once
 // The baseline printed beside each is the idle case of the same run; the
 // load average says how busy the machine was. Not a timed test.
-import { spawn } from 'node:child_process'
-import { createWriteStream, existsSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createWriteStream, existsSync, openAsBlob } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -43,6 +47,8 @@ import { freePort } from './lib/free-port.ts'
 const projectRoot = process.cwd()
 const clusterTemplate = clusterTemplateDir(projectRoot)
 const BUDGET_MB = 300
+// seeds/users.csv: every demo user's password
+const demoPassword = 'GreenParcel-demo'
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`)
@@ -59,12 +65,6 @@ function whole(name: string, fallback: number): number {
   return value
 }
 
-/** This process's peak and current resident set, in MB, from /proc (Linux). */
-async function memory(): Promise<{ peakMb: number; rssMb: number }> {
-  const status = await readFile('/proc/self/status', 'utf8')
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 'NaN')
-  return { peakMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 }
-}
 
 interface CaseResult {
   peakMb: number
@@ -102,7 +102,7 @@ async function runCase(name: string, dataDir: string): Promise<void> {
   } finally {
     await handle.close()
   }
-  const { peakMb, rssMb } = await memory()
+  const { peakMb, rssMb } = await memoryOf('self')
   const out: CaseResult = { peakMb, rssMb, seconds: (performance.now() - started) / 1000, note }
   process.stdout.write(`${JSON.stringify(out)}\n`)
 }
@@ -144,8 +144,24 @@ function child(name: string, dataDir: string, extra: string[] = []): Promise<Cas
   })
 }
 
-/** The built server on a new data folder: its peak when it prints its address, then it is stopped. */
-async function serverCase(dataDir: string): Promise<CaseResult> {
+/** A process's peak and current resident set, in MB, from /proc (Linux). */
+async function memoryOf(pid: number | 'self'): Promise<{ peakMb: number; rssMb: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 'NaN')
+  return { peakMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 }
+}
+
+interface RunningServer {
+  proc: ChildProcess
+  url: string
+  /** Seconds from spawn to the printed address. */
+  seconds: number
+  output: () => string
+  stop: () => Promise<void>
+}
+
+/** The built server (`npm run serve`'s entry and flags) on a data folder, once it prints its address. */
+async function startServer(dataDir: string): Promise<RunningServer> {
   const { entry } = serveCommand(projectRoot)
   const port = await freePort()
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: dataDir }
@@ -153,6 +169,13 @@ async function serverCase(dataDir: string): Promise<CaseResult> {
   const started = performance.now()
   const proc = spawn(process.execPath, [...nodeFlags(), entry], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      proc.removeAllListeners('exit')
+      if (proc.exitCode !== null) return resolve()
+      proc.once('exit', () => resolve())
+      proc.kill('SIGTERM')
+    })
   try {
     await new Promise<void>((resolve, reject) => {
       const onData = (chunk: Buffer) => {
@@ -163,17 +186,74 @@ async function serverCase(dataDir: string): Promise<CaseResult> {
       proc.stderr!.on('data', onData)
       proc.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output.slice(-2000)}`)))
     })
-    const seconds = (performance.now() - started) / 1000
-    const status = await readFile(`/proc/${proc.pid}/status`, 'utf8')
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 'NaN')
-    return { peakMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024, seconds, note: output.includes('Demo data loaded') ? 'demo data loaded at boot' : 'existing folder' }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  return { proc, url: `http://localhost:${port}`, seconds: (performance.now() - started) / 1000, output: () => output, stop }
+}
+
+/** The built server on a new data folder: its peak when it prints its address, then it is stopped. */
+async function serverCase(dataDir: string): Promise<CaseResult> {
+  const server = await startServer(dataDir)
+  try {
+    const note = server.output().includes('Demo data loaded') ? 'demo data loaded at boot' : 'existing folder'
+    return { ...(await memoryOf(server.proc.pid!)), seconds: server.seconds, note }
   } finally {
-    proc.removeAllListeners('exit')
-    await new Promise<void>((resolve) => {
-      if (proc.exitCode !== null) return resolve()
-      proc.once('exit', () => resolve())
-      proc.kill('SIGTERM')
+    await server.stop()
+  }
+}
+
+/**
+ * The file uploaded to the built server on a prepared folder and committed through its pages,
+ * as the e2e tests do it: the server's peak once the import's page says committed.
+ */
+async function serverImportCase(dataDir: string, file: string): Promise<CaseResult> {
+  const server = await startServer(dataDir)
+  const started = performance.now()
+  try {
+    const { url } = server
+    const login = await fetch(`${url}/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: url },
+      body: `username=carrier.sf&password=${demoPassword}`,
+      redirect: 'manual',
     })
+    const cookie = login.headers.get('set-cookie')?.split(';')[0]
+    if (!cookie) throw new Error(`sign-in refused: ${login.status}`)
+    const form = new FormData()
+    form.set('recordType', 'shipment_stats')
+    form.set('file', await openAsBlob(file, { type: 'text/csv' }), 'shipment-stats.csv')
+    const uploaded = await fetch(`${url}/imports/upload`, { method: 'POST', headers: { Cookie: cookie, Origin: url }, body: form })
+    if (uploaded.status !== 200) throw new Error(`upload refused: ${uploaded.status} ${(await uploaded.text()).slice(0, 500)}`)
+    const page = (await uploaded.json()) as { redirectTo: string }
+    // The peak is monotonic: read at the end of each stage, it says which stage reached it.
+    const peaks: string[] = []
+    const stageEnd = async (stage: string) => peaks.push(`${stage} ${(await memoryOf(server.proc.pid!)).peakMb.toFixed(0)} MB`)
+    await stageEnd('after upload')
+    const statusOf = async () => {
+      const response = await fetch(`${url}${page.redirectTo}`, { headers: { Cookie: cookie } })
+      return /data-testid="import-detail" data-status="(\w+)"/.exec(await response.text())?.[1] ?? `HTTP ${response.status}`
+    }
+    const until = async (wanted: string) => {
+      for (let status = await statusOf(); status !== wanted; status = await statusOf()) {
+        if (status === 'failed' || status.startsWith('HTTP')) throw new Error(`import ${page.redirectTo}: ${status}\n${server.output().slice(-2000)}`)
+        await new Promise((r) => setTimeout(r, 2000))
+      }
+    }
+    await until('validated')
+    await stageEnd('after the check')
+    const commit = await fetch(`${url}${page.redirectTo}`, {
+      method: 'POST',
+      headers: { Cookie: cookie, Origin: url, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'intent=commit&reason=',
+      redirect: 'manual',
+    })
+    if (![204, 302, 303].includes(commit.status)) throw new Error(`commit refused: ${commit.status}`)
+    await until('committed')
+    return { ...(await memoryOf(server.proc.pid!)), seconds: (performance.now() - started) / 1000, note: `${page.redirectTo} committed; peak ${peaks.join(', ')}, after the commit` }
+  } finally {
+    await server.stop()
   }
 }
 
@@ -239,7 +319,7 @@ async function writeShipmentCsv(file: string, codes: readonly string[], rows: nu
 async function main(): Promise<void> {
   const rows = whole('rows', 1_000_000)
   const outlets = whole('outlets', 5_000)
-  const only = new Set(option('only', 'server,idle,first-start,reseed,import').split(','))
+  const only = new Set(option('only', 'server,idle,first-start,reseed,import,server-import').split(','))
   const chunk = option('chunk', '')
   const work = await mkdtemp(path.join(os.tmpdir(), 'gp-bench-embedded-'))
   const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ')
@@ -271,16 +351,27 @@ async function main(): Promise<void> {
     const idle = results.find(([n]) => n === 'idle')?.[1]
     for (const [name, r] of serverResults) show(`server ${name}`, r, idle)
     for (const [name, r] of results) show(name, r, idle)
+    const file = path.join(work, 'shipment-stats.csv')
     if (only.has('import')) {
       const importDir = path.join(work, 'import')
       const prepared = await prepareImportFolder(importDir, outlets)
-      const file = path.join(work, 'shipment-stats.csv')
       await writeShipmentCsv(file, prepared.codes, rows)
       console.log(`  import file: ${rows.toLocaleString('en')} rows for ${outlets.toLocaleString('en')} outlets`)
       const r = await child('import', importDir, ['--file', file, '--viewer', JSON.stringify(prepared.viewer), ...(chunk ? ['--chunk', chunk] : [])])
-      results.push(['import', r])
       show('import', r, idle)
       console.log(`    ${Math.round(rows / r.seconds).toLocaleString('en')} rows/s`)
+    }
+    if (only.has('server-import')) {
+      if (!existsSync(path.join(projectRoot, serveCommand(projectRoot).entry))) throw new Error('the server-import case needs the build: npm run build')
+      const serverImportDir = path.join(work, 'server-import')
+      const prepared = await prepareImportFolder(serverImportDir, outlets)
+      if (!existsSync(file)) {
+        await writeShipmentCsv(file, prepared.codes, rows)
+        console.log(`  import file: ${rows.toLocaleString('en')} rows for ${outlets.toLocaleString('en')} outlets`)
+      }
+      const r = await serverImportCase(serverImportDir, file)
+      show('server-import', r, idle)
+      console.log(`    ${Math.round(rows / r.seconds).toLocaleString('en')} rows/s, from upload to committed (checked, then written)`)
     }
   } finally {
     await rm(work, { recursive: true, force: true })
