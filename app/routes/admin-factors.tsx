@@ -110,7 +110,6 @@ export async function action({ request }: ActionFunctionArgs) {
           version,
           examined: s?.examined ?? 0,
           changed: s?.changed ?? 0,
-          superseded: s?.superseded ?? 0,
           restatements: s?.restatements ?? 0,
           failed: s?.failed ?? 0,
           seconds: (s?.seconds ?? 0).toFixed(1),

@@ -124,7 +124,7 @@ export const emissionPages = defineMessages(
     'adminFactors.stored': '已将因子集 {version} 存为草稿（校验值 {sha}）。核对无误后点击“发布并重新计算”。',
     'adminFactors.unchanged': '因子集 {version} 已有相同内容的草稿，未作改动。',
     'adminFactors.published':
-      '已发布因子集 {version} 并重新计算：检查 {examined} 条记录，{changed} 条结果有变化，{superseded} 条旧结果被替代，锁定月份新增 {restatements} 条重述，{failed} 条无法计算，用时 {seconds} 秒。',
+      '已发布因子集 {version} 并重新计算：检查 {examined} 条记录，{changed} 条结果有变化，{failed} 条无法计算。已提交的月份保留原数字，旁附 {restatements} 条重述；开放月份中此前因子集的结果留档备查，不再计入。用时 {seconds} 秒。',
     'adminFactors.retired': '已停用因子集 {version}。',
     'adminFactors.none': '还没有因子集。',
   },
@@ -248,7 +248,7 @@ export const emissionPages = defineMessages(
     'adminFactors.stored': 'Factor set {version} is stored as a draft (checksum {sha}). Check it, then choose "Publish and recompute".',
     'adminFactors.unchanged': 'A draft of factor set {version} with the same content is already stored; nothing changed.',
     'adminFactors.published':
-      'Factor set {version} is published and results were recomputed: {examined} records examined, {changed} results changed, {superseded} older results superseded, {restatements} restatements added for submitted months, {failed} records could not be costed, in {seconds} s.',
+      "Factor set {version} is published and results were recomputed: {examined} records examined, {changed} results changed, {failed} records could not be costed. Submitted months keep their figures, with {restatements} restatements beside them; in open months the earlier set's results are kept for the record and no longer count. Took {seconds} s.",
     'adminFactors.retired': 'Factor set {version} is retired.',
     'adminFactors.none': 'No factor sets yet.',
   },
