@@ -23,7 +23,6 @@ import { chmod, mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { sql } from 'kysely'
-import postgres from 'postgres'
 import type { Viewer } from '#app/domain/access.ts'
 import { commitImport, type ImportProgress, type ImportReport } from '#app/services/imports.server.ts'
 import { openDatabase } from '#db/client.ts'
@@ -32,6 +31,7 @@ import { seedDemoData } from '#seeds/load/demo.ts'
 import { mulberry32 } from '#app/utils/mulberry32.ts'
 import { runCli } from './lib/cli.ts'
 import { backendCpu } from './lib/pg-cpu.ts'
+import { createThrowawayDatabase, localServerUrl } from './lib/throwaway-database.ts'
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`)
@@ -51,7 +51,7 @@ function wholeOption(name: string, fallback: number, min: number): number {
 
 const rowsWanted = wholeOption('rows', 1_000_000, 1)
 const outletCount = wholeOption('outlets', 5000, 1)
-const serverUrl = option('url', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
+const serverUrl = option('url', process.env.DATABASE_URL ?? localServerUrl)
 const keep = process.argv.includes('--keep')
 // V8 old-space cap for the import process, in MB (0: node's default). Default 256, what
 // scripts/import-csv.ts, the nightly batch command, runs itself with; the figure printed says which was used.
@@ -218,13 +218,8 @@ function runChild(args: string[]): Promise<ChildResult> {
 
 if (process.argv.includes('--child')) runCli(childMain)
 else runCli(async () => {
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`drop database if exists ${databaseName} with (force)`)
-  await admin.unsafe(`create database ${databaseName}`)
-  await admin.end()
-  const url = new URL(serverUrl)
-  url.pathname = `/${databaseName}`
-  const handle = openDatabase({ kind: 'postgres', url: url.toString() })
+  const database = await createThrowawayDatabase(serverUrl, databaseName)
+  const handle = openDatabase({ kind: 'postgres', url: database.url })
   const db = handle.db
   const workDir = await mkdtemp(path.join(tmpdir(), 'gp-bench-import-'))
   try {
@@ -303,7 +298,7 @@ else runCli(async () => {
     const child = await runChild([
       '--child',
       '--url',
-      url.toString(),
+      database.url,
       '--file',
       csvFile,
       '--user',
@@ -354,10 +349,6 @@ else runCli(async () => {
   } finally {
     await handle.close()
     await rm(workDir, { recursive: true, force: true })
-    if (!keep) {
-      const a = postgres(serverUrl, { max: 1, onnotice: () => {} })
-      await a.unsafe(`drop database if exists ${databaseName} with (force)`)
-      await a.end()
-    }
+    if (!keep) await database.drop()
   }
 })

@@ -32,6 +32,7 @@ import type { Database } from '#db/schema.ts'
 import { seedDemoData } from '#seeds/load/demo.ts'
 import { runCli } from './lib/cli.ts'
 import { backendCpuSeconds } from './lib/pg-cpu.ts'
+import { createThrowawayDatabase, localServerUrl } from './lib/throwaway-database.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 const { values: opts } = parseArgs({
@@ -39,7 +40,7 @@ const { values: opts } = parseArgs({
     requests: { type: 'string', default: '4000' },
     concurrency: { type: 'string', default: '16' },
     history: { type: 'string', default: '0' },
-    'admin-url': { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'admin-url': { type: 'string', default: process.env.DATABASE_URL ?? localServerUrl },
     sql: { type: 'string' },
     statements: { type: 'boolean', default: false },
     plans: { type: 'boolean', default: false },
@@ -51,19 +52,15 @@ runCli(async () => {
   const total = Number(opts.requests)
   const concurrency = Number(opts.concurrency)
   const adminUrl = opts['admin-url']!
-  const dbName = `gp_pbench_${randomBytes(5).toString('hex')}`
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${dbName}`)
-  await admin.end()
-  const dbUrl = new URL(adminUrl)
-  dbUrl.pathname = `/${dbName}`
+  const database = await createThrowawayDatabase(adminUrl, { prefix: 'gp_pbench_' })
+  const dbName = database.name
   // Statement texts as sent (postgres.js debug hook), counted per text.
   const statementCounts = new Map<string, number>()
   let counting = false
   const open = () =>
     new Kysely<Database>({
       dialect: new PreparedPostgresJSDialect(
-        postgres(dbUrl.toString(), {
+        postgres(database.url, {
           max: concurrency + 2,
           onnotice: () => {},
           types: { date: { to: 1082, from: [1082], serialize: (v: string) => v, parse: (v: string) => v } },
@@ -172,11 +169,7 @@ runCli(async () => {
     }
   } finally {
     await db.destroy().catch(() => {})
-    if (opts.keep) console.log(`Database kept: ${dbUrl.toString()}`)
-    else {
-      const a = postgres(adminUrl, { max: 1, onnotice: () => {} })
-      await a.unsafe(`drop database if exists ${dbName} with (force)`)
-      await a.end()
-    }
+    if (opts.keep) console.log(`Database kept: ${database.url}`)
+    else await database.drop()
   }
 })

@@ -15,13 +15,13 @@
 //
 // Admin connection: BENCH_DATABASE_URL or DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
 import { sql, type Kysely } from 'kysely'
-import postgres from 'postgres'
 import { openDatabase } from '#db/client.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { rebuildRollups } from '#db/models/rollups.ts'
 import type { Database } from '#db/schema.ts'
 import { vehicleUse } from '#app/domain/records/index.ts'
 import { runCli } from './lib/cli.ts'
+import { createThrowawayDatabase, localServerUrl } from './lib/throwaway-database.ts'
 
 // GB/T 2260 province prefixes of mainland China.
 const provinces = ['11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65']
@@ -50,13 +50,6 @@ function textOption(name: string, fallback: string): string {
   return i < 0 ? fallback : (process.argv[i + 1] ?? fallback)
 }
 
-function benchDatabaseUrl(name: string): { admin: string; url: string } {
-  const admin = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-  const url = new URL(admin)
-  url.pathname = `/${name}`
-  return { admin, url: url.toString() }
-}
-
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1)
 
 runCli(async () => {
@@ -64,11 +57,7 @@ runCli(async () => {
   const days = option('days', 497)
   const name = textOption('database', 'gp_bench_reports')
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error('--database: lower-case letters, digits and _ only')
-  const { admin: adminUrl, url } = benchDatabaseUrl(name)
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`drop database if exists ${name} with (force)`)
-  await admin.unsafe(`create database ${name}`)
-  await admin.end()
+  const { url } = await createThrowawayDatabase(process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? localServerUrl, name)
   const handle = openDatabase({ kind: 'postgres', url, maxConnections: 2 })
   const db = handle.db
   const started = performance.now()

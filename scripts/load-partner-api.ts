@@ -42,7 +42,6 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
-import postgres from 'postgres'
 import { partnerActions } from '#app/domain/credits/actions.ts'
 import { parseServerKey, signRequest } from '#app/domain/credits/signing.server.ts'
 import { createPartnerWithKey } from '#app/services/partners.server.ts'
@@ -55,6 +54,7 @@ import { backendCpuSeconds } from './lib/pg-cpu.ts'
 import { processTreeCpuSeconds } from './lib/process-cpu.ts'
 import { mulberry32 } from '#app/utils/mulberry32.ts'
 import { freePort } from './lib/free-port.ts'
+import { createThrowawayDatabase, localServerUrl } from './lib/throwaway-database.ts'
 
 const apiPath = '/api/partner/v1/green-actions'
 const root = path.resolve(import.meta.dirname, '..')
@@ -66,7 +66,7 @@ const { values: opts } = parseArgs({
     workers: { type: 'string' },
     baseline: { type: 'string', default: '5000' },
     warmup: { type: 'string', default: '3000' },
-    'admin-url': { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'admin-url': { type: 'string', default: process.env.DATABASE_URL ?? localServerUrl },
     keep: { type: 'boolean', default: false },
     profile: { type: 'string' },
     'app-url': { type: 'string' },
@@ -153,23 +153,14 @@ runCli(async () => {
   } else {
     if (!existsSync(path.join(root, 'build/server/index.js'))) throw new Error('No built app: run `npm run build` first.')
     const adminUrl = opts['admin-url']!
-    const dbName = `gp_load_${randomBytes(5).toString('hex')}`
+    const database = await createThrowawayDatabase(adminUrl, { prefix: 'gp_load_' })
+    const dbName = database.name
     databaseName = dbName
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-    await admin.unsafe(`create database ${dbName}`)
-    await admin.end()
-    const dbUrl = new URL(adminUrl)
-    dbUrl.pathname = `/${dbName}`
-    handle = openDatabase({ kind: 'postgres', url: dbUrl.toString(), maxConnections: 4 })
+    handle = openDatabase({ kind: 'postgres', url: database.url, maxConnections: 4 })
     cleanup = async () => {
       await handle.close()
-      if (opts.keep) {
-        console.log(`Database kept: ${dbUrl.toString()}`)
-        return
-      }
-      const a = postgres(adminUrl, { max: 1, onnotice: () => {} })
-      await a.unsafe(`drop database if exists ${dbName} with (force)`)
-      await a.end()
+      if (opts.keep) console.log(`Database kept: ${database.url}`)
+      else await database.drop()
     }
     try {
       const started = performance.now()
@@ -189,7 +180,7 @@ runCli(async () => {
         ...process.env,
         NODE_ENV: 'production',
         PORT: String(port),
-        DATABASE_URL: dbUrl.toString(),
+        DATABASE_URL: database.url,
         PARTNER_SECRET_SERVER_KEY: serverKeyHex,
         PHONE_HASH_PEPPER: pepper,
         ...(opts.workers ? { WEB_CONCURRENCY: opts.workers } : {}),

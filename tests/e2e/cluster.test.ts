@@ -1,24 +1,19 @@
 import { randomBytes } from 'node:crypto'
-import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createThrowawayDatabase, localServerUrl, type ThrowawayDatabase } from '../../scripts/lib/throwaway-database.ts'
 import { startApp, type RunningApp } from './support/app.ts'
 
 // `npm start` on PostgreSQL: one process per core under a supervisor that
 // replaces a worker that dies (app/utils/supervisor.server.ts). Needs the PostgreSQL server CI
 // starts (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres).
 
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const dbName = `gp_cluster_${randomBytes(5).toString('hex')}`
+let database: ThrowawayDatabase | undefined
 let app: RunningApp | undefined
 
 beforeAll(async () => {
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${dbName}`)
-  await admin.end()
-  const url = new URL(adminUrl)
-  url.pathname = `/${dbName}`
+  database = await createThrowawayDatabase(process.env.DATABASE_URL ?? localServerUrl, { prefix: 'gp_cluster_' })
   app = await startApp({
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: database.url,
     WEB_CONCURRENCY: '2',
     PARTNER_SECRET_SERVER_KEY: randomBytes(32).toString('hex'),
     PHONE_HASH_PEPPER: randomBytes(32).toString('hex'),
@@ -27,9 +22,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop()
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`drop database if exists ${dbName} with (force)`)
-  await admin.end()
+  await database?.drop()
 })
 
 /** One GET of the sign-in page, read to the end (an unread body would hold its connection). */

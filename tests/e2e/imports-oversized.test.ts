@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
-import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createThrowawayDatabase, localServerUrl, type ThrowawayDatabase } from '../../scripts/lib/throwaway-database.ts'
 import { demoPassword, startApp, type RunningApp } from './support/app.ts'
 
 // Issue 14: an upload over the size limit is refused with 413 and a message,
@@ -15,10 +15,7 @@ import { demoPassword, startApp, type RunningApp } from './support/app.ts'
 // On the PostgreSQL server CI starts (a server on the embedded database seeds
 // its demo data at boot, which a loaded machine takes minutes for).
 
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const dbName = `gp_upload_${randomBytes(5).toString('hex')}`
-const dbUrl = new URL(adminUrl)
-dbUrl.pathname = `/${dbName}`
+let database: ThrowawayDatabase | undefined
 
 let app: RunningApp
 let cookie = ''
@@ -26,13 +23,11 @@ const boundMb = 64
 const limitBytes = 200 * 1024 * 1024
 
 beforeAll(async () => {
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${dbName}`)
-  await admin.end()
-  const seeded = spawnSync(path.resolve('node_modules/.bin/tsx'), ['scripts/seed.ts', '--yes'], { env: { ...process.env, DATABASE_URL: dbUrl.toString() }, encoding: 'utf8' })
+  database = await createThrowawayDatabase(process.env.DATABASE_URL ?? localServerUrl, { prefix: 'gp_upload_' })
+  const seeded = spawnSync(path.resolve('node_modules/.bin/tsx'), ['scripts/seed.ts', '--yes'], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8' })
   if (seeded.status !== 0) throw new Error(`seed failed:\n${seeded.stdout}\n${seeded.stderr}`)
   app = await startApp({
-    DATABASE_URL: dbUrl.toString(),
+    DATABASE_URL: database.url,
     WEB_CONCURRENCY: '1',
     PARTNER_SECRET_SERVER_KEY: randomBytes(32).toString('hex'),
     PHONE_HASH_PEPPER: randomBytes(32).toString('hex'),
@@ -47,9 +42,7 @@ beforeAll(async () => {
 }, 300_000)
 afterAll(async () => {
   await app?.stop()
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`drop database if exists ${dbName} with (force)`)
-  await admin.end()
+  await database?.drop()
 })
 
 /** The server process: the one listening on the app's port. */

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createThrowawayDatabase, localServerUrl, type ThrowawayDatabase } from '../../scripts/lib/throwaway-database.ts'
 import { demoPassword, startApp, type RunningApp } from './support/app.ts'
 
 // Issue 15: two app processes on one PostgreSQL database serve one user's
@@ -10,20 +11,15 @@ import { demoPassword, startApp, type RunningApp } from './support/app.ts'
 // The upload goes to A, its progress is read from B, the commit is asked of B
 // and its outcome read from A. Needs the PostgreSQL server CI starts.
 
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const dbName = `gp_jobs_${randomBytes(5).toString('hex')}`
-const url = new URL(adminUrl)
-url.pathname = `/${dbName}`
+let database: ThrowawayDatabase | undefined
 const apps: RunningApp[] = []
 
 beforeAll(async () => {
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${dbName}`)
-  await admin.end()
-  const seeded = spawnSync(path.resolve('node_modules/.bin/tsx'), ['scripts/seed.ts', '--yes'], { env: { ...process.env, DATABASE_URL: url.toString() }, encoding: 'utf8' })
+  database = await createThrowawayDatabase(process.env.DATABASE_URL ?? localServerUrl, { prefix: 'gp_jobs_' })
+  const seeded = spawnSync(path.resolve('node_modules/.bin/tsx'), ['scripts/seed.ts', '--yes'], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8' })
   if (seeded.status !== 0) throw new Error(`seed failed:\n${seeded.stdout}\n${seeded.stderr}`)
   const env = {
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: database.url,
     WEB_CONCURRENCY: '1',
     PARTNER_SECRET_SERVER_KEY: randomBytes(32).toString('hex'),
     PHONE_HASH_PEPPER: randomBytes(32).toString('hex'),
@@ -35,9 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(apps.map((a) => a.stop()))
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`drop database if exists ${dbName} with (force)`)
-  await admin.end()
+  await database?.drop()
 })
 
 async function signIn(app: RunningApp, username: string): Promise<string> {
@@ -119,7 +113,7 @@ describe('two app processes on one PostgreSQL database', () => {
     await until(a, cookie, id, (s) => s.status === 'committed', [])
     expect((await pageOf(b, cookie, id)).status).toBe('committed')
 
-    const sql = postgres(url.toString(), { max: 1, onnotice: () => {} })
+    const sql = postgres(database!.url, { max: 1, onnotice: () => {} })
     try {
       const [rows] = await sql<{ n: number }[]>`select count(*)::int as n from shipment_stats where import_batch_id = ${id}`
       expect(rows!.n).toBe(valid)

@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Viewer } from '#app/domain/access.ts'
-import postgres from 'postgres'
 import { openDatabase } from '#db/client.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import type { Database } from '#db/schema.ts'
 import { seedDemoData } from '#seeds/load/demo.ts'
+import { createThrowawayDatabase } from '../../scripts/lib/throwaway-database.ts'
 
 export interface TestDatabase {
   db: Kysely<Database>
@@ -26,18 +25,9 @@ export async function createTestDatabase(
   let handle
   let drop: (() => Promise<void>) | undefined
   if (url) {
-    const name = `gp_test_${randomBytes(6).toString('hex')}`
-    const admin = postgres(url, { max: 1, onnotice: () => {} })
-    await admin.unsafe(`create database ${name}`)
-    await admin.end()
-    const testUrl = new URL(url)
-    testUrl.pathname = `/${name}`
-    handle = openDatabase({ kind: 'postgres', url: testUrl.toString(), maxConnections: 60 })
-    drop = async () => {
-      const a = postgres(url, { max: 1, onnotice: () => {} })
-      await a.unsafe(`drop database if exists ${name} with (force)`)
-      await a.end()
-    }
+    const database = await createThrowawayDatabase(url, { prefix: 'gp_test_' })
+    handle = openDatabase({ kind: 'postgres', url: database.url, maxConnections: 60 })
+    drop = database.drop
   } else {
     handle = openDatabase({ kind: 'pglite' })
   }
