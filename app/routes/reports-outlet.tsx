@@ -7,8 +7,8 @@ import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { ReportPage } from './reports-view.tsx'
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, outletViewerRoles)
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, outletViewerRoles, context)
   const id = Number(params.outletId)
   if (!isInt4Id(id)) throw new Response('Not found', { status: 404 })
   const result = await loadReportPage(await getDb(), viewer, { kind: 'outlet', outletId: id }, new URL(request.url).searchParams, new Date())

@@ -12,6 +12,7 @@ import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import type {
   BenchmarkView,
   ChildRow,
+  CompactMetricRow,
   EvaluationView,
   MetricRow,
   PeriodChoices,
@@ -109,7 +110,7 @@ export function StatusBadge({ status }: { status: TargetStatus }) {
  * What a compact contribution cell means, said once under its table: the
  * share of the national count target of its year, or why there is none.
  */
-export function ContributionNote({ rows }: { rows: readonly MetricRow[] }) {
+export function ContributionNote({ rows }: { rows: readonly CompactMetricRow[] }) {
   const t = useT()
   const years = new Map<number, boolean>()
   for (const row of rows) {
@@ -127,17 +128,19 @@ export function ContributionNote({ rows }: { rows: readonly MetricRow[] }) {
   )
 }
 
-/** The evaluation put in words: a badge and its reason, or a contribution. */
-export function EvaluationCell({ row, compact = false }: { row: MetricRow; compact?: boolean }) {
+/**
+ * The evaluation put in words: a badge and its reason, or a contribution. In a
+ * table of many cells (`compact`) the badge or the share alone, from a row
+ * that need hold no more than that (CompactMetricRow).
+ */
+export function EvaluationCell(props: { row: MetricRow; compact?: false } | { row: CompactMetricRow; compact: true }) {
   const t = useT()
   const locale = useLocale()
+  if (props.compact) return <CompactEvaluation row={props.row} />
+  const { row } = props
   const evaluation = row.evaluation
   if (!evaluation || !row.target) return <span className="muted">—</span>
   if (evaluation.kind === 'contribution') {
-    // In a table of many cells the share alone; the sentence is stated once, under the table (ContributionNote).
-    if (compact) {
-      return <span className="contribution">{evaluation.noData ? '—' : formatPercent(locale, evaluation.contribution, 4)}</span>
-    }
     return (
       <span className="contribution">
         {evaluation.noData
@@ -153,9 +156,20 @@ export function EvaluationCell({ row, compact = false }: { row: MetricRow; compa
   return (
     <>
       <StatusBadge status={evaluation.status} />
-      {!compact && <StatusDetails row={row} evaluation={evaluation} />}
+      <StatusDetails row={row} evaluation={evaluation} />
     </>
   )
+}
+
+function CompactEvaluation({ row }: { row: CompactMetricRow }) {
+  const locale = useLocale()
+  const evaluation = row.evaluation
+  if (!evaluation || !row.target) return <span className="muted">—</span>
+  // The share alone; the sentence is stated once, under the table (ContributionNote).
+  if (evaluation.kind === 'contribution') {
+    return <span className="contribution">{evaluation.noData ? '—' : formatPercent(locale, evaluation.contribution, 4)}</span>
+  }
+  return <StatusBadge status={evaluation.status} />
 }
 
 function StatusDetails({ row, evaluation }: { row: MetricRow; evaluation: Extract<EvaluationView, { kind: 'status' }> }) {

@@ -10,8 +10,8 @@ export const meta: MetaFunction = () => [{ name: 'robots', content: 'noindex' }]
 
 // The viewer's own reach: a bureau its jurisdiction, a brand admin its brand
 // nationwide, an operator its outlet, an admin the nation.
-export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, outletViewerRoles)
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, outletViewerRoles, context)
   const scope = homeScope(viewer)
   if (!scope) throw new Response('Not found', { status: 404 })
   const result = await loadReportPage(await getDb(), viewer, scope, new URL(request.url).searchParams, new Date())

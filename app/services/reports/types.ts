@@ -105,6 +105,23 @@ export interface MetricRow {
   evaluation: EvaluationView | null
 }
 
+/**
+ * What a table of compact cells shows of a metric row (the bureau overview):
+ * the value, the coverage, the target in words and the evaluation's badge or
+ * share, not the reasons, sources and notes the full report prints.
+ */
+export interface CompactMetricRow {
+  code: MetricCode
+  value: string | null
+  coverage: string | null
+  target: Pick<TargetView, 'metric' | 'comparison' | 'value' | 'deadline' | 'kind'> | null
+  evaluation: CompactEvaluation | null
+}
+
+export type CompactEvaluation =
+  | Pick<Extract<EvaluationView, { kind: 'status' }>, 'kind' | 'status'>
+  | Pick<Extract<EvaluationView, { kind: 'contribution' }>, 'kind' | 'contribution' | 'noData' | 'targetYear'>
+
 export interface ChildRow {
   key: string
   /** Where the row links: a region or outlet scope param, null when the viewer may not open it. */
