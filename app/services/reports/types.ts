@@ -1,3 +1,4 @@
+import type { OutletRow } from '#db/models/outlets.ts'
 import type { MonthRange } from '#db/models/reports.ts'
 import type { Role } from '#app/domain/access.ts'
 import type { FallbackShareView } from '#app/domain/factors/fallbacks.ts'
@@ -192,6 +193,11 @@ export interface ReportOptions {
   children?: boolean
   /** The rollups' month range when the caller has just read it (the period picker's), saving a statement. */
   horizon?: MonthRange | null
+  /**
+   * An outlet scope's outlet as the caller reads it for this viewer anyway
+   * (findVisibleOutlet; the outlet home's card), saving a statement.
+   */
+  outlet?: Promise<OutletRow | undefined>
 }
 
 export interface BrandComparisonRow {
