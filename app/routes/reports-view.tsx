@@ -11,13 +11,14 @@ import type { Locale } from '#app/i18n/locales.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import type {
   BenchmarkView,
-  ChildRow,
+  ChildRowView,
   CompactMetricRow,
   EvaluationView,
-  MetricRow,
+  MetricRowView,
   PeriodChoices,
   Report,
-  ReportPageData,
+  ReportPageView,
+  ReportView,
   TargetView,
 } from '#app/services/reports.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
@@ -53,7 +54,7 @@ export function periodText(value: string, locale: Locale): string {
   return parsed.ok ? periodLabel(parsed.period, locale) : value
 }
 
-export function scopeTitle(report: Report, t: Translate, locale: Locale): string {
+export function scopeTitle(report: ReportView, t: Translate, locale: Locale): string {
   const name = localName(locale, report.scope.name)
   return report.scope.brandFiltered && report.scope.brand
     ? t('reports.brandScope', { brand: localName(locale, report.scope.brand), scope: name })
@@ -133,7 +134,7 @@ export function ContributionNote({ rows }: { rows: readonly CompactMetricRow[] }
  * table of many cells (`compact`) the badge or the share alone, from a row
  * that need hold no more than that (CompactMetricRow).
  */
-export function EvaluationCell(props: { row: MetricRow; compact?: false } | { row: CompactMetricRow; compact: true }) {
+export function EvaluationCell(props: { row: MetricRowView; compact?: false } | { row: CompactMetricRow; compact: true }) {
   const t = useT()
   const locale = useLocale()
   if (props.compact) return <CompactEvaluation row={props.row} />
@@ -172,7 +173,7 @@ function CompactEvaluation({ row }: { row: CompactMetricRow }) {
   return <StatusBadge status={evaluation.status} />
 }
 
-function StatusDetails({ row, evaluation }: { row: MetricRow; evaluation: Extract<EvaluationView, { kind: 'status' }> }) {
+function StatusDetails({ row, evaluation }: { row: MetricRowView; evaluation: Extract<EvaluationView, { kind: 'status' }> }) {
   const t = useT()
   const locale = useLocale()
   const relative = row.target?.kind === 'relative_to_baseline'
@@ -241,7 +242,7 @@ export function PeriodPicker({ periods, current, hidden = {} }: { periods: Perio
   )
 }
 
-export function ReportFacts({ report }: { report: Report }) {
+export function ReportFacts({ report }: { report: ReportView }) {
   const t = useT()
   const locale = useLocale()
   return (
@@ -264,7 +265,7 @@ export function ReportFacts({ report }: { report: Report }) {
   )
 }
 
-export function MetricsTable({ report, testId = 'metrics-table' }: { report: Report; testId?: string }) {
+export function MetricsTable({ report, testId = 'metrics-table' }: { report: ReportView; testId?: string }) {
   const t = useT()
   const locale = useLocale()
   const avoided = report.metrics.find((m) => m.code === 'avoided_co2e_t')
@@ -307,7 +308,7 @@ export function MetricsTable({ report, testId = 'metrics-table' }: { report: Rep
   )
 }
 
-function MetricTableRow({ row, benchmarks }: { row: MetricRow; benchmarks: BenchmarkView[] }) {
+function MetricTableRow({ row, benchmarks }: { row: MetricRowView; benchmarks: BenchmarkView[] }) {
   const t = useT()
   const locale = useLocale()
   const definition = getMetric(row.code)
@@ -369,7 +370,7 @@ function MetricTableRow({ row, benchmarks }: { row: MetricRow; benchmarks: Bench
   )
 }
 
-export function BenchmarkNotes({ report }: { report: Report }) {
+export function BenchmarkNotes({ report }: { report: ReportView }) {
   const t = useT()
   const suppressed = report.benchmarks.filter((b) => b.suppressed && b.reason)
   if (suppressed.length === 0) return null
@@ -381,7 +382,7 @@ export function BenchmarkNotes({ report }: { report: Report }) {
   )
 }
 
-export function DrillDown({ report, period }: { report: Report; period: string | null }) {
+export function DrillDown({ report, period }: { report: ReportView; period: string | null }) {
   const t = useT()
   const locale = useLocale()
   if (!report.childLevel) return null
@@ -429,7 +430,7 @@ export function DrillDown({ report, period }: { report: Report; period: string |
   )
 }
 
-function DrillDownRow({ child, period, metric }: { child: ChildRow; period: string | null; metric: MetricCode }) {
+function DrillDownRow({ child, period, metric }: { child: ChildRowView; period: string | null; metric: MetricCode }) {
   const t = useT()
   const locale = useLocale()
   const definition = getMetric(metric)
@@ -476,7 +477,7 @@ export function Methodology({ open = false }: { open?: boolean }) {
 }
 
 /** The whole report page: header, facts, metrics, drill-down, charts, methodology. */
-export function ReportPage({ data }: { data: ReportPageData }) {
+export function ReportPage({ data }: { data: ReportPageView }) {
   const t = useT()
   const locale = useLocale()
   const report = data.report

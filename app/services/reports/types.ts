@@ -237,6 +237,30 @@ export interface ReportPageData {
   role: Role
 }
 
+/**
+ * A report as the report pages show it (ReportPage): the same figures, without
+ * what only the printed report, the CSV export or the admin pages use (a
+ * target's source and note, a drill-down row's own totals and fallback share,
+ * the generation time), so that the page's serialised data carries what the
+ * page renders.
+ */
+export interface ReportView extends Omit<Report, 'metrics' | 'children' | 'generatedAt'> {
+  metrics: MetricRowView[]
+  children: ChildRowView[]
+}
+
+export interface MetricRowView extends Omit<MetricRow, 'target'> {
+  target: Pick<TargetView, 'setName' | 'deadlinePassed' | 'metric' | 'comparison' | 'value' | 'deadline' | 'kind'> | null
+}
+
+export interface ChildRowView extends Pick<ChildRow, 'key' | 'param' | 'name' | 'coverage'> {
+  metric: CompactMetricRow & Pick<MetricRow, 'numerator' | 'denominator'>
+}
+
+export interface ReportPageView extends Omit<ReportPageData, 'report'> {
+  report: ReportView | null
+}
+
 export interface BrandPageData {
   comparison: BrandComparison | null
   periods: PeriodChoices
