@@ -31,9 +31,9 @@ export const links: LinksFunction = () => [
   { rel: 'manifest', href: '/manifest.webmanifest' },
 ]
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const locale = getLocale(request)
-  const user = await getSessionUser(request)
+  const user = await getSessionUser(request, context)
   return {
     locale,
     user: user && { displayName: user.displayName, username: user.username, role: user.role },

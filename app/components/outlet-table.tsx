@@ -1,11 +1,11 @@
 import { Link } from '@remix-run/react'
 import type { PageView } from '#app/domain/paging.ts'
-import type { OutletRow } from '#db/models/outlets.ts'
+import type { OutletListRow, OutletRow } from '#db/models/outlets.ts'
 import { formatDate } from '#app/i18n/format.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import { StackTable } from './stack-table.tsx'
 
-export function OutletTable({ outlets, showBrand = true }: { outlets: OutletRow[]; showBrand?: boolean }) {
+export function OutletTable({ outlets, showBrand = true }: { outlets: readonly OutletListRow[]; showBrand?: boolean }) {
   const t = useT()
   const locale = useLocale()
   if (outlets.length === 0) return <p className="muted">{t('common.none')}</p>
@@ -44,7 +44,7 @@ export function OutletTable({ outlets, showBrand = true }: { outlets: OutletRow[
  * to the pages before and after (plain links: no JavaScript needed). `hrefOf`
  * gives a page's link, keeping whatever else the page's query holds.
  */
-export function OutletRegister({ outlets, view, hrefOf, showBrand = true }: { outlets: OutletRow[]; view: PageView; hrefOf: (page: number) => string; showBrand?: boolean }) {
+export function OutletRegister({ outlets, view, hrefOf, showBrand = true }: { outlets: readonly OutletListRow[]; view: PageView; hrefOf: (page: number) => string; showBrand?: boolean }) {
   const t = useT()
   return (
     <>

@@ -45,9 +45,28 @@ export function translate(locale: Locale, key: MessageKey, params?: MessageParam
   const template = catalogs[locale][key] ?? catalogs[defaultLocale][key]
   if (template === undefined) throw new Error(`Unknown message key: ${key}`)
   if (!params) return template
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  )
+  const parts = partsOf(template)
+  let text = parts[0]!
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!
+    text += (name in params ? String(params[name]) : `{${name}}`) + parts[i + 1]!
+  }
+  return text
+}
+
+/**
+ * A template split once at its {placeholders}: text, name, text, … (always odd
+ * in length). Filling the parts gives what a replace of each placeholder would,
+ * without running the pattern on every call.
+ */
+const templateParts = new Map<string, readonly string[]>()
+function partsOf(template: string): readonly string[] {
+  let parts = templateParts.get(template)
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/)
+    templateParts.set(template, parts)
+  }
+  return parts
 }
 
 export type Translate = (key: MessageKey, params?: MessageParams) => string

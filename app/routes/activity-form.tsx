@@ -28,8 +28,8 @@ function recordCodeOf(params: { recordType?: string }): RecordCode {
   return params.recordType
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, activityWriterRoles)
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, activityWriterRoles, context)
   const recordCode = recordCodeOf(params)
   const db = await getDb()
   const options = await formOptions(db, viewer, recordCode)

@@ -13,8 +13,8 @@ import { recordPage, type PresentedRecord } from '#app/services/activity.server.
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, outletViewerRoles)
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, outletViewerRoles, context)
   if (!isRecordCode(params.recordType)) throw new Response('Not found', { status: 404 })
   const page = await recordPage(await getDb(), viewer, params.recordType, params.id ?? '')
   if (!page) throw new Response('Not found', { status: 404 })

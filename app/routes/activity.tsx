@@ -21,8 +21,8 @@ const querySchema = z.object({
   outlet: int4Id.optional().catch(undefined),
 })
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, activityWriterRoles)
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, activityWriterRoles, context)
   const db = await getDb()
   const url = new URL(request.url)
   const query = querySchema.parse(Object.fromEntries(url.searchParams))

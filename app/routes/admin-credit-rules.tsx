@@ -11,8 +11,8 @@ import { StackTable } from '#app/components/stack-table.tsx'
 import { SourceNote } from '#app/components/source-note.tsx'
 import { parseForm, type FieldErrors } from '#app/utils/forms.server.ts'
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ['admin'])
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireRole(request, ['admin'], context)
   // creditContext loads new rule files into the database before they are listed.
   const { db } = await creditContext()
   return { ruleSets: await ruleSetsForAdmin(db) }

@@ -14,8 +14,8 @@ import { unitText } from '#app/components/source-note.tsx'
 import { parseFormData, requireForm, type FieldErrors } from '#app/utils/forms.server.ts'
 import { useFieldErrors } from '#app/components/field-errors.tsx'
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ['admin'])
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireRole(request, ['admin'], context)
   const db = await getDb()
   const [sets, inForce] = await Promise.all([listFactorSets(db), findVersionInForce(db)])
   // ?factors=<version>: that set's factors listed below the sets, drafts included (they are not public yet).

@@ -8,8 +8,8 @@ import { requireRole } from '#app/utils/auth.server.ts'
 // The formats of the files an admin uploads or hands to the command line,
 // in the interface's language: the page the upload form and the loaders'
 // error messages point to, instead of a file in the source tree.
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ['admin'])
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireRole(request, ['admin'], context)
   return null
 }
 

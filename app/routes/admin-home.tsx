@@ -7,8 +7,8 @@ import { getDb } from '#app/utils/db.server.ts'
 import { listBrands, listRegions } from '#db/models/reference.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ['admin'])
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireRole(request, ['admin'], context)
   const db = await getDb()
   const [regions, brands, users] = await Promise.all([
     listRegions(db),

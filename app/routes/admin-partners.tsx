@@ -18,8 +18,8 @@ import { issuesToFieldErrors, requireForm } from '#app/utils/forms.server.ts'
 // Cache-Control would not reach the page without it.
 export const headers: HeadersFunction = () => ({ 'Cache-Control': 'no-store' })
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ['admin'])
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireRole(request, ['admin'], context)
   return { partners: await partnersForAdmin(await getDb()) }
 }
 

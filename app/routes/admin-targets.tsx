@@ -26,8 +26,8 @@ import { StackTable } from '#app/components/stack-table.tsx'
 import { requireForm } from '#app/utils/forms.server.ts'
 import { useFieldErrors } from '#app/components/field-errors.tsx'
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ['admin'])
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireRole(request, ['admin'], context)
   return targetAdminData(await getDb())
 }
 

@@ -13,8 +13,8 @@ import { listUsers } from '#db/models/users.ts'
 import { changeUserStatus, createUser, signOutEverywhere } from '#app/services/users.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ['admin'])
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireRole(request, ['admin'], context)
   return { users: await listUsers(await getDb()) }
 }
 

@@ -14,8 +14,8 @@ import { findBrand } from '#db/models/reference.ts'
 /** Outlets per page of the register: a brand holds thousands nationwide. */
 const outletsPerPage = 20
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, ['carrier_admin'])
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, ['carrier_admin'], context)
   const db = await getDb()
   const brand = await findBrand(db, viewer.brandId!)
   if (!brand) throw new Response('Not found', { status: 404 })

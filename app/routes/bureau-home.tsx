@@ -1,13 +1,15 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import type { Kysely } from 'kysely'
 import { OutletRegister } from '#app/components/outlet-table.tsx'
 import { pageOf, pageView } from '#app/domain/paging.ts'
 import { metricLabelKeys } from '#app/domain/metrics/definitions.ts'
 import { formatPercent } from '#app/i18n/format.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
-import { loadReportPage } from '#app/services/reports.server.ts'
+import { compactMetricRow, loadReportPage } from '#app/services/reports.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import type { Database } from '#db/schema.ts'
 import { countVisibleOutletsByCityAndBrand, pageVisibleOutlets } from '#db/models/outlets.ts'
 import { findRegion } from '#db/models/reference.ts'
 import { ContributionNote, EvaluationCell, metricValueText, PeriodPicker, PeriodStateNote, periodText, scopeHref, targetText } from './reports-view.tsx'
@@ -18,29 +20,36 @@ import { StackTable } from '#app/components/stack-table.tsx'
 /** Outlets per page of the register: a province holds thousands. */
 const outletsPerPage = 20
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, ['bureau_officer'])
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, ['bureau_officer'], context)
   const db = await getDb()
-  const region = await findRegion(db, viewer.regionCode!)
-  if (!region) throw new Response('Not found', { status: 404 })
   const query = new URL(request.url).searchParams
   const asked = pageOf(query.get('outlets'), outletsPerPage)
   const [cells, register, page] = await Promise.all([
     countVisibleOutletsByCityAndBrand(db, viewer),
     pageVisibleOutlets(db, viewer, asked),
-    loadReportPage(db, viewer, { kind: 'region', regionCode: region.code }, query, new Date(), { children: false, benchmarks: false }),
+    loadReportPage(db, viewer, { kind: 'region', regionCode: viewer.regionCode! }, query, new Date(), { children: false, benchmarks: false }),
   ])
-  const outlets = { rows: register.rows, view: pageView(asked, register.rows.length, register.total) }
+  // The report refuses a jurisdiction that does not exist (404), and names it; without data to report, it is read here.
   if (!page.ok) throw new Response(null, { status: page.status })
-  // Only what the overview shows goes into the page (and its serialised data): the metrics with a target.
+  const region = page.data.report?.scope.name ?? (await jurisdictionName(db, viewer.regionCode!))
+  const outlets = { rows: register.rows, view: pageView(asked, register.rows.length, register.total) }
+  // Only what the overview shows goes into the page (and its serialised data): the metrics with a
+  // target, each as its compact cells show it.
   const { period, periods, report } = page.data
   const overview = report && {
     scope: { param: report.scope.param },
     periodState: report.periodState,
     dataThrough: report.dataThrough,
-    metrics: report.metrics.filter((m) => m.target !== null),
+    metrics: report.metrics.filter((m) => m.target !== null).map(compactMetricRow),
   }
-  return { region: { nameZh: region.name_zh, nameEn: region.name_en }, cells, outlets, page: { period, periods, report: overview } }
+  return { region: { nameZh: region.nameZh, nameEn: region.nameEn }, cells, outlets, page: { period, periods, report: overview } }
+}
+
+async function jurisdictionName(db: Kysely<Database>, code: string) {
+  const region = await findRegion(db, code)
+  if (!region) throw new Response('Not found', { status: 404 })
+  return { nameZh: region.name_zh, nameEn: region.name_en }
 }
 
 export default function BureauHome() {

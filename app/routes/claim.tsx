@@ -9,8 +9,8 @@ import { creditKeys } from '#app/utils/credits-env.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { parseForm, type FieldErrors } from '#app/utils/forms.server.ts'
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await getSessionUser(request)
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await getSessionUser(request, context)
   if (user) throw redirect(homeFor(user.role))
   return null
 }

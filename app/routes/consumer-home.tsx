@@ -14,8 +14,8 @@ import { getDb } from '#app/utils/db.server.ts'
 import { findUserProfile } from '#db/models/users.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, ['consumer'])
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, ['consumer'], context)
   const db = await getDb()
   const [profile, credits] = await Promise.all([findUserProfile(db, viewer.userId), consumerOverview(db, viewer, new Date())])
   if (!profile) throw new Response('Not found', { status: 404 })

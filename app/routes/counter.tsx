@@ -13,8 +13,8 @@ import { requireRole } from '#app/utils/auth.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
 import { parseForm } from '#app/utils/forms.server.ts'
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, ['outlet_operator'])
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, ['outlet_operator'], context)
   const { db } = await creditContext()
   const page = await counterPage(db, viewer, new Date())
   if (!page) throw new Response('Not found', { status: 404 })

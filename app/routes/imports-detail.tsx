@@ -15,8 +15,8 @@ import { ImportSample } from '#app/components/import-sample.tsx'
 import { StackTable } from '#app/components/stack-table.tsx'
 import { parseForm, type FieldErrors } from '#app/utils/forms.server.ts'
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, uploaderRoles)
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, uploaderRoles, context)
   const page = await batchPage(await getDb(), viewer, params.id ?? '')
   if (!page) throw new Response('Not found', { status: 404 })
   return page

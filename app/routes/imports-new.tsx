@@ -15,8 +15,8 @@ import { useFieldErrors } from '#app/components/field-errors.tsx'
 // by XMLHttpRequest to /imports/upload, so that a progress bar can show how
 // much of a large file has gone up; the answer says where the preview is.
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, uploaderRoles)
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireRole(request, uploaderRoles, context)
   const recordType = new URL(request.url).searchParams.get('recordType')
   return { recordType: isRecordCode(recordType) ? recordType : 'shipment_stats' }
 }

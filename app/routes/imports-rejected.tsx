@@ -6,8 +6,8 @@ import { getLocale } from '#app/utils/locale.server.ts'
 
 // /imports/:id/rejected.csv: every rejected row as uploaded, with a reason
 // column in the reader's language, to fix in Excel and upload again.
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, uploaderRoles)
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, uploaderRoles, context)
   const file = await batchRejectedCsv(await getDb(), viewer, params.id ?? '', getLocale(request))
   if (!file) throw new Response('Not found', { status: 404 })
   return new Response(file.stream, {

@@ -9,8 +9,8 @@ import { getDb } from '#app/utils/db.server.ts'
 import { listBatches } from '#db/models/imports.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, uploaderRoles)
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, uploaderRoles, context)
   const batches = await listBatches(await getDb(), viewer, 50)
   return {
     batches: batches.map((b) => ({

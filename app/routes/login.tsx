@@ -16,8 +16,8 @@ const loginSchema = z.object({
 
 type Field = 'username' | 'password'
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await getSessionUser(request)
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await getSessionUser(request, context)
   if (user) throw redirect(homeFor(user.role))
   return null
 }

@@ -13,8 +13,8 @@ import { findVisibleOutlet } from '#db/models/outlets.ts'
 
 const paramsSchema = z.object({ outletId: int4Id })
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, outletViewerRoles)
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, outletViewerRoles, context)
   const parsed = paramsSchema.safeParse(params)
   if (!parsed.success) throw new Response('Not found', { status: 404 })
   const db = await getDb()

@@ -9,8 +9,8 @@ import { outletHome } from '#app/services/outlet-home.server.ts'
 import { requireRole } from '#app/utils/auth.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, ['outlet_operator'])
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, ['outlet_operator'], context)
   const home = await outletHome(await getDb(), viewer)
   if (!home.ok) throw new Response('Not found', { status: home.status })
   return { outlet: home.outlet, recent: home.recent, glance: home.glance }

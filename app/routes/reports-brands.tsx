@@ -10,8 +10,8 @@ import { getDb } from '#app/utils/db.server.ts'
 import { ContributionNote, EvaluationCell, exportHref, metricValueText, PeriodPicker, periodText, scopeHref } from './reports-view.tsx'
 import { StackTable } from '#app/components/stack-table.tsx'
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, brandComparisonRoles)
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, brandComparisonRoles, context)
   const result = await loadBrandComparisonPage(await getDb(), viewer, new URL(request.url).searchParams, new Date())
   if (!result.ok) throw new Response(null, { status: result.status })
   return result.data

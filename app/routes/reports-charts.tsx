@@ -6,8 +6,8 @@ import { getDb } from '#app/utils/db.server.ts'
 
 // /reports/charts?scope=region:410100&period=2026: the chart data of a report
 // page, which the page asks for once it is live (charts are drawn in the browser).
-export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, outletViewerRoles)
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, outletViewerRoles, context)
   const query = new URL(request.url).searchParams
   const scope = parseScopeParam(query.get('scope'))
   if (!scope) throw new Response('Not found', { status: 404 })

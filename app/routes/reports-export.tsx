@@ -6,8 +6,8 @@ import { getDb } from '#app/utils/db.server.ts'
 import { getLocale } from '#app/utils/locale.server.ts'
 
 // /reports/export.csv?table=metrics|children|brands&scope=region:410100&period=2026-10[&metric=…]
-export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, outletViewerRoles)
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, outletViewerRoles, context)
   const query = new URL(request.url).searchParams
   const table = query.get('table')
   if (!isExportTable(table)) throw new Response('Unknown table', { status: 400 })

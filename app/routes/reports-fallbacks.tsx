@@ -12,8 +12,8 @@ import { getDb } from '#app/utils/db.server.ts'
 import { periodText, scopeHref } from './reports-view.tsx'
 
 // /reports/fallbacks?scope=region:330600&period=2023: which fallback factors a report's CO2e rests on.
-export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, outletViewerRoles)
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, outletViewerRoles, context)
   const query = new URL(request.url).searchParams
   const scope = query.has('scope') ? parseScopeParam(query.get('scope')) : homeScope(viewer)
   if (!scope) throw new Response('Not found', { status: 404 })

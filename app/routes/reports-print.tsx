@@ -15,8 +15,8 @@ import { ChartsView } from '#app/components/charts/report-charts.tsx'
 import { BenchmarkNotes, ContributionNote, EvaluationCell, fieldValueText, Methodology, MetricsTable, metricValueText, periodText, scopeHref, scopeTitle } from './reports-view.tsx'
 
 // /reports/print?scope=region:410100&period=2026-Q3: the report on A4, for the browser's "Save as PDF".
-export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, outletViewerRoles)
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, outletViewerRoles, context)
   const query = new URL(request.url).searchParams
   const scope = query.has('scope') ? parseScopeParam(query.get('scope')) : homeScope(viewer)
   if (!scope) throw new Response('Not found', { status: 404 })

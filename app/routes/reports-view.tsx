@@ -11,12 +11,14 @@ import type { Locale } from '#app/i18n/locales.ts'
 import { localName, useLocale, useT } from '#app/i18n/react.ts'
 import type {
   BenchmarkView,
-  ChildRow,
+  ChildRowView,
+  CompactMetricRow,
   EvaluationView,
-  MetricRow,
+  MetricRowView,
   PeriodChoices,
   Report,
-  ReportPageData,
+  ReportPageView,
+  ReportView,
   TargetView,
 } from '#app/services/reports.server.ts'
 import { StackTable } from '#app/components/stack-table.tsx'
@@ -52,7 +54,7 @@ export function periodText(value: string, locale: Locale): string {
   return parsed.ok ? periodLabel(parsed.period, locale) : value
 }
 
-export function scopeTitle(report: Report, t: Translate, locale: Locale): string {
+export function scopeTitle(report: ReportView, t: Translate, locale: Locale): string {
   const name = localName(locale, report.scope.name)
   return report.scope.brandFiltered && report.scope.brand
     ? t('reports.brandScope', { brand: localName(locale, report.scope.brand), scope: name })
@@ -109,7 +111,7 @@ export function StatusBadge({ status }: { status: TargetStatus }) {
  * What a compact contribution cell means, said once under its table: the
  * share of the national count target of its year, or why there is none.
  */
-export function ContributionNote({ rows }: { rows: readonly MetricRow[] }) {
+export function ContributionNote({ rows }: { rows: readonly CompactMetricRow[] }) {
   const t = useT()
   const years = new Map<number, boolean>()
   for (const row of rows) {
@@ -127,17 +129,19 @@ export function ContributionNote({ rows }: { rows: readonly MetricRow[] }) {
   )
 }
 
-/** The evaluation put in words: a badge and its reason, or a contribution. */
-export function EvaluationCell({ row, compact = false }: { row: MetricRow; compact?: boolean }) {
+/**
+ * The evaluation put in words: a badge and its reason, or a contribution. In a
+ * table of many cells (`compact`) the badge or the share alone, from a row
+ * that need hold no more than that (CompactMetricRow).
+ */
+export function EvaluationCell(props: { row: MetricRowView; compact?: false } | { row: CompactMetricRow; compact: true }) {
   const t = useT()
   const locale = useLocale()
+  if (props.compact) return <CompactEvaluation row={props.row} />
+  const { row } = props
   const evaluation = row.evaluation
   if (!evaluation || !row.target) return <span className="muted">—</span>
   if (evaluation.kind === 'contribution') {
-    // In a table of many cells the share alone; the sentence is stated once, under the table (ContributionNote).
-    if (compact) {
-      return <span className="contribution">{evaluation.noData ? '—' : formatPercent(locale, evaluation.contribution, 4)}</span>
-    }
     return (
       <span className="contribution">
         {evaluation.noData
@@ -153,12 +157,23 @@ export function EvaluationCell({ row, compact = false }: { row: MetricRow; compa
   return (
     <>
       <StatusBadge status={evaluation.status} />
-      {!compact && <StatusDetails row={row} evaluation={evaluation} />}
+      <StatusDetails row={row} evaluation={evaluation} />
     </>
   )
 }
 
-function StatusDetails({ row, evaluation }: { row: MetricRow; evaluation: Extract<EvaluationView, { kind: 'status' }> }) {
+function CompactEvaluation({ row }: { row: CompactMetricRow }) {
+  const locale = useLocale()
+  const evaluation = row.evaluation
+  if (!evaluation || !row.target) return <span className="muted">—</span>
+  // The share alone; the sentence is stated once, under the table (ContributionNote).
+  if (evaluation.kind === 'contribution') {
+    return <span className="contribution">{evaluation.noData ? '—' : formatPercent(locale, evaluation.contribution, 4)}</span>
+  }
+  return <StatusBadge status={evaluation.status} />
+}
+
+function StatusDetails({ row, evaluation }: { row: MetricRowView; evaluation: Extract<EvaluationView, { kind: 'status' }> }) {
   const t = useT()
   const locale = useLocale()
   const relative = row.target?.kind === 'relative_to_baseline'
@@ -227,7 +242,7 @@ export function PeriodPicker({ periods, current, hidden = {} }: { periods: Perio
   )
 }
 
-export function ReportFacts({ report }: { report: Report }) {
+export function ReportFacts({ report }: { report: ReportView }) {
   const t = useT()
   const locale = useLocale()
   return (
@@ -250,7 +265,7 @@ export function ReportFacts({ report }: { report: Report }) {
   )
 }
 
-export function MetricsTable({ report, testId = 'metrics-table' }: { report: Report; testId?: string }) {
+export function MetricsTable({ report, testId = 'metrics-table' }: { report: ReportView; testId?: string }) {
   const t = useT()
   const locale = useLocale()
   const avoided = report.metrics.find((m) => m.code === 'avoided_co2e_t')
@@ -293,7 +308,7 @@ export function MetricsTable({ report, testId = 'metrics-table' }: { report: Rep
   )
 }
 
-function MetricTableRow({ row, benchmarks }: { row: MetricRow; benchmarks: BenchmarkView[] }) {
+function MetricTableRow({ row, benchmarks }: { row: MetricRowView; benchmarks: BenchmarkView[] }) {
   const t = useT()
   const locale = useLocale()
   const definition = getMetric(row.code)
@@ -355,7 +370,7 @@ function MetricTableRow({ row, benchmarks }: { row: MetricRow; benchmarks: Bench
   )
 }
 
-export function BenchmarkNotes({ report }: { report: Report }) {
+export function BenchmarkNotes({ report }: { report: ReportView }) {
   const t = useT()
   const suppressed = report.benchmarks.filter((b) => b.suppressed && b.reason)
   if (suppressed.length === 0) return null
@@ -367,7 +382,7 @@ export function BenchmarkNotes({ report }: { report: Report }) {
   )
 }
 
-export function DrillDown({ report, period }: { report: Report; period: string | null }) {
+export function DrillDown({ report, period }: { report: ReportView; period: string | null }) {
   const t = useT()
   const locale = useLocale()
   if (!report.childLevel) return null
@@ -415,7 +430,7 @@ export function DrillDown({ report, period }: { report: Report; period: string |
   )
 }
 
-function DrillDownRow({ child, period, metric }: { child: ChildRow; period: string | null; metric: MetricCode }) {
+function DrillDownRow({ child, period, metric }: { child: ChildRowView; period: string | null; metric: MetricCode }) {
   const t = useT()
   const locale = useLocale()
   const definition = getMetric(metric)
@@ -462,7 +477,7 @@ export function Methodology({ open = false }: { open?: boolean }) {
 }
 
 /** The whole report page: header, facts, metrics, drill-down, charts, methodology. */
-export function ReportPage({ data }: { data: ReportPageData }) {
+export function ReportPage({ data }: { data: ReportPageView }) {
   const t = useT()
   const locale = useLocale()
   const report = data.report

@@ -17,10 +17,12 @@ export const recentOnHome = 6
 export async function outletHome(db: Kysely<Database>, viewer: Viewer, options: { today?: string; now?: Date } = {}) {
   if (viewer.role !== 'outlet_operator') return { ok: false as const, status: 403 as const }
   if (viewer.outletId === null) return { ok: false as const, status: 404 as const }
+  // The outlet is read once: for the card and for the glance's scope check.
+  const outletRead = findVisibleOutlet(db, viewer, viewer.outletId)
   const [outlet, recent, glance] = await Promise.all([
-    findVisibleOutlet(db, viewer, viewer.outletId),
+    outletRead,
     recentRecords(db, viewer, recentOnHome),
-    outletMonthGlance(db, viewer, viewer.outletId, options),
+    outletMonthGlance(db, viewer, viewer.outletId, { ...options, outlet: outletRead }),
   ])
   if (!outlet) return { ok: false as const, status: 404 as const }
   if (!glance.ok) return glance

@@ -4,6 +4,7 @@ import { glanceStatus, meetsSoFar, missingForMonth, previousMonth, type GlanceSt
 import { metricCodes, type MetricCode } from '#app/domain/metrics/definitions.ts'
 import { parsePeriod } from '#app/domain/periods/period.ts'
 import { countRecordsByMonth, listShipmentDays, listSubmissions } from '#db/models/activity.ts'
+import type { OutletRow } from '#db/models/outlets.ts'
 import type { Database } from '#db/schema.ts'
 import { chinaToday } from './activity.server.ts'
 import { buildReports, type MetricRow, type Report, type TargetView } from './reports.server.ts'
@@ -62,7 +63,8 @@ export async function outletMonthGlance(
   db: Kysely<Database>,
   viewer: Viewer,
   outletId: number,
-  options: { today?: string; now?: Date } = {},
+  /** `outlet`: the outlet as the caller reads it for this viewer anyway (ReportOptions). */
+  options: { today?: string; now?: Date; outlet?: Promise<OutletRow | undefined> } = {},
 ): Promise<{ ok: true; glance: OutletGlance } | { ok: false; status: 403 | 404 }> {
   const today = options.today ?? chinaToday()
   const now = options.now ?? new Date()
@@ -74,7 +76,7 @@ export async function outletMonthGlance(
     return period.period
   }
   // buildReports checks the viewer may read the outlet before anything else is read.
-  const built = await buildReports(db, viewer, { kind: 'outlet', outletId }, [periodOf(thisMonth), periodOf(lastMonth)], { now, benchmarks: false })
+  const built = await buildReports(db, viewer, { kind: 'outlet', outletId }, [periodOf(thisMonth), periodOf(lastMonth)], { now, benchmarks: false, outlet: options.outlet })
   if (!built.ok) return built
   const [current, previous] = built.reports as [Report, Report]
   const [counts, shipments, submissions] = await Promise.all([

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { redirect } from '@remix-run/node'
+import { redirect, type AppLoadContext } from '@remix-run/node'
 import { homePath, type Role, type Viewer } from '#app/domain/access.ts'
 import { safeRedirectPath } from '#app/domain/security.ts'
 import type { Kysely } from 'kysely'
@@ -28,24 +28,42 @@ export function clientIp(request: Request): string {
   return request.headers.get('X-GreenParcel-Client-Ip') ?? 'unknown'
 }
 
-export async function getSessionUser(request: Request): Promise<SessionUser | null> {
+/**
+ * The signed-in user behind a request's session cookie, or null. Given the
+ * request's load context (every loader of one request gets the same object),
+ * the lookup is made once for all of them: the root's loader and the page's
+ * share it. Loaders only: an action may change what the lookup would find.
+ */
+export async function getSessionUser(request: Request, context?: AppLoadContext): Promise<SessionUser | null> {
   const token = readCookie(request, cookieName)
   if (!token || token.length > 128) return null
+  if (!context) return lookUpSession(token)
+  let lookups = sessionLookups.get(context)
+  if (!lookups) sessionLookups.set(context, (lookups = new Map()))
+  let lookup = lookups.get(token)
+  if (!lookup) lookups.set(token, (lookup = lookUpSession(token)))
+  return lookup
+}
+
+/** Each request's session lookups by token, dropped with its load context. */
+const sessionLookups = new WeakMap<AppLoadContext, Map<string, Promise<SessionUser | null>>>()
+
+async function lookUpSession(token: string): Promise<SessionUser | null> {
   const db = await getDb()
   return (await findSessionUser(db, hashToken(token), new Date())) ?? null
 }
 
 /** The signed-in viewer, or a redirect to the sign-in page that comes back here. */
-export async function requireViewer(request: Request): Promise<SessionUser> {
-  const user = await getSessionUser(request)
+export async function requireViewer(request: Request, context?: AppLoadContext): Promise<SessionUser> {
+  const user = await getSessionUser(request, context)
   if (user) return user
   const url = new URL(request.url)
   throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`)
 }
 
-/** The viewer if their role is allowed here; otherwise 403. */
-export async function requireRole(request: Request, allowed: readonly Role[]): Promise<SessionUser> {
-  const user = await requireViewer(request)
+/** The viewer if their role is allowed here; otherwise 403. A loader passes its load context (getSessionUser). */
+export async function requireRole(request: Request, allowed: readonly Role[], context?: AppLoadContext): Promise<SessionUser> {
+  const user = await requireViewer(request, context)
   if (!allowed.includes(user.role)) throw new Response('Forbidden', { status: 403 })
   return user
 }

@@ -24,6 +24,9 @@ export interface OutletRow {
   brandNameEn: string
 }
 
+/** An outlet as a register lists it (OutletTable): what a row shows and links to. */
+export type OutletListRow = Pick<OutletRow, 'id' | 'code' | 'nameZh' | 'nameEn' | 'kind' | 'openedOn' | 'regionNameZh' | 'regionNameEn' | 'brandNameZh' | 'brandNameEn'>
+
 function outletQuery(db: Kysely<Database>, viewer: Viewer) {
   return db
     .selectFrom('outlets')
@@ -74,7 +77,7 @@ export async function listVisibleOutlets(
 }
 
 /**
- * One page of the outlets the viewer may see, in the register's order (region,
+ * One page of the outlets the viewer may see as a register lists them, in its order (region,
  * brand, code), with how many there are in all and in how many provinces: a
  * jurisdiction or a brand can hold thousands, and a page shows a bounded number.
  */
@@ -82,9 +85,26 @@ export async function pageVisibleOutlets(
   db: Kysely<Database>,
   viewer: Viewer,
   page: { offset: number; limit: number },
-): Promise<{ rows: OutletRow[]; total: number; provinces: number }> {
+): Promise<{ rows: OutletListRow[]; total: number; provinces: number }> {
   const [rows, count] = await Promise.all([
-    outletQuery(db, viewer).orderBy('outlets.region_code').orderBy('brands.code').orderBy('outlets.code').limit(page.limit).offset(page.offset).execute(),
+    db
+      .selectFrom('outlets')
+      .innerJoin('brands', 'brands.id', 'outlets.brand_id')
+      .innerJoin('regions', 'regions.code', 'outlets.region_code')
+      .where((eb) => outletVisibleTo(eb, viewer))
+      .select([
+        'outlets.id',
+        'outlets.code',
+        'outlets.name_zh as nameZh',
+        'outlets.name_en as nameEn',
+        'outlets.kind',
+        'outlets.opened_on as openedOn',
+        'regions.name_zh as regionNameZh',
+        'regions.name_en as regionNameEn',
+        'brands.name_zh as brandNameZh',
+        'brands.name_en as brandNameEn',
+      ])
+      .orderBy('outlets.region_code').orderBy('brands.code').orderBy('outlets.code').limit(page.limit).offset(page.offset).execute(),
     db
       .selectFrom('outlets')
       .where((eb) => outletVisibleTo(eb, viewer))

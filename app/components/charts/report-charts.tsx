@@ -3,7 +3,7 @@ import { useEffect } from 'react'
 import { getMetric, metricLabelKeys } from '#app/domain/metrics/definitions.ts'
 import { hasMessage } from '#app/i18n/index.ts'
 import { useT } from '#app/i18n/react.ts'
-import type { ChartData, Report } from '#app/services/reports.server.ts'
+import type { ChartData, ReportView } from '#app/services/reports.server.ts'
 import { MaterialMix } from './material-mix.tsx'
 import { StackedBars } from './stacked-bars.tsx'
 import { TrendChart } from './trend-chart.tsx'
@@ -12,7 +12,7 @@ import { TrendChart } from './trend-chart.tsx'
 
 const emptyCharts: ChartData = { months: [], series: {}, emissions: [], avoided: [], energyMix: [], energies: [], materials: [] }
 
-export function ReportCharts({ report, period }: { report: Report; period: string | null }) {
+export function ReportCharts({ report, period }: { report: ReportView; period: string | null }) {
   const t = useT()
   const fetcher = useFetcher<ChartData>()
   const query = new URLSearchParams({ scope: report.scope.param, ...(period ? { period } : {}) }).toString()
@@ -34,7 +34,7 @@ export function ReportCharts({ report, period }: { report: Report; period: strin
 }
 
 /** The charts themselves, from data already loaded: the page fetches it once live, the printed report in its loader. */
-export function ChartsView({ report, charts }: { report: Report; charts: ChartData }) {
+export function ChartsView({ report, charts }: { report: ReportView; charts: ChartData }) {
   const t = useT()
   const metric = report.metric
   const definition = getMetric(metric)

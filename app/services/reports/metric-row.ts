@@ -3,7 +3,7 @@ import { getMetric, type MetricCode } from '#app/domain/metrics/definitions.ts'
 import type { ApplicableTarget } from '#app/domain/metrics/inheritance.ts'
 import { evaluateTarget, type SeriesPoint } from '#app/domain/metrics/status.ts'
 import { yearMonthOf, monthsBetween } from '#app/domain/periods/period.ts'
-import type { TargetView, EvaluationView, MetricRow } from './types.ts'
+import type { CompactMetricRow, TargetView, EvaluationView, MetricRow } from './types.ts'
 
 export function metricRow(
   code: MetricCode,
@@ -90,5 +90,21 @@ export function targetView(applicable: ApplicableTarget): TargetView {
     kind: target.kind,
     note: target.note,
     deadlinePassed: applicable.deadlinePassed,
+  }
+}
+
+/** A metric row cut to what a compact table shows (CompactMetricRow). */
+export function compactMetricRow(row: MetricRow): CompactMetricRow {
+  const { target, evaluation } = row
+  return {
+    code: row.code,
+    value: row.value,
+    coverage: row.coverage,
+    target: target && { metric: target.metric, comparison: target.comparison, value: target.value, deadline: target.deadline, kind: target.kind },
+    evaluation:
+      evaluation &&
+      (evaluation.kind === 'status'
+        ? { kind: 'status', status: evaluation.status }
+        : { kind: 'contribution', contribution: evaluation.contribution, noData: evaluation.noData, targetYear: evaluation.targetYear }),
   }
 }

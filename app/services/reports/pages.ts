@@ -8,7 +8,8 @@ import { buildReportCharts, emptyCharts } from './charts.ts'
 import { periodsRange, reportPeriods, pickPeriod } from './periods.ts'
 import { buildReport } from './report.ts'
 import { homeScope, resolveScope } from './scope.ts'
-import type { ScopeRequest, Refusal, ChartData, ReportPageData, BrandPageData, ReportOptions } from './types.ts'
+import { compactMetricRow } from './metric-row.ts'
+import type { ScopeRequest, Refusal, ChartData, ReportPageData, BrandPageData, ReportOptions, ReportPageView, ReportView } from './types.ts'
 
 // Page loaders' one call: query parameters in, everything the page shows out.
 
@@ -40,6 +41,38 @@ export async function loadReportPage(
   return {
     ok: true,
     data: { report: result.report, periods, period: formatPeriod(picked.period), invalidPeriod: picked.invalid, role: viewer.role },
+  }
+}
+
+/** A report page's data as the page shows it (ReportView): what goes into its HTML and its serialised data. */
+export function reportPageView(data: ReportPageData): ReportPageView {
+  const { report, ...rest } = data
+  return { ...rest, report: report && reportView(report) }
+}
+
+function reportView(report: NonNullable<ReportPageData['report']>): ReportView {
+  const { generatedAt: _generatedAt, metrics, children, ...rest } = report
+  return {
+    ...rest,
+    metrics: metrics.map(({ target, ...row }) => ({
+      ...row,
+      target: target && {
+        setName: target.setName,
+        deadlinePassed: target.deadlinePassed,
+        metric: target.metric,
+        comparison: target.comparison,
+        value: target.value,
+        deadline: target.deadline,
+        kind: target.kind,
+      },
+    })),
+    children: children.map((child) => ({
+      key: child.key,
+      param: child.param,
+      name: child.name,
+      coverage: child.coverage,
+      metric: { ...compactMetricRow(child.metric), numerator: child.metric.numerator, denominator: child.metric.denominator },
+    })),
   }
 }
 

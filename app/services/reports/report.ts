@@ -44,7 +44,7 @@ export async function buildReports(
 ): Promise<{ ok: true; reports: Report[] } | Refusal> {
   // Reference reads side by side; nothing of the scope is read before it is allowed.
   const [resolved, horizon, sets] = await Promise.all([
-    resolveScope(db, viewer, request),
+    resolveScope(db, viewer, request, options.outlet),
     options.horizon !== undefined ? Promise.resolve(options.horizon) : rollupMonthRange(db),
     listTargetSets(db),
   ])

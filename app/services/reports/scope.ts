@@ -3,7 +3,7 @@ import { isInt4Id } from '#app/domain/ids.ts'
 import type { Viewer } from '#app/domain/access.ts'
 import { nationalRegionCode } from '#app/domain/metrics/targets.ts'
 import { isWithinRegion, regionAncestry } from '#app/domain/regions.ts'
-import { findVisibleOutlet } from '#db/models/outlets.ts'
+import { findVisibleOutlet, type OutletRow } from '#db/models/outlets.ts'
 import { findBrand, findRegion } from '#db/models/reference.ts'
 import { regionNames, type GroupKey, type ScopeFilter } from '#db/models/reports.ts'
 import type { Database } from '#db/schema.ts'
@@ -50,15 +50,16 @@ export type Resolved = { ok: true; scope: ScopeInfo; filter: ScopeFilter; target
 
 export const nationName: Named = { nameZh: '全国', nameEn: 'China (national)' }
 
-export async function resolveScope(db: Kysely<Database>, viewer: Viewer, request: ScopeRequest): Promise<Resolved | Refusal> {
+/** `known`: the outlet of an outlet scope as findVisibleOutlet reads it for this viewer, when the caller reads it anyway. */
+export async function resolveScope(db: Kysely<Database>, viewer: Viewer, request: ScopeRequest, known?: Promise<OutletRow | undefined>): Promise<Resolved | Refusal> {
   if (viewer.role === 'consumer') return { ok: false, status: 403 }
   const brandId = viewer.role === 'carrier_admin' ? viewer.brandId : null
   const brandRow = brandId !== null ? await findBrand(db, brandId) : undefined
   const brand = brandRow ? { id: brandRow.id, code: brandRow.code, nameZh: brandRow.name_zh, nameEn: brandRow.name_en } : null
 
   if (request.kind === 'outlet') {
-    const outlet = await findVisibleOutlet(db, viewer, request.outletId)
-    if (!outlet) return { ok: false, status: 404 }
+    const outlet = await (known ?? findVisibleOutlet(db, viewer, request.outletId))
+    if (!outlet || outlet.id !== request.outletId) return { ok: false, status: 404 }
     return {
       ok: true,
       scope: {

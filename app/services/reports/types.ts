@@ -1,3 +1,4 @@
+import type { OutletRow } from '#db/models/outlets.ts'
 import type { MonthRange } from '#db/models/reports.ts'
 import type { Role } from '#app/domain/access.ts'
 import type { FallbackShareView } from '#app/domain/factors/fallbacks.ts'
@@ -105,6 +106,23 @@ export interface MetricRow {
   evaluation: EvaluationView | null
 }
 
+/**
+ * What a table of compact cells shows of a metric row (the bureau overview):
+ * the value, the coverage, the target in words and the evaluation's badge or
+ * share, not the reasons, sources and notes the full report prints.
+ */
+export interface CompactMetricRow {
+  code: MetricCode
+  value: string | null
+  coverage: string | null
+  target: Pick<TargetView, 'metric' | 'comparison' | 'value' | 'deadline' | 'kind'> | null
+  evaluation: CompactEvaluation | null
+}
+
+export type CompactEvaluation =
+  | Pick<Extract<EvaluationView, { kind: 'status' }>, 'kind' | 'status'>
+  | Pick<Extract<EvaluationView, { kind: 'contribution' }>, 'kind' | 'contribution' | 'noData' | 'targetYear'>
+
 export interface ChildRow {
   key: string
   /** Where the row links: a region or outlet scope param, null when the viewer may not open it. */
@@ -175,6 +193,11 @@ export interface ReportOptions {
   children?: boolean
   /** The rollups' month range when the caller has just read it (the period picker's), saving a statement. */
   horizon?: MonthRange | null
+  /**
+   * An outlet scope's outlet as the caller reads it for this viewer anyway
+   * (findVisibleOutlet; the outlet home's card), saving a statement.
+   */
+  outlet?: Promise<OutletRow | undefined>
 }
 
 export interface BrandComparisonRow {
@@ -212,6 +235,30 @@ export interface ReportPageData {
   /** A period parameter that could not be read (the latest period is shown instead). */
   invalidPeriod: string | null
   role: Role
+}
+
+/**
+ * A report as the report pages show it (ReportPage): the same figures, without
+ * what only the printed report, the CSV export or the admin pages use (a
+ * target's source and note, a drill-down row's own totals and fallback share,
+ * the generation time), so that the page's serialised data carries what the
+ * page renders.
+ */
+export interface ReportView extends Omit<Report, 'metrics' | 'children' | 'generatedAt'> {
+  metrics: MetricRowView[]
+  children: ChildRowView[]
+}
+
+export interface MetricRowView extends Omit<MetricRow, 'target'> {
+  target: Pick<TargetView, 'setName' | 'deadlinePassed' | 'metric' | 'comparison' | 'value' | 'deadline' | 'kind'> | null
+}
+
+export interface ChildRowView extends Pick<ChildRow, 'key' | 'param' | 'name' | 'coverage'> {
+  metric: CompactMetricRow & Pick<MetricRow, 'numerator' | 'denominator'>
+}
+
+export interface ReportPageView extends Omit<ReportPageData, 'report'> {
+  report: ReportView | null
 }
 
 export interface BrandPageData {
