@@ -27,13 +27,17 @@ export interface OutletRow {
 /** An outlet as a register lists it (OutletTable): what a row shows and links to. */
 export type OutletListRow = Pick<OutletRow, 'id' | 'code' | 'nameZh' | 'nameEn' | 'kind' | 'openedOn' | 'regionNameZh' | 'regionNameEn' | 'brandNameZh' | 'brandNameEn'>
 
-function outletQuery(db: Kysely<Database>, viewer: Viewer) {
+/** The outlets the viewer may see, with their brand and region, to select from. */
+function visibleOutlets(db: Kysely<Database>, viewer: Viewer) {
   return db
     .selectFrom('outlets')
     .innerJoin('brands', 'brands.id', 'outlets.brand_id')
     .innerJoin('regions', 'regions.code', 'outlets.region_code')
     .where((eb) => outletVisibleTo(eb, viewer))
-    .select([
+}
+
+function outletQuery(db: Kysely<Database>, viewer: Viewer) {
+  return visibleOutlets(db, viewer).select([
       'outlets.id',
       'outlets.code',
       'outlets.name_zh as nameZh',
@@ -87,11 +91,7 @@ export async function pageVisibleOutlets(
   page: { offset: number; limit: number },
 ): Promise<{ rows: OutletListRow[]; total: number; provinces: number }> {
   const [rows, count] = await Promise.all([
-    db
-      .selectFrom('outlets')
-      .innerJoin('brands', 'brands.id', 'outlets.brand_id')
-      .innerJoin('regions', 'regions.code', 'outlets.region_code')
-      .where((eb) => outletVisibleTo(eb, viewer))
+    visibleOutlets(db, viewer)
       .select([
         'outlets.id',
         'outlets.code',
