@@ -81,7 +81,7 @@ export const pgliteSettings: readonly (readonly [string, string])[] = [
   ['temp_buffers', '8MB'],
   // What a bulk statement (a large import's rollups) may raise work_mem to: on a server it
   // takes more to hash instead of sort, but here WebAssembly memory, once grown, is never
-  // given back to the system, so the embedded database keeps its own work_mem (bulkWorkMem).
+  // given back to the system, so the embedded database keeps its own work_mem (raiseWorkMemForBulk in rollups.ts).
   [bulkWorkMemSetting, '4MB'],
 ]
 

@@ -7,3 +7,6 @@
 
 /** How far a bulk statement may raise work_mem (read by rollups' raiseWorkMemForBulk). */
 export const bulkWorkMemSetting = 'greenparcel.bulk_work_mem'
+
+/** The raise where the database names no bound: a server's, with memory to hash a large import's rows. */
+export const serverBulkWorkMem = '64MB'

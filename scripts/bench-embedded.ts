@@ -40,6 +40,7 @@ import { clusterTemplateDir, openDatabase } from '#db/client.ts'
 import { migrateToLatest } from '#db/migrate.ts'
 import { seedDemoData } from '#seeds/load/demo.ts'
 import { runCli } from './lib/cli.ts'
+import { demoPassword } from './lib/demo-password.ts'
 import { serveCommand } from './lib/serve-command.ts'
 import { freePort } from './lib/free-port.ts'
 
@@ -47,8 +48,6 @@ import { freePort } from './lib/free-port.ts'
 const projectRoot = process.cwd()
 const clusterTemplate = clusterTemplateDir(projectRoot)
 const BUDGET_MB = 300
-// seeds/users.csv: every demo user's password
-const demoPassword = 'GreenParcel-demo'
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`)
@@ -251,7 +250,7 @@ async function serverImportCase(dataDir: string, file: string): Promise<CaseResu
     })
     if (![204, 302, 303].includes(commit.status)) throw new Error(`commit refused: ${commit.status}`)
     await until('committed')
-    return { ...(await memoryOf(server.proc.pid!)), seconds: (performance.now() - started) / 1000, note: `${page.redirectTo} committed; peak ${peaks.join(', ')}, after the commit` }
+    return { ...(await memoryOf(server.proc.pid!)), seconds: (performance.now() - started) / 1000, note: `${page.redirectTo} committed (peak ${peaks.join(', ')}; the peak above is at the end of the commit)` }
   } finally {
     await server.stop()
   }

@@ -37,9 +37,9 @@ import { serveCommand } from './lib/serve-command.ts'
 import { backendCpuSeconds } from './lib/pg-cpu.ts'
 import { processTreeCpuSeconds } from './lib/process-cpu.ts'
 import { freePort } from './lib/free-port.ts'
+import { demoPassword } from './lib/demo-password.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
-const password = 'GreenParcel-demo'
 
 const { values: opts } = parseArgs({
   options: {
@@ -125,7 +125,7 @@ async function signIn(baseUrl: string, username: string): Promise<string> {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: baseUrl },
-    body: new URLSearchParams({ username, password }).toString(),
+    body: new URLSearchParams({ username, password: demoPassword }).toString(),
   })
   const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
   if (response.status !== 302 || !cookie) throw new Error(`signing in as ${username} answered ${response.status}`)

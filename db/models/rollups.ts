@@ -9,7 +9,7 @@ import {
   type RecordDescriptor,
 } from '#app/domain/records/index.ts'
 import { packagingMassKgSql } from '#app/domain/records/packaging-consumption.ts'
-import { bulkWorkMemSetting } from '../settings.ts'
+import { bulkWorkMemSetting, serverBulkWorkMem } from '../settings.ts'
 import type { Database } from '../schema.ts'
 import { inTransaction } from '../transaction.ts'
 import { pgArray } from './emissions.ts'
@@ -150,12 +150,12 @@ export const bulkRefreshThreshold = 400
 /**
  * Many outlet-months aggregate many rows: with the default work_mem the planner sorted a
  * large import's rows to group them instead of hashing them (decision 041), so a bulk
- * refresh raises it for its transaction, to 64 MB or, where the database names its own
- * bound (the embedded one: `pgliteSettings`, decision 082), to that. Returns the value set.
+ * refresh raises it for its transaction, to `serverBulkWorkMem` or, where the database names
+ * its own bound (the embedded one: `pgliteSettings`, decision 082), to that. Returns the value set.
  */
 export async function raiseWorkMemForBulk(trx: Kysely<Database>): Promise<string> {
   const { rows } = await sql<{ work_mem: string }>`
-    select set_config('work_mem', coalesce(nullif(current_setting(${bulkWorkMemSetting}, true), ''), '64MB'), true) as work_mem`.execute(trx)
+    select set_config('work_mem', coalesce(nullif(current_setting(${bulkWorkMemSetting}, true), ''), ${serverBulkWorkMem}), true) as work_mem`.execute(trx)
   return rows[0]!.work_mem
 }
 

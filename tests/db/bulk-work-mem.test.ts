@@ -7,9 +7,9 @@ import { raiseWorkMemForBulk } from '#db/models/rollups.ts'
 import type { Database } from '#db/schema.ts'
 import { createTestDatabase, type TestDatabase } from '../support/db.ts'
 
-// A large import's rollups raise work_mem for their transaction. On a server that is
-// 64 MB; the embedded database's WebAssembly memory never shrinks once grown, so there
-// the raise stops at the bound its settings name (decision 082).
+// A large import's rollups raise work_mem for their transaction. A server takes the
+// default raise; the embedded database's WebAssembly memory never shrinks once grown,
+// so there the raise stops at the bound its settings name (decision 082).
 
 const workMem = async (db: Kysely<Database>) => (await sql<{ work_mem: string }>`show work_mem`.execute(db)).rows[0]!.work_mem
 

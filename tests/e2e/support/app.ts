@@ -6,8 +6,9 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import { serveCommand } from '../../../scripts/lib/serve-command.ts'
 import { freePort } from '../../../scripts/lib/free-port.ts'
+import { demoPassword } from '../../../scripts/lib/demo-password.ts'
 
-export const demoPassword = 'GreenParcel-demo'
+export { demoPassword }
 
 
 export interface RunningApp {
